@@ -1,0 +1,97 @@
+"""Who may do what. Deny by default: a permission not granted to a role here does not exist for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.domain.errors import Forbidden, NotSignedIn
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICE = "office"
+    CREDIT_MANAGER = "credit_manager"
+    TECHNICIAN = "technician"
+    CUSTOMER = "customer"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.OFFICE, Role.CREDIT_MANAGER, Role.TECHNICIAN})
+
+
+class Area(StrEnum):
+    OFFICE = "office"
+    FIELD = "field"
+    PORTAL = "portal"
+
+
+class Perm(StrEnum):
+    OFFICE_ACCESS = "office.access"
+    FIELD_ACCESS = "field.access"
+    PORTAL_ACCESS = "portal.access"
+    OUTBOX_READ = "outbox.read"
+    USERS_MANAGE = "users.manage"
+    CUSTOMERS_READ = "customers.read"
+    OWN_ACCOUNT = "account.own"
+
+
+_OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.ADMIN: frozenset(_OFFICE_BASE | {Perm.OUTBOX_READ, Perm.USERS_MANAGE}),
+    Role.OFFICE: frozenset(_OFFICE_BASE),
+    Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE),
+    Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
+    Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT}),
+}
+
+AREA_OF_ROLE: dict[Role, Area] = {
+    Role.ADMIN: Area.OFFICE,
+    Role.OFFICE: Area.OFFICE,
+    Role.CREDIT_MANAGER: Area.OFFICE,
+    Role.TECHNICIAN: Area.FIELD,
+    Role.CUSTOMER: Area.PORTAL,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user on whose behalf a use case runs."""
+
+    user_id: int
+    role: Role
+    customer_id: int | None
+    name: str
+    language: str
+
+    @property
+    def area(self) -> Area:
+        return AREA_OF_ROLE[self.role]
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+def has_perm(actor: Actor | None, perm: Perm) -> bool:
+    return actor is not None and perm in ROLE_PERMISSIONS.get(actor.role, frozenset())
+
+
+def require(actor: Actor | None, perm: Perm) -> Actor:
+    if actor is None:
+        raise NotSignedIn()
+    if not has_perm(actor, perm):
+        raise Forbidden()
+    return actor
+
+
+def require_customer_record(actor: Actor | None, perm: Perm, customer_id: int | None) -> Actor:
+    """Staff with the permission may touch any customer's record; a customer user only their own."""
+    actor = require(actor, perm)
+    if actor.role is Role.CUSTOMER and (customer_id is None or actor.customer_id != customer_id):
+        raise Forbidden()
+    return actor
+
+
+def home_path(role: Role) -> str:
+    return f"/{AREA_OF_ROLE[role].value}"

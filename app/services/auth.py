@@ -1,0 +1,318 @@
+"""Sign-in, sessions and single-use password links.
+
+Unknown user, wrong password, disabled and locked accounts all get the same answer after
+the same amount of hashing work, so the sign-in form does not reveal which accounts exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from app.domain.errors import DomainError
+from app.domain.passwords import MAX_LENGTH, validate_new_password
+from app.domain.permissions import Actor, Role
+from app.i18n import normalize_language, t
+from app.models import AuthSession, PasswordToken, User
+from app.models.base import utcnow
+from app.services import outbox
+from app.services.security import hash_password, new_token, token_hash, verify_password
+from app.settings import Settings, get_settings
+
+# Don't write last_seen_at on every event: once a minute is precise enough for an 8-hour idle limit.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def normalize_email(raw: object) -> str:
+    """Lower-cased, syntax-checked address; no DNS lookup (the network may be closed)."""
+    if not isinstance(raw, str) or not raw.strip() or len(raw) > 254:
+        raise DomainError({"email": "email.invalid"})
+    try:
+        checked = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise DomainError({"email": "email.invalid"}) from exc
+    return checked.normalized.lower()
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes even for timezone-aware columns; they were stored as UTC.
+    if value is not None and value.tzinfo is None:
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(
+        user_id=user.id,
+        role=Role(user.role),
+        customer_id=user.customer_id,
+        name=user.full_name,
+        language=normalize_language(user.language),
+    )
+
+
+@dataclass(frozen=True)
+class SignIn:
+    token: str
+    actor: Actor
+
+
+def _find_user_for_update(session: Session, email: str) -> User | None:
+    query = select(User).where(func.lower(User.email) == email)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def authenticate(
+    *, session: Session, email: object, password: object, user_agent: str | None = None,
+    settings: Settings | None = None, now: datetime | None = None,
+) -> SignIn:
+    """Checks the credentials and opens a session. Raises DomainError("login.invalid") on any refusal."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    if not isinstance(password, str) or not password or not isinstance(email, str) or not email.strip():
+        raise DomainError("login.required")
+    password = password[: MAX_LENGTH + 1]
+    try:
+        address = normalize_email(email)
+    except DomainError:
+        verify_password(password, None)
+        raise DomainError("login.invalid") from None
+
+    user = _find_user_for_update(session, address)
+    matches, new_hash = verify_password(password, user.password_hash if user else None)
+    if user is None:
+        raise DomainError("login.invalid")
+
+    locked = user.locked_until is not None and _aware(user.locked_until) > now
+    if locked or not user.is_active:
+        raise DomainError("login.invalid")
+    if not matches:
+        _record_failure(user, settings, now)
+        session.add(user)
+        session.commit()  # the failure must count even though sign-in is refused
+        raise DomainError("login.invalid")
+
+    user.failed_logins = 0
+    user.failure_window_start = None
+    user.locked_until = None
+    user.last_login_at = now
+    if new_hash:
+        user.password_hash = new_hash
+    session.add(user)
+    token = new_token()
+    session.add(
+        AuthSession(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=settings.session_absolute_days),
+            user_agent=(user_agent or "")[:300] or None,
+        )
+    )
+    session.flush()
+    return SignIn(token=token, actor=actor_of(user))
+
+
+def _record_failure(user: User, settings: Settings, now: datetime) -> None:
+    window = timedelta(minutes=settings.login_window_minutes)
+    start = _aware(user.failure_window_start)
+    if start is None or now - start > window:
+        user.failure_window_start = now
+        user.failed_logins = 1
+    else:
+        user.failed_logins += 1
+    if user.failed_logins >= settings.login_max_failures:
+        user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
+        user.failed_logins = 0
+        user.failure_window_start = None
+
+
+def resolve_session(
+    *, session: Session, token: object, settings: Settings | None = None, now: datetime | None = None
+) -> Actor | None:
+    """The actor behind a browser's token, or None when the session is over for any reason."""
+    if not isinstance(token, str) or not (20 <= len(token) <= 100):
+        return None
+    settings = settings or get_settings()
+    now = now or utcnow()
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_hash == token_hash(token), col(AuthSession.ended_at).is_(None))
+    ).first()
+    if row is None:
+        return None
+    auth_session, user = row
+    reason = None
+    if not user.is_active:
+        reason = "disabled"
+    elif now >= _aware(auth_session.expires_at):
+        reason = "expired"
+    elif now - _aware(auth_session.last_seen_at) > timedelta(minutes=settings.session_idle_minutes):
+        reason = "idle"
+    if reason:
+        _end_sessions(session, now, reason, AuthSession.id == auth_session.id)
+        return None
+    if now - _aware(auth_session.last_seen_at) >= TOUCH_EVERY:
+        session.execute(update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now))
+    return actor_of(user)
+
+
+def _end_sessions(session: Session, now: datetime, reason: str, *where) -> int:  # noqa: ANN002
+    result = session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.ended_at).is_(None), *where)
+        .values(ended_at=now, end_reason=reason)
+    )
+    return result.rowcount
+
+
+def logout(*, session: Session, token: object) -> None:
+    if isinstance(token, str) and token:
+        _end_sessions(session, utcnow(), "logout", AuthSession.token_hash == token_hash(token))
+
+
+def end_all_sessions(*, session: Session, user_id: int, reason: str, keep_token: str | None = None) -> int:
+    conditions = [AuthSession.user_id == user_id]
+    if keep_token:
+        conditions.append(AuthSession.token_hash != token_hash(keep_token))
+    return _end_sessions(session, utcnow(), reason, *conditions)
+
+
+# Single-use links -------------------------------------------------------------------------
+
+
+def issue_password_token(
+    *, session: Session, user: User, purpose: str, valid_for: timedelta, now: datetime | None = None
+) -> str:
+    """A new link for the user; links issued before for the same purpose stop working."""
+    now = now or utcnow()
+    session.execute(
+        update(PasswordToken)
+        .where(
+            PasswordToken.user_id == user.id,
+            PasswordToken.purpose == purpose,
+            col(PasswordToken.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    token = new_token()
+    session.add(
+        PasswordToken(
+            user_id=user.id, token_hash=token_hash(token), purpose=purpose, created_at=now, expires_at=now + valid_for
+        )
+    )
+    session.flush()
+    return token
+
+
+def request_password_reset(
+    *, session: Session, email: object, settings: Settings | None = None, now: datetime | None = None
+) -> None:
+    """Queues a reset e-mail if the address is an active account; says nothing either way."""
+    settings = settings or get_settings()
+    address = normalize_email(email)
+    user = session.exec(select(User).where(func.lower(User.email) == address)).first()
+    if user is None or not user.is_active:
+        return
+    token = issue_password_token(
+        session=session, user=user, purpose="reset",
+        valid_for=timedelta(minutes=settings.reset_link_minutes), now=now,
+    )
+    lang = normalize_language(user.language)
+    link = f"{settings.public_base_url}/set-password/{token}"
+    app_name = t("app.name", lang)
+    outbox.enqueue(
+        session=session,
+        dedupe_key=f"password-reset:{token_hash(token)}",
+        to_address=user.email,
+        subject=t("mail.reset.subject", lang, app=app_name),
+        body_text=t(
+            "mail.reset.body", lang, name=user.full_name, minutes=settings.reset_link_minutes, link=link, app=app_name
+        ),
+        kind="password_reset",
+    )
+
+
+def _usable_token(session: Session, token: object, now: datetime) -> tuple[PasswordToken, User] | None:
+    if not isinstance(token, str) or not (20 <= len(token) <= 100):
+        return None
+    query = (
+        select(PasswordToken, User)
+        .join(User, User.id == PasswordToken.user_id)
+        .where(PasswordToken.token_hash == token_hash(token))
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=PasswordToken)
+    row = session.exec(query).first()
+    if row is None:
+        return None
+    link, user = row
+    if link.used_at is not None or now >= _aware(link.expires_at) or not user.is_active:
+        return None
+    return link, user
+
+
+def check_password_token(*, session: Session, token: object, now: datetime | None = None) -> str | None:
+    """The e-mail of the account a link is for, or None if the link cannot be used."""
+    found = _usable_token(session, token, now or utcnow())
+    return found[1].email if found else None
+
+
+def set_password_with_token(
+    *, session: Session, token: object, password: object, confirm: object, now: datetime | None = None
+) -> str:
+    """Uses the link once: sets the password, ends the user's sessions, returns the account e-mail."""
+    now = now or utcnow()
+    found = _usable_token(session, token, now)
+    if found is None:
+        raise DomainError("setpw.link_invalid")
+    link, user = found
+    if not isinstance(password, str):
+        raise DomainError({"password": "password.too_short"}, min=10)
+    validate_new_password(password, email=user.email)
+    if password != confirm:
+        raise DomainError({"confirm": "setpw.mismatch"})
+    # The UPDATE with used_at IS NULL is the single-use guarantee under concurrent requests.
+    claimed = session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.id == link.id, col(PasswordToken.used_at).is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        raise DomainError("setpw.link_invalid")
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.failure_window_start = None
+    user.locked_until = None
+    session.add(user)
+    end_all_sessions(session=session, user_id=user.id, reason="password")
+    return user.email
+
+
+def change_password(
+    *, session: Session, actor: Actor, current: object, new: object, confirm: object, keep_token: str
+) -> None:
+    user = session.get(User, actor.user_id)
+    if user is None or not user.is_active:
+        raise DomainError("auth.signed_out")
+    matches, _ = verify_password(current if isinstance(current, str) else "", user.password_hash)
+    if not matches:
+        raise DomainError({"current": "password.wrong_current"})
+    if not isinstance(new, str):
+        raise DomainError({"password": "password.too_short"}, min=10)
+    validate_new_password(new, email=user.email)
+    if new != confirm:
+        raise DomainError({"confirm": "setpw.mismatch"})
+    user.password_hash = hash_password(new)
+    session.add(user)
+    end_all_sessions(session=session, user_id=user.id, reason="password", keep_token=keep_token)

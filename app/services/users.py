@@ -1,0 +1,143 @@
+"""Managing accounts: staff and customer users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from app.domain.errors import DomainError
+from app.domain.passwords import validate_new_password
+from app.domain.permissions import Actor, Perm, Role, require
+from app.i18n import LANGUAGES
+from app.models import Customer, OutboxMessage, User
+from app.services.auth import end_all_sessions, normalize_email
+from app.services.security import hash_password
+
+
+def create_user(
+    *, session: Session, email: str, full_name: str, role: Role, password: str | None = None,
+    customer_id: int | None = None, language: str = "it",
+) -> User:
+    """Used by set-up and demo data; the reserved-area accesses get their own invitation flow."""
+    address = normalize_email(email)
+    if session.exec(select(User).where(func.lower(User.email) == address)).first():
+        raise DomainError({"email": "users.email_taken"})
+    if (role is Role.CUSTOMER) != (customer_id is not None):
+        raise DomainError({"customer_id": "users.customer_mismatch"})
+    if password is not None:
+        validate_new_password(password, email=address)
+    user = User(
+        email=address, full_name=full_name.strip(), role=role.value, customer_id=customer_id,
+        password_hash=hash_password(password) if password else None, language=language,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    full_name: str
+    email: str
+    role: str
+    customer_name: str
+    is_active: bool
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UserPage:
+    rows: list[UserRow]
+    next_after: tuple[str, int] | None
+
+
+def list_users(
+    *, session: Session, actor: Actor, search: str = "", after: tuple[str, int] | None = None, limit: int = 25
+) -> UserPage:
+    """Sorted by name, keyset-paginated on (lower(name), id)."""
+    require(actor, Perm.USERS_MANAGE)
+    limit = max(1, min(int(limit), 100))
+    sort_key = func.lower(User.full_name)
+    query = (
+        select(User, Customer)
+        .join(Customer, Customer.id == User.customer_id, isouter=True)
+        .order_by(sort_key, col(User.id))
+        .limit(limit + 1)
+    )
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(sort_key.like(pattern), func.lower(User.email).like(pattern)))
+    if after is not None:
+        name, user_id = after
+        query = query.where(or_(sort_key > name, (sort_key == name) & (col(User.id) > user_id)))
+    found = list(session.exec(query))
+    rows = [
+        UserRow(u.id, u.full_name, u.email, u.role, c.display_name if c else "", u.is_active, u.last_login_at)
+        for u, c in found[:limit]
+    ]
+    next_after = (rows[-1].full_name.lower(), rows[-1].id) if len(found) > limit else None
+    return UserPage(rows=rows, next_after=next_after)
+
+
+def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) -> User:
+    """Disabling ends every open session of the user: their next event finds no session."""
+    require(actor, Perm.USERS_MANAGE)
+    if user_id == actor.user_id and not active:
+        raise DomainError("users.self")
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("users.not_found")
+    user.is_active = active
+    session.add(user)
+    if not active:
+        end_all_sessions(session=session, user_id=user.id, reason="disabled")
+    return user
+
+
+def set_language(*, session: Session, actor: Actor, language: str) -> str:
+    require(actor, Perm.OWN_ACCOUNT)
+    if language not in LANGUAGES:
+        raise DomainError({"language": "common.error"})
+    user = session.get(User, actor.user_id)
+    user.language = language
+    session.add(user)
+    return language
+
+
+@dataclass(frozen=True)
+class OfficeSummary:
+    customers: int
+    active_users: int
+    portal_users: int
+    outbox_pending: int
+
+
+def office_summary(*, session: Session, actor: Actor) -> OfficeSummary:
+    require(actor, Perm.OFFICE_ACCESS)
+    count = lambda q: session.exec(q).one()  # noqa: E731
+    return OfficeSummary(
+        customers=count(select(func.count()).select_from(Customer)),
+        active_users=count(select(func.count()).select_from(User).where(col(User.is_active))),
+        portal_users=count(
+            select(func.count()).select_from(User).where(User.role == Role.CUSTOMER.value, col(User.is_active))
+        ),
+        outbox_pending=count(select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))),
+    )
+
+
+@dataclass(frozen=True)
+class PortalSummary:
+    customer_name: str
+    customer_code: str
+    user_email: str
+
+
+def portal_summary(*, session: Session, actor: Actor) -> PortalSummary:
+    require(actor, Perm.PORTAL_ACCESS)
+    customer = session.get(Customer, actor.customer_id)
+    user = session.get(User, actor.user_id)
+    return PortalSummary(customer.display_name, customer.code, user.email)

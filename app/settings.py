@@ -1,0 +1,110 @@
+"""Every setting of the application, read from the environment in one place.
+
+Defaults make a fresh checkout run with SQLite under ./data and e-mails kept in the
+outbox; production sets at least SECRET_KEY, DATABASE_URL and PUBLIC_BASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    return raw in {"1", "true", "yes", "on"}
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A stable secret without configuration: generated once and kept in the data folder."""
+    configured = os.environ.get("SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    public_base_url: str
+    cors_origins: tuple[str, ...]
+    upload_dir: Path
+    upload_max_bytes: int
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    smtp_ssl: bool
+    mail_from: str
+    company_name: str
+    default_language: str
+    session_idle_minutes: int = 8 * 60
+    session_absolute_days: int = 7
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    login_lock_minutes: int = 15
+    reset_link_minutes: int = 60
+    invitation_link_hours: int = 72
+    languages: tuple[str, ...] = field(default=("it", "en"))
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("DATA_DIR", PROJECT_ROOT / "data")).resolve()
+    database_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'registry.db'}"
+    public_base_url = os.environ.get("PUBLIC_BASE_URL", "http://localhost:3000").rstrip("/")
+    cors = os.environ.get("CORS_ORIGINS", "").strip()
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=os.environ.get("REDIS_URL", "").strip() or None,
+        secret_key=_secret_key(data_dir),
+        public_base_url=public_base_url,
+        cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()) or (public_base_url,),
+        upload_dir=Path(os.environ.get("UPLOAD_DIR", data_dir / "uploads")).resolve(),
+        upload_max_bytes=_int("UPLOAD_MAX_MB", 20) * 1024 * 1024,
+        smtp_host=os.environ.get("SMTP_HOST", "").strip() or None,
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_user=os.environ.get("SMTP_USER", "").strip() or None,
+        smtp_password=os.environ.get("SMTP_PASSWORD") or None,
+        smtp_starttls=_bool("SMTP_STARTTLS", False),
+        smtp_ssl=_bool("SMTP_SSL", False),
+        mail_from=os.environ.get("MAIL_FROM", "Anagrafica clienti <noreply@localhost>"),
+        company_name=os.environ.get("COMPANY_NAME", "Anagrafica Clienti"),
+        default_language=os.environ.get("DEFAULT_LANGUAGE", "it"),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

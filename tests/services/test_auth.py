@@ -1,0 +1,215 @@
+from datetime import timedelta
+
+import bcrypt
+import pytest
+from sqlmodel import select
+
+from app.domain.errors import DomainError
+from app.domain.permissions import Role
+from app.models import AuthSession, OutboxMessage, PasswordToken, User
+from app.models.base import utcnow
+from app.services import auth
+from app.services.security import PASSWORDS, hash_password, verify_password
+from app.settings import get_settings
+from tests import factories
+from tests.factories import PASSWORD
+
+
+def test_new_hashes_are_argon2id():
+    hashed = hash_password(PASSWORD)
+    assert hashed.startswith("$argon2id$")
+    assert verify_password(PASSWORD, hashed) == (True, None)
+    assert verify_password("wrong-password-1", hashed)[0] is False
+
+
+def test_old_bcrypt_hash_verifies_and_is_rehashed_once(db):
+    old = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+    with db(write=True) as s:
+        user = factories.user(s, Role.OFFICE, email="legacy@example.com")
+        user.password_hash = old
+        s.add(user)
+    with db(write=True) as s:
+        auth.authenticate(session=s, email="legacy@example.com", password=PASSWORD)
+    with db() as s:
+        upgraded = s.exec(select(User).where(User.email == "legacy@example.com")).one().password_hash
+    assert upgraded.startswith("$argon2id$") and not PASSWORDS.needs_update(upgraded)
+    with db(write=True) as s:
+        auth.authenticate(session=s, email="LEGACY@example.com", password=PASSWORD)
+    with db() as s:
+        assert s.exec(select(User).where(User.email == "legacy@example.com")).one().password_hash == upgraded
+
+
+def _attempt(db, email, password):
+    with pytest.raises(DomainError) as err, db(write=True) as s:
+        auth.authenticate(session=s, email=email, password=password)
+    return err.value.message_key
+
+
+def test_unknown_wrong_and_disabled_get_the_same_answer(db):
+    with db(write=True) as s:
+        factories.user(s, email="active@example.com")
+        disabled = factories.user(s, email="off@example.com")
+        disabled.is_active = False
+    assert _attempt(db, "nobody@example.com", PASSWORD) == "login.invalid"
+    assert _attempt(db, "active@example.com", "not-the-password") == "login.invalid"
+    assert _attempt(db, "off@example.com", PASSWORD) == "login.invalid"
+    assert _attempt(db, "not an email", PASSWORD) == "login.invalid"
+    assert _attempt(db, "", "") == "login.required"
+    with db() as s:
+        assert s.exec(select(AuthSession)).all() == []
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(db):
+    with db(write=True) as s:
+        factories.user(s, email="target@example.com")
+    start = utcnow()
+    for minute in range(5):
+        with pytest.raises(DomainError), db(write=True) as s:
+            auth.authenticate(session=s, email="target@example.com", password="bad-password!", now=start + timedelta(minutes=minute))
+    # Locked: even the right password is refused, with the same message, and the lock is in the database.
+    with pytest.raises(DomainError) as err, db(write=True) as s:
+        auth.authenticate(session=s, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=10))
+    assert err.value.message_key == "login.invalid"
+    with db() as s:
+        locked_until = s.exec(select(User).where(User.email == "target@example.com")).one().locked_until
+    assert locked_until is not None
+    with db(write=True) as s:
+        signed = auth.authenticate(session=s, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=20))
+    assert signed.actor.role is Role.OFFICE
+
+
+def test_failures_spread_over_more_than_the_window_do_not_lock(db):
+    with db(write=True) as s:
+        factories.user(s, email="slow@example.com")
+    start = utcnow()
+    for i in range(6):
+        with pytest.raises(DomainError), db(write=True) as s:
+            auth.authenticate(session=s, email="slow@example.com", password="bad-password!", now=start + timedelta(minutes=4 * i))
+    with db(write=True) as s:
+        assert auth.authenticate(session=s, email="slow@example.com", password=PASSWORD, now=start + timedelta(minutes=25))
+
+
+def _sign_in(db, role=Role.OFFICE, **kw):
+    with db(write=True) as s:
+        user = factories.user(s, role, **kw)
+        signed = auth.authenticate(session=s, email=user.email, password=PASSWORD)
+    return user, signed
+
+
+def test_session_stores_only_a_hash_and_resolves_to_the_actor(db):
+    user, signed = _sign_in(db, Role.CUSTOMER)
+    with db() as s:
+        stored = s.exec(select(AuthSession)).one()
+        assert signed.token not in stored.token_hash
+        actor = auth.resolve_session(session=s, token=signed.token)
+    assert actor.user_id == user.id and actor.role is Role.CUSTOMER and actor.customer_id == user.customer_id
+
+
+@pytest.mark.parametrize("token", [None, "", "short", 12, ["x"] * 30, "x" * 43, "y" * 500])
+def test_garbage_tokens_resolve_to_nobody(db, token):
+    with db() as s:
+        assert auth.resolve_session(session=s, token=token) is None
+
+
+def test_idle_and_absolute_expiry(db):
+    _, signed = _sign_in(db)
+    settings = get_settings()
+    now = utcnow()
+    with db(write=True) as s:
+        assert auth.resolve_session(session=s, token=signed.token, now=now + timedelta(hours=7, minutes=59))
+    with db(write=True) as s:
+        # 8 hours after the last activity (just recorded) the session is over for good.
+        assert auth.resolve_session(session=s, token=signed.token, now=now + timedelta(hours=16)) is None
+    with db() as s:
+        assert auth.resolve_session(session=s, token=signed.token) is None
+        assert s.exec(select(AuthSession)).one().end_reason == "idle"
+
+    _, active = _sign_in(db)
+    moment = utcnow()
+    absolute = timedelta(days=settings.session_absolute_days)
+    step = timedelta(hours=6)
+    elapsed = step
+    while elapsed < absolute:  # active every 6 hours: never idle
+        with db(write=True) as s:
+            assert auth.resolve_session(session=s, token=active.token, now=moment + elapsed) is not None
+        elapsed += step
+    with db(write=True) as s:
+        assert auth.resolve_session(session=s, token=active.token, now=moment + absolute + timedelta(seconds=1)) is None
+
+
+def test_logout_and_disabling_end_sessions(db):
+    user, signed = _sign_in(db)
+    with db(write=True) as s:
+        auth.logout(session=s, token=signed.token)
+    with db() as s:
+        assert auth.resolve_session(session=s, token=signed.token) is None
+
+    other, signed_other = _sign_in(db)
+    with db(write=True) as s:
+        s.get(User, other.id).is_active = False
+    with db(write=True) as s:
+        assert auth.resolve_session(session=s, token=signed_other.token) is None
+
+
+def _reset_token(db, email, now=None):
+    with db(write=True) as s:
+        auth.request_password_reset(session=s, email=email, now=now)
+    with db() as s:
+        message = s.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    return message.body_text.split("/set-password/")[1].split()[0], message
+
+
+def test_password_reset_link_is_single_use(db):
+    user, signed = _sign_in(db, email="reset@example.com", language="en")
+    token, message = _reset_token(db, "reset@example.com")
+    assert message.to_address == "reset@example.com" and "reset your password" in message.subject
+    with db() as s:
+        assert auth.check_password_token(session=s, token=token) == "reset@example.com"
+    with db(write=True) as s:
+        auth.set_password_with_token(session=s, token=token, password="Nuova-Password-77", confirm="Nuova-Password-77")
+    with pytest.raises(DomainError) as err, db(write=True) as s:
+        auth.set_password_with_token(session=s, token=token, password="Altra-Password-88", confirm="Altra-Password-88")
+    assert err.value.message_key == "setpw.link_invalid"
+    with db(write=True) as s:
+        assert auth.resolve_session(session=s, token=signed.token) is None  # old sessions ended
+        assert auth.authenticate(session=s, email="reset@example.com", password="Nuova-Password-77")
+
+
+def test_password_reset_link_expires(db):
+    _sign_in(db, email="late@example.com")
+    token, _ = _reset_token(db, "late@example.com", now=utcnow() - timedelta(minutes=61))
+    with db() as s:
+        assert auth.check_password_token(session=s, token=token) is None
+    with pytest.raises(DomainError), db(write=True) as s:
+        auth.set_password_with_token(session=s, token=token, password="Nuova-Password-77", confirm="Nuova-Password-77")
+
+
+def test_a_newer_link_replaces_the_older_one(db):
+    _sign_in(db, email="twice@example.com")
+    first, _ = _reset_token(db, "twice@example.com")
+    second, _ = _reset_token(db, "twice@example.com")
+    with db() as s:
+        assert auth.check_password_token(session=s, token=first) is None
+        assert auth.check_password_token(session=s, token=second) == "twice@example.com"
+
+
+def test_bad_new_password_writes_nothing(db):
+    _sign_in(db, email="weak@example.com")
+    token, _ = _reset_token(db, "weak@example.com")
+    for password, confirm, field in [("short", "short", "password"), ("password123", "password123", "password"),
+                                     ("Nuova-Password-77", "Nuova-Password-78", "confirm")]:
+        with pytest.raises(DomainError) as err, db(write=True) as s:
+            auth.set_password_with_token(session=s, token=token, password=password, confirm=confirm)
+        assert field in err.value.errors
+    with db() as s:
+        assert s.exec(select(PasswordToken)).one().used_at is None
+
+
+def test_reset_for_unknown_address_sends_nothing(db):
+    with db(write=True) as s:
+        auth.request_password_reset(session=s, email="ghost@example.com")
+    with pytest.raises(DomainError) as err, db(write=True) as s:
+        auth.request_password_reset(session=s, email="not-an-address")
+    assert err.value.errors == {"email": "email.invalid"}
+    with db() as s:
+        assert s.exec(select(OutboxMessage)).all() == []

@@ -1,0 +1,107 @@
+import asyncio
+import dataclasses
+import socket
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from sqlmodel import select
+
+from app.domain.errors import Forbidden
+from app.domain.permissions import Role
+from app.models import OutboxMessage
+from app.services import outbox
+from app.settings import get_settings
+from tests import factories
+
+
+class Collector(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def _enqueue(db, key, to="anna@example.com"):
+    with db(write=True) as s:
+        return outbox.enqueue(session=s, dedupe_key=key, to_address=to, subject="Àvviso", body_text="Testo è qui", kind="test").id
+
+
+def test_same_dedupe_key_stores_one_message(db):
+    first = _enqueue(db, "contract-expiry:42")
+    second = _enqueue(db, "contract-expiry:42")
+    assert first == second
+    with db() as s:
+        assert len(s.exec(select(OutboxMessage)).all()) == 1
+
+
+async def test_delivery_to_a_real_smtp_server_happens_once(db, smtp_server):
+    controller, handler = smtp_server
+    _enqueue(db, "a", "anna@example.com")
+    _enqueue(db, "b", "bruno@example.com")
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=controller.port)
+    sent = await outbox.deliver_pending(session_factory=db, settings=settings)
+    assert sent == 2
+    assert sorted(m["To"] for m in handler.messages) == ["anna@example.com", "bruno@example.com"]
+    assert str(make_header(decode_header(handler.messages[0]["Subject"]))) == "Àvviso"
+    # Several workers running the job again send nothing more.
+    results = await asyncio.gather(*(outbox.deliver_pending(session_factory=db, settings=settings) for _ in range(3)))
+    assert results == [0, 0, 0] and len(handler.messages) == 2
+    with db() as s:
+        assert all(m.sent_at is not None for m in s.exec(select(OutboxMessage)))
+
+
+async def test_without_smtp_messages_stay_in_the_outbox(db):
+    _enqueue(db, "kept")
+    assert await outbox.deliver_pending(session_factory=db, settings=get_settings()) == 0
+    with db() as s:
+        assert s.exec(select(OutboxMessage)).one().sent_at is None
+
+
+async def test_unreachable_server_is_retried_later(db):
+    _enqueue(db, "retry")
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=_free_port())
+    assert await outbox.deliver_pending(session_factory=db, settings=settings) == 0
+    with db() as s:
+        message = s.exec(select(OutboxMessage)).one()
+    assert message.attempts == 1 and message.last_error and message.sent_at is None
+    # Not due again before the back-off.
+    assert await outbox.deliver_pending(session_factory=db, settings=settings) == 0
+    with db() as s:
+        assert s.exec(select(OutboxMessage)).one().attempts == 1
+
+
+def test_only_admins_read_the_outbox(db):
+    for key in ("k1", "k2", "k3"):
+        _enqueue(db, key)
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        office = factories.actor(s, Role.OFFICE)
+        customer = factories.actor(s, Role.CUSTOMER)
+    with db() as s:
+        page = outbox.list_messages(session=s, actor=admin, limit=2)
+        assert len(page.rows) == 2 and page.next_before_id is not None
+        rest = outbox.list_messages(session=s, actor=admin, limit=2, before_id=page.next_before_id)
+        assert len(rest.rows) == 1 and rest.next_before_id is None
+        for intruder in (office, customer, None):
+            with pytest.raises(Exception) as err:
+                outbox.list_messages(session=s, actor=intruder)
+            assert isinstance(err.value, Forbidden) or err.value.message_key == "auth.signed_out"

@@ -1,0 +1,69 @@
+import pytest
+
+from app.domain.errors import DomainError, Forbidden
+from app.domain.permissions import Role
+from app.services import auth, users
+from tests import factories
+from tests.factories import PASSWORD
+
+
+def test_disabling_a_user_ends_their_sessions(db):
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        victim = factories.user(s, Role.CUSTOMER)
+        signed = auth.authenticate(session=s, email=victim.email, password=PASSWORD)
+    with db(write=True) as s:
+        users.set_active(session=s, actor=admin, user_id=victim.id, active=False)
+    with db(write=True) as s:
+        assert auth.resolve_session(session=s, token=signed.token) is None
+
+
+def test_only_admin_disables_and_never_themselves(db):
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        office = factories.actor(s, Role.OFFICE)
+        target = factories.user(s, Role.TECHNICIAN)
+    with pytest.raises(Forbidden), db(write=True) as s:
+        users.set_active(session=s, actor=office, user_id=target.id, active=False)
+    with pytest.raises(DomainError) as err, db(write=True) as s:
+        users.set_active(session=s, actor=admin, user_id=admin.user_id, active=False)
+    assert err.value.message_key == "users.self"
+
+
+def test_customer_user_needs_a_customer_and_staff_none(db):
+    with pytest.raises(DomainError), db(write=True) as s:
+        users.create_user(session=s, email="c@example.com", full_name="C", role=Role.CUSTOMER, password=PASSWORD)
+    with pytest.raises(DomainError), db(write=True) as s:
+        customer = factories.customer(s)
+        users.create_user(session=s, email="o@example.com", full_name="O", role=Role.OFFICE, password=PASSWORD,
+                          customer_id=customer.id)
+
+
+def test_user_list_is_keyset_paginated_by_name(db):
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        for _ in range(4):
+            factories.user(s, Role.OFFICE)
+    seen = []
+    after = None
+    with db() as s:
+        while True:
+            page = users.list_users(session=s, actor=admin, after=after, limit=2)
+            seen += [r.id for r in page.rows]
+            if page.next_after is None:
+                break
+            after = page.next_after
+    assert len(seen) == len(set(seen)) == 5
+
+
+def test_language_is_saved_per_user(db):
+    with db(write=True) as s:
+        actor = factories.actor(s, Role.TECHNICIAN)
+    with db(write=True) as s:
+        users.set_language(session=s, actor=actor, language="en")
+    with db(write=True) as s:
+        assert auth.resolve_session  # the next sign-in reads it from the user row
+        from app.models import User
+        assert s.get(User, actor.user_id).language == "en"
+    with pytest.raises(DomainError), db(write=True) as s:
+        users.set_language(session=s, actor=actor, language="xx")
