@@ -25,6 +25,20 @@ def upgrade_to_head(database_url: str | None = None) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+def upgrade_to_head_locked(database_url: str | None = None) -> None:
+    """Several workers start at once: one migrates, the others wait for it and find nothing to do."""
+    import fcntl
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / "migrate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            upgrade_to_head(database_url)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 if __name__ == "__main__":
     upgrade_to_head()
     print("database schema is up to date")

@@ -42,6 +42,15 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def _same_host_origins(base_url: str) -> tuple[str, ...]:
+    """The app's own origin; for a local run also its 127.0.0.1/localhost twin, which browsers treat apart."""
+    origins = [base_url]
+    for a, b in (("//localhost", "//127.0.0.1"), ("//127.0.0.1", "//localhost")):
+        if a in base_url:
+            origins.append(base_url.replace(a, b))
+    return tuple(origins)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -90,7 +99,7 @@ def load_settings() -> Settings:
         redis_url=os.environ.get("REDIS_URL", "").strip() or None,
         secret_key=_secret_key(data_dir),
         public_base_url=public_base_url,
-        cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()) or (public_base_url,),
+        cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()) or _same_host_origins(public_base_url),
         upload_dir=Path(os.environ.get("UPLOAD_DIR", data_dir / "uploads")).resolve(),
         upload_max_bytes=_int("UPLOAD_MAX_MB", 20) * 1024 * 1024,
         smtp_host=os.environ.get("SMTP_HOST", "").strip() or None,

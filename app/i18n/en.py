@@ -50,7 +50,7 @@ MESSAGES: dict[str, str] = {
     "role.customer": "Customer",
     "common.loading": "Loading…",
     "common.next": "Next",
-    "common.first": "First",
+    "common.previous": "Previous",
     "common.close": "Close",
     "common.cancel": "Cancel",
     "common.confirm": "Confirm",

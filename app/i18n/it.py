@@ -53,7 +53,7 @@ MESSAGES: dict[str, str] = {
     "role.customer": "Cliente",
     "common.loading": "Caricamento…",
     "common.next": "Successivi",
-    "common.first": "Primi",
+    "common.previous": "Precedenti",
     "common.close": "Chiudi",
     "common.cancel": "Annulla",
     "common.confirm": "Conferma",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, update
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
@@ -160,11 +161,26 @@ def resolve_session(
     elif now - _aware(auth_session.last_seen_at) > timedelta(minutes=settings.session_idle_minutes):
         reason = "idle"
     if reason:
-        _end_sessions(session, now, reason, AuthSession.id == auth_session.id)
+        _best_effort(session, lambda: _end_sessions(session, now, reason, AuthSession.id == auth_session.id))
         return None
     if now - _aware(auth_session.last_seen_at) >= TOUCH_EVERY:
-        session.execute(update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now))
+        _best_effort(
+            session,
+            lambda: session.execute(
+                update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now)
+            ),
+        )
     return actor_of(user)
+
+
+def _best_effort(session: Session, write) -> None:  # noqa: ANN001
+    """Bookkeeping writes inside a read transaction. If SQLite cannot upgrade the lock because
+    another writer got there first, skip: the next event records it, and the answer is the same."""
+    try:
+        with session.begin_nested():
+            write()
+    except OperationalError:
+        pass
 
 
 def _end_sessions(session: Session, now: datetime, reason: str, *where) -> int:  # noqa: ANN002
@@ -229,7 +245,7 @@ def request_password_reset(
         valid_for=timedelta(minutes=settings.reset_link_minutes), now=now,
     )
     lang = normalize_language(user.language)
-    link = f"{settings.public_base_url}/set-password/{token}"
+    link = f"{settings.public_base_url}/set-password?token={token}"
     app_name = t("app.name", lang)
     outbox.enqueue(
         session=session,

@@ -156,7 +156,7 @@ def _reset_token(db, email, now=None):
         auth.request_password_reset(session=s, email=email, now=now)
     with db() as s:
         message = s.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    return message.body_text.split("/set-password/")[1].split()[0], message
+    return message.body_text.split("/set-password?token=")[1].split()[0], message
 
 
 def test_password_reset_link_is_single_use(db):

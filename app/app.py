@@ -1,0 +1,62 @@
+"""Builds the application: pages, error answers, scheduled work, and the database at start."""
+
+
+import asyncio
+import contextlib
+import logging
+
+import reflex as rx
+from reflex_base.event import EventSpec
+from reflex_components_sonner.toast import toast
+
+from app.domain.errors import DomainError, NotSignedIn
+from app.i18n import t
+from app.jobs import run_scheduled_jobs
+from app.migrate import upgrade_to_head_locked
+from app.pages.account import field_account_page, office_account_page, portal_account_page
+from app.pages.auth import forgot_page, login_page, set_password_page
+from app.pages.field.home import field_home_page
+from app.pages.office.home import office_home_page
+from app.pages.office.outbox import outbox_page
+from app.pages.office.users import users_page
+from app.pages.portal.home import portal_home_page
+from app.state.areas import AccountState, FieldHomeState, PortalHomeState
+from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
+from app.state.office import OfficeHomeState, OutboxState, UsersState
+
+log = logging.getLogger("app")
+
+
+def answer_backend_error(exception: Exception) -> list[EventSpec]:
+    """What the user sees when a handler is refused or fails: a message in their language, never a trace."""
+    lang = getattr(exception, "lang", "it")
+    if isinstance(exception, NotSignedIn):
+        return [toast.warning(t("auth.signed_out", lang), position="top-center"), rx.redirect("/login")]
+    if isinstance(exception, DomainError):
+        return [toast.error(t(exception.message_key, lang, **exception.params), position="top-center")]
+    log.error("unexpected error in an event handler", exc_info=exception)
+    return [toast.error(t("common.error", lang), position="top-center")]
+
+
+upgrade_to_head_locked()
+
+app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it")
+
+app.add_page(rx.fragment(), route="/", on_load=LoginState.open_root, title="Anagrafica Clienti")
+app.add_page(login_page, route="/login", on_load=LoginState.open_login, title="Accedi · Anagrafica Clienti")
+app.add_page(forgot_page, route="/forgot-password", on_load=ForgotPasswordState.open_forgot, title="Password")
+app.add_page(set_password_page, route="/set-password", on_load=SetPasswordState.open_link, title="Password")
+app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_home, title="Ufficio")
+app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title="Posta in uscita")
+app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
+app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")
+app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title="Tecnici")
+app.add_page(field_account_page, route="/field/account", on_load=AccountState.load_account, title="Account")
+app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_portal, title="Area riservata")
+app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title="Account")
+
+
+@app.register_lifespan_task
+async def scheduled_jobs():
+    with contextlib.suppress(asyncio.CancelledError):
+        await run_scheduled_jobs()

@@ -1,0 +1,151 @@
+"""The frame of every page: sign-in card, office sidebar, field and reserved-area top bars."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.i18n import T, language_switch
+from app.state.session import SessionState
+
+
+def brand(size: str = "4") -> rx.Component:
+    return rx.hstack(
+        rx.center(rx.icon("contact-round", size=20, color="white"), width="34px", height="34px",
+                  border_radius="9px", background=rx.color("indigo", 9)),
+        rx.heading(T("app.name"), size=size, weight="bold"),
+        align="center", spacing="2",
+    )
+
+
+def auth_layout(*children: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.hstack(brand(), rx.spacer(), language_switch(), width="100%", padding="20px 28px", align="center"),
+        rx.center(
+            rx.card(rx.vstack(*children, spacing="4", width="100%"), size="4", width="100%", max_width="420px"),
+            padding_x="16px", padding_top=["24px", "8vh"],
+        ),
+        rx.center(rx.text(T("app.tagline"), size="2", color_scheme="gray"), padding="32px"),
+        min_height="100vh",
+        background=f"linear-gradient(160deg, {rx.color('indigo', 2)} 0%, {rx.color('gray', 1)} 60%)",
+    )
+
+
+def field_error(message: rx.Var) -> rx.Component:
+    return rx.cond(message != "", rx.text(message, color_scheme="red", size="2", role="alert"))
+
+
+def user_badge() -> rx.Component:
+    return rx.hstack(
+        rx.avatar(fallback=SessionState.user_name[:1], size="2", radius="full", color_scheme="indigo"),
+        rx.vstack(
+            rx.text(SessionState.user_name, size="2", weight="medium", id="current-user"),
+            rx.text(SessionState.role_label, size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        align="center", spacing="2",
+    )
+
+
+def _nav_item(icon: str, label_key: str, href: str, active: bool) -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=16), rx.text(T(label_key), size="2"), align="center", spacing="2",
+                  padding="8px 12px", border_radius="8px", width="100%",
+                  background=rx.color("indigo", 4) if active else "transparent",
+                  color=rx.color("indigo", 11) if active else rx.color("gray", 12),
+                  _hover={"background": rx.color("indigo", 3)}),
+        href=href, underline="none", width="100%",
+    )
+
+
+def office_shell(active: str, *content: rx.Component) -> rx.Component:
+    nav = rx.vstack(
+        _nav_item("layout-dashboard", "nav.home", "/office", active == "home"),
+        rx.cond(SessionState.can_manage_users, _nav_item("users", "nav.users", "/office/users", active == "users")),
+        rx.cond(SessionState.can_read_outbox, _nav_item("mail", "nav.outbox", "/office/outbox", active == "outbox")),
+        _nav_item("user-cog", "nav.account", "/office/account", active == "account"),
+        spacing="1", width="100%",
+    )
+    sidebar = rx.vstack(
+        brand("3"),
+        rx.text(T("area.office"), size="1", color_scheme="gray", weight="medium", padding_left="4px"),
+        nav,
+        rx.spacer(),
+        rx.divider(),
+        user_badge(),
+        rx.hstack(
+            language_switch(),
+            rx.spacer(),
+            rx.button(rx.icon("log-out", size=14), T("auth.logout"), variant="soft", color_scheme="gray", size="1",
+                      on_click=SessionState.logout, id="logout"),
+            width="100%", align="center",
+        ),
+        width="250px", min_width="250px", height="100vh", padding="20px 14px", spacing="3",
+        border_right=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 2),
+        position="sticky", top="0",
+    )
+    return rx.hstack(
+        sidebar,
+        rx.box(rx.vstack(*content, spacing="5", width="100%", max_width="1200px"), padding="28px 36px", width="100%"),
+        spacing="0", align="start", width="100%", min_height="100vh",
+    )
+
+
+def _top_bar(area_key: str, links: list[tuple[str, str, str]]) -> rx.Component:
+    return rx.hstack(
+        brand("3"),
+        rx.badge(T(area_key), color_scheme="indigo", variant="soft"),
+        rx.spacer(),
+        *[
+            rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(T(key), size="2", display=["none", "block"]),
+                              align="center", spacing="1"), href=href, underline="none", color_scheme="gray")
+            for icon, key, href in links
+        ],
+        language_switch(),
+        rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray", on_click=SessionState.logout,
+                       aria_label="logout", id="logout"),
+        width="100%", align="center", spacing="4", padding="12px 20px",
+        border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
+        position="sticky", top="0", z_index="10",
+    )
+
+
+def field_shell(*content: rx.Component) -> rx.Component:
+    return rx.box(
+        _top_bar("area.field", [("calendar-days", "nav.home", "/field"),
+                                ("user-cog", "nav.account", "/field/account")]),
+        rx.vstack(*content, spacing="4", width="100%", max_width="720px", margin_x="auto", padding="20px 16px"),
+        min_height="100vh", background=rx.color("gray", 2),
+    )
+
+
+def portal_shell(*content: rx.Component) -> rx.Component:
+    return rx.box(
+        _top_bar("area.portal", [("house", "nav.home", "/portal"),
+                                 ("user-cog", "nav.account", "/portal/account")]),
+        rx.vstack(*content, spacing="5", width="100%", max_width="960px", margin_x="auto", padding="32px 20px"),
+        min_height="100vh",
+        background=f"linear-gradient(180deg, {rx.color('indigo', 2)} 0%, {rx.color('gray', 1)} 320px)",
+    )
+
+
+def page_header(title: rx.Var | str, subtitle: rx.Var | str | None = None) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="7", weight="bold"),
+        rx.text(subtitle, color_scheme="gray", size="3") if subtitle is not None else rx.fragment(),
+        spacing="1",
+    )
+
+
+def empty_state(icon: str, title: rx.Var, body: rx.Var | None = None) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.center(rx.icon(icon, size=28, color=rx.color("indigo", 10)), width="56px", height="56px",
+                      border_radius="50%", background=rx.color("indigo", 3)),
+            rx.heading(title, size="4"),
+            rx.text(body, color_scheme="gray", size="2", text_align="center", max_width="420px")
+            if body is not None else rx.fragment(),
+            align="center", spacing="2",
+        ),
+        padding="48px 16px", width="100%",
+        border=f"1px dashed {rx.color('gray', 6)}", border_radius="12px",
+    )

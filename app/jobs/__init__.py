@@ -1,0 +1,34 @@
+"""Scheduled work. Runs inside the app (a lifespan task per worker; rows are claimed, so running
+on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from app.db import session_scope
+from app.services import outbox
+from app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+OUTBOX_EVERY_SECONDS = 20
+
+
+async def deliver_outbox() -> int:
+    return await outbox.deliver_pending(session_factory=session_scope, settings=get_settings())
+
+
+JOBS = {"outbox": deliver_outbox}
+
+
+async def run_scheduled_jobs() -> None:
+    while True:
+        for name, job in JOBS.items():
+            try:
+                done = await job()
+                if done:
+                    log.info("job %s: %s done", name, done)
+            except Exception:  # one failing run must not stop the schedule
+                log.exception("job %s failed", name)
+        await asyncio.sleep(OUTBOX_EVERY_SECONDS)

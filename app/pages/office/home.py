@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.i18n import T
+from app.components.shell import office_shell, page_header
+from app.state.office import OfficeHomeState
+
+
+def _stat(icon: str, label_key: str, value: rx.Var, href: str | None = None) -> rx.Component:
+    card = rx.card(
+        rx.hstack(
+            rx.center(rx.icon(icon, size=20, color=rx.color("indigo", 11)), width="40px", height="40px",
+                      border_radius="10px", background=rx.color("indigo", 3)),
+            rx.vstack(rx.text(T(label_key), size="2", color_scheme="gray"),
+                      rx.heading(value, size="7"), spacing="0"),
+            align="center", spacing="4",
+        ),
+        width="100%",
+    )
+    return rx.link(card, href=href, underline="none", width="100%") if href else card
+
+
+def office_home_page() -> rx.Component:
+    return office_shell(
+        "home",
+        page_header(OfficeHomeState.greeting, T("office.subtitle")),
+        rx.grid(
+            _stat("building-2", "office.stat.customers", OfficeHomeState.stat_customers),
+            _stat("id-card", "office.stat.users", OfficeHomeState.stat_active_users),
+            _stat("globe", "office.stat.portal_users", OfficeHomeState.stat_portal_users),
+            rx.cond(
+                OfficeHomeState.can_read_outbox,
+                _stat("mail", "office.stat.outbox", OfficeHomeState.stat_outbox_pending, "/office/outbox"),
+                _stat("mail", "office.stat.outbox", OfficeHomeState.stat_outbox_pending),
+            ),
+            columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="4", width="100%",
+        ),
+    )

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.i18n import T
+from app.components.shell import portal_shell
+from app.state.areas import PortalHomeState
+
+
+def _fact(icon: str, label_key: str, value: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=18, color=rx.color("indigo", 10)),
+        rx.vstack(rx.text(T(label_key), size="1", color_scheme="gray"), rx.text(value, weight="medium"), spacing="0"),
+        align="center", spacing="3",
+    )
+
+
+def portal_home_page() -> rx.Component:
+    return portal_shell(
+        rx.vstack(
+            rx.heading(T("portal.title"), size="7"),
+            rx.text(T("portal.help"), color_scheme="gray", size="3", max_width="640px"),
+            spacing="2",
+        ),
+        rx.card(
+            rx.grid(
+                _fact("building-2", "portal.company", PortalHomeState.company_name),
+                _fact("hash", "portal.code", PortalHomeState.customer_code),
+                _fact("user-round", "portal.you", PortalHomeState.account_email),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="5", width="100%",
+            ),
+            size="3", width="100%", id="portal-company",
+        ),
+    )

@@ -1,0 +1,147 @@
+"""Sign-in, forgotten password and the single-use set-password link."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from app.db import session_scope
+from app.domain.errors import DomainError
+from app.domain.passwords import MIN_LENGTH
+from app.domain.permissions import home_path
+from app.i18n import t
+from app.services import auth
+from app.services.users import set_language
+from app.settings import get_settings
+from app.state.session import SessionState, field_messages, public
+
+
+def _form_text(form_data: object, name: str) -> str:
+    value = form_data.get(name, "") if isinstance(form_data, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
+class LoginState(SessionState):
+    login_error: str = ""
+    login_busy: bool = False
+
+    @public
+    @rx.event
+    def open_root(self):
+        actor = self._current_actor()
+        return rx.redirect(home_path(actor.role) if actor else "/login")
+
+    @public
+    @rx.event
+    def open_login(self):
+        """A signed-in user who opens the sign-in page goes straight to their area."""
+        self.login_error = ""
+        self.login_busy = False
+        actor = self._current_actor()
+        if actor is not None:
+            return rx.redirect(home_path(actor.role))
+
+    @public
+    @rx.event
+    async def sign_in(self, form_data: dict):
+        email = _form_text(form_data, "email")
+        password = _form_text(form_data, "password")
+        user_agent = self.router.headers.user_agent if self.router else ""
+        self.login_busy = True
+        self.login_error = ""
+        yield
+        try:
+            # argon2 takes a noticeable fraction of a second: keep it off the event loop.
+            signed = await asyncio.to_thread(_authenticate, email, password, user_agent)
+        except DomainError as error:
+            self.login_error = t(error.message_key, self.lang, **error.params)
+            self.login_busy = False
+            return
+        self.session_token = signed.token
+        self._show(signed.actor)
+        if not self._language_chosen:
+            self.lang = signed.actor.language
+        elif signed.actor.language != self.lang:
+            with session_scope(write=True) as session:
+                set_language(session=session, actor=signed.actor, language=self.lang)
+        self.login_busy = False
+        yield rx.redirect(home_path(signed.actor.role))
+
+
+def _authenticate(email: str, password: str, user_agent: str) -> auth.SignIn:
+    with session_scope(write=True) as session:
+        return auth.authenticate(session=session, email=email, password=password, user_agent=user_agent)
+
+
+class ForgotPasswordState(SessionState):
+    forgot_errors: dict[str, str] = {}
+    forgot_sent: bool = False
+
+    @rx.var
+    def forgot_help(self) -> str:
+        return t("forgot.subtitle", self.lang, minutes=get_settings().reset_link_minutes)
+
+    @public
+    @rx.event
+    def open_forgot(self):
+        self.forgot_errors = {}
+        self.forgot_sent = False
+
+    @public
+    @rx.event
+    def request_link(self, form_data: dict):
+        try:
+            with session_scope(write=True) as session:
+                auth.request_password_reset(session=session, email=_form_text(form_data, "email"))
+        except DomainError as error:
+            self.forgot_errors = field_messages(error, self.lang)
+            return
+        self.forgot_errors = {}
+        self.forgot_sent = True
+
+
+class SetPasswordState(SessionState):
+    link_valid: bool = False
+    link_checked: bool = False
+    link_email: str = ""
+    setpw_errors: dict[str, str] = {}
+    setpw_done: bool = False
+    _link_token: str = ""
+
+    @rx.var
+    def setpw_help(self) -> str:
+        return t("setpw.subtitle", self.lang, min=MIN_LENGTH)
+
+    @public
+    @rx.event
+    def open_link(self):
+        self._link_token = self.router.url.query_parameters.get("token", "") if self.router else ""
+        self.setpw_errors = {}
+        self.setpw_done = False
+        with session_scope() as session:
+            email = auth.check_password_token(session=session, token=self._link_token)
+        self.link_valid = email is not None
+        self.link_email = email or ""
+        self.link_checked = True
+
+    @public
+    @rx.event
+    async def save_password(self, form_data: dict):
+        password = _form_text(form_data, "password")
+        confirm = _form_text(form_data, "confirm")
+        try:
+            await asyncio.to_thread(_set_password, self._link_token, password, confirm)
+        except DomainError as error:
+            self.setpw_errors = field_messages(error, self.lang)
+            if error.message_key == "setpw.link_invalid":
+                self.link_valid = False
+            return
+        self.setpw_errors = {}
+        self.setpw_done = True
+        self.link_valid = False
+
+
+def _set_password(token: str, password: str, confirm: str) -> None:
+    with session_scope(write=True) as session:
+        auth.set_password_with_token(session=session, token=token, password=password, confirm=confirm)

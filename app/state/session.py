@@ -1,0 +1,122 @@
+"""Who is asking. Every event handler of every state goes through `_authorize` or `_enter`,
+or is marked `@public` (sign-in, language switch): a test holds the whole app to that."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.db import session_scope
+from app.domain.errors import DomainError
+from app.domain.permissions import Actor, Perm, has_perm, home_path, require
+from app.i18n import normalize_language, t
+from app.services import auth
+from app.services.users import set_language
+
+SESSION_COOKIE = "registry_session"
+LANGUAGE_COOKIE = "registry_lang"
+
+
+def public(handler):  # noqa: ANN001, ANN201
+    """Marks an event handler that anyone may call without signing in."""
+    handler._public_handler = True
+    return handler
+
+
+def field_messages(error: DomainError, lang: str) -> dict[str, str]:
+    """A service's refusal as text per form field ("" for the whole form)."""
+    return {name: t(key, lang, **error.params) for name, key in error.errors.items()}
+
+
+class SessionState(rx.State):
+    session_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=7 * 24 * 3600)
+    lang: str = rx.Cookie("it", name=LANGUAGE_COOKIE, same_site="lax", max_age=365 * 24 * 3600)
+
+    # What the shell shows about the signed-in user: never more than this reaches the browser.
+    user_name: str = ""
+    user_role: str = ""
+    can_read_outbox: bool = False
+    can_manage_users: bool = False
+    # Set when the visitor picks a language on the sign-in page: that choice then wins over the saved one.
+    _language_chosen: bool = False
+
+    def _current_actor(self) -> Actor | None:
+        with session_scope() as session:
+            return auth.resolve_session(session=session, token=self.session_token)
+
+    def _show(self, actor: Actor | None) -> None:
+        self.user_name = actor.name if actor else ""
+        self.user_role = actor.role.value if actor else ""
+        self.can_read_outbox = has_perm(actor, Perm.OUTBOX_READ)
+        self.can_manage_users = has_perm(actor, Perm.USERS_MANAGE)
+
+    def _authorize(self, perm: Perm) -> Actor:
+        """The actor for a data-touching handler; raises (and the app answers) when not allowed."""
+        actor = self._current_actor()
+        self._show(actor)
+        try:
+            return require(actor, perm)
+        except DomainError as error:
+            error.lang = self.lang
+            if actor is None:
+                self.session_token = ""
+            raise
+
+    def _enter(self, perm: Perm) -> Actor | rx.event.EventSpec:
+        """For page loads: the actor, or where to send a visitor who may not be here."""
+        actor = self._current_actor()
+        self._show(actor)
+        if actor is None:
+            self.session_token = ""
+            return rx.redirect("/login")
+        if not has_perm(actor, perm):
+            return rx.redirect(home_path(actor.role))
+        return actor
+
+    @rx.var
+    def role_label(self) -> str:
+        return t(f"role.{self.user_role}", self.lang) if self.user_role else ""
+
+    @public
+    @rx.event
+    def enter_office(self):
+        actor = self._enter(Perm.OFFICE_ACCESS)
+        return None if isinstance(actor, Actor) else actor
+
+    @public
+    @rx.event
+    def enter_field(self):
+        actor = self._enter(Perm.FIELD_ACCESS)
+        return None if isinstance(actor, Actor) else actor
+
+    @public
+    @rx.event
+    def enter_portal(self):
+        actor = self._enter(Perm.PORTAL_ACCESS)
+        return None if isinstance(actor, Actor) else actor
+
+    @public
+    @rx.event
+    def enter_account(self):
+        actor = self._enter(Perm.OWN_ACCOUNT)
+        return None if isinstance(actor, Actor) else actor
+
+    @public
+    @rx.event
+    def switch_language(self, lang: str):
+        """Changes the interface language; a signed-in user's choice is saved on their account."""
+        self.lang = normalize_language(lang)
+        self._language_chosen = True
+        actor = self._current_actor()
+        if actor is not None:
+            with session_scope(write=True) as session:
+                set_language(session=session, actor=actor, language=self.lang)
+
+    @public
+    @rx.event
+    def logout(self):
+        with session_scope(write=True) as session:
+            auth.logout(session=session, token=self.session_token)
+        self.session_token = ""
+        self._show(None)
+        return rx.redirect("/login")
+
