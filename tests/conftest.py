@@ -64,3 +64,9 @@ def engine(request, tmp_path, sqlite_template, postgres_url):
 def db(engine):
     """Opens a use-case transaction on the test database: `with db(write=True) as session: ...`."""
     return partial(session_scope, engine=engine)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running for the rest of the session,
+    which async tests run after it could not use."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))
