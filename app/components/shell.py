@@ -8,11 +8,12 @@ from app.components.i18n import T, language_switch
 from app.state.session import SessionState
 
 
-def brand(size: str = "4") -> rx.Component:
+def brand(size: str = "4", compact_on_phone: bool = False) -> rx.Component:
     return rx.hstack(
         rx.center(rx.icon("contact-round", size=20, color="white"), width="34px", height="34px",
-                  border_radius="9px", background=rx.color("indigo", 9)),
-        rx.heading(T("app.name"), size=size, weight="bold"),
+                  border_radius="9px", background=rx.color("indigo", 9), flex_shrink="0"),
+        rx.heading(T("app.name"), size=size, weight="bold", white_space="nowrap",
+                   display=["none", "block"] if compact_on_phone else "block"),
         align="center", spacing="2",
     )
 
@@ -92,7 +93,7 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
 
 def _top_bar(area_key: str, links: list[tuple[str, str, str]]) -> rx.Component:
     return rx.hstack(
-        brand("3"),
+        brand("3", compact_on_phone=True),
         rx.badge(T(area_key), color_scheme="indigo", variant="soft"),
         rx.spacer(),
         *[

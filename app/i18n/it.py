@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "setpw.submit": "Salva la password",
     "setpw.done": "Password salvata. Ora puoi accedere.",
     "setpw.link_invalid": "Questo link non è valido, è già stato usato oppure è scaduto. Richiedine uno nuovo.",
+    "setpw.new_link": "Richiedi un nuovo link",
     "setpw.mismatch": "Le due password non coincidono.",
     "password.too_short": "La password deve avere almeno {min} caratteri.",
     "password.too_long": "La password può avere al massimo {max} caratteri.",
@@ -80,7 +81,8 @@ MESSAGES: dict[str, str] = {
     "outbox.status.sent": "Inviata",
     "outbox.status.pending": "In attesa",
     "outbox.status.failed": "Errore",
-    "outbox.empty": "Nessuna e-mail. Le e-mail generate dal sistema (reimpostazione password, inviti, avvisi) appariranno qui.",
+    "outbox.empty_title": "Nessuna e-mail",
+    "outbox.empty": "Le e-mail generate dal sistema (reimpostazione password, inviti, avvisi) appariranno qui.",
     "outbox.search": "Cerca per destinatario o oggetto",
     # users
     "users.title": "Utenti",

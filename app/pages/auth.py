@@ -96,7 +96,12 @@ def set_password_page() -> rx.Component:
                 form,
                 rx.cond(
                     SetPasswordState.link_checked,
-                    rx.callout(T("setpw.link_invalid"), icon="link-2-off", color_scheme="red", id="link-invalid"),
+                    rx.vstack(
+                        rx.callout(T("setpw.link_invalid"), icon="link-2-off", color_scheme="red", id="link-invalid"),
+                        rx.link(rx.button(T("setpw.new_link"), size="3", variant="soft", width="100%"),
+                                href="/forgot-password", width="100%"),
+                        width="100%",
+                    ),
                     rx.spinner(),
                 ),
             ),

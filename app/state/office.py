@@ -152,6 +152,7 @@ class UserView:
     customer_name: str
     is_active: bool
     last_login: str
+    is_self: bool
 
 
 class UsersState(SessionState):
@@ -183,6 +184,7 @@ class UsersState(SessionState):
                 id=row.id, full_name=row.full_name, email=row.email, role=t(f"role.{row.role}", self.lang),
                 customer_name=row.customer_name, is_active=row.is_active,
                 last_login=format_datetime(row.last_login_at, self.lang) or t("users.never", self.lang),
+                is_self=row.id == actor.user_id,
             )
             for row in page.rows
         ]

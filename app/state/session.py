@@ -11,8 +11,11 @@ from app.domain.permissions import Actor, Perm, has_perm, home_path, require
 from app.i18n import normalize_language, t
 from app.services import auth
 from app.services.users import set_language
+from app.settings import get_settings
 
 SESSION_COOKIE = "registry_session"
+# Behind HTTPS the session cookie never travels over plain HTTP.
+SECURE_COOKIES = get_settings().public_base_url.startswith("https://")
 LANGUAGE_COOKIE = "registry_lang"
 
 
@@ -28,7 +31,9 @@ def field_messages(error: DomainError, lang: str) -> dict[str, str]:
 
 
 class SessionState(rx.State):
-    session_token: str = rx.Cookie("", name=SESSION_COOKIE, same_site="strict", max_age=7 * 24 * 3600)
+    session_token: str = rx.Cookie(
+        "", name=SESSION_COOKIE, same_site="strict", max_age=7 * 24 * 3600, secure=SECURE_COOKIES
+    )
     lang: str = rx.Cookie("it", name=LANGUAGE_COOKIE, same_site="lax", max_age=365 * 24 * 3600)
 
     # What the shell shows about the signed-in user: never more than this reaches the browser.

@@ -79,7 +79,7 @@ def outbox_page() -> rx.Component:
                 ),
                 width="100%",
             ),
-            empty_state("inbox", T("outbox.empty")),
+            empty_state("inbox", T("outbox.empty_title"), T("outbox.empty")),
         ),
         _message_dialog(),
     )

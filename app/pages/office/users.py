@@ -17,8 +17,13 @@ def _row(user: UserView) -> rx.Component:
                               rx.badge(T("common.no"), color_scheme="gray"))),
         rx.table.cell(user.last_login, white_space="nowrap"),
         rx.table.cell(
-            rx.button(rx.cond(user.is_active, T("users.disable"), T("users.enable")), size="1", variant="soft",
-                      color_scheme=rx.cond(user.is_active, "red", "green"), on_click=UsersState.ask_toggle(user.id))
+            rx.cond(
+                user.is_self,
+                rx.fragment(),
+                rx.button(rx.cond(user.is_active, T("users.disable"), T("users.enable")), size="1", variant="soft",
+                          color_scheme=rx.cond(user.is_active, "red", "green"),
+                          on_click=UsersState.ask_toggle(user.id)),
+            )
         ),
     )
 
