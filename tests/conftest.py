@@ -54,7 +54,7 @@ def engine(request, tmp_path, sqlite_template, postgres_url):
         engine.dispose()
         return
     engine = engine_for(postgres_url)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    tables = ", ".join(f'"{name}"' for name in SQLModel.metadata.tables)
     with engine.begin() as connection:
         connection.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine

@@ -32,14 +32,15 @@ class Perm(StrEnum):
     OUTBOX_READ = "outbox.read"
     USERS_MANAGE = "users.manage"
     CUSTOMERS_READ = "customers.read"
+    CUSTOMERS_WRITE = "customers.write"
     OWN_ACCOUNT = "account.own"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.ADMIN: frozenset(_OFFICE_BASE | {Perm.OUTBOX_READ, Perm.USERS_MANAGE}),
-    Role.OFFICE: frozenset(_OFFICE_BASE),
+    Role.ADMIN: frozenset(_OFFICE_BASE | {Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE}),
+    Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE}),
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT}),

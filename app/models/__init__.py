@@ -1,7 +1,11 @@
 """Every table, imported here so Alembic and the app see the whole schema."""
 
-from app.models.customer import Customer
+from app.models.customer import CodeSequence, Contact, Customer, Site
+from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.user import AuthSession, PasswordToken, User
 
-__all__ = ["AuthSession", "Customer", "OutboxMessage", "PasswordToken", "User"]
+__all__ = [
+    "AuthSession", "CodeSequence", "Contact", "Customer", "Movement", "OutboxMessage", "PasswordToken", "Site",
+    "User",
+]

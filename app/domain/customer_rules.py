@@ -1,0 +1,335 @@
+"""What a valid customer is. Every field is checked, and every wrong field gets its own message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError
+from stdnum.it import codicefiscale, iva
+
+from app.domain.errors import DomainError
+from app.domain.places import places
+from app.domain.text import compact_code, fold
+
+KINDS = ("business", "private")
+STATUSES = ("active", "anonymized")
+_SDI = re.compile(r"^[A-Z0-9]{6,7}$")
+_CAP = re.compile(r"^\d{5}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+LIMITS = {
+    "company_name": 200, "first_name": 100, "last_name": 100, "street": 200, "city": 100,
+    "external_code": 40, "notes": 4000,
+}
+
+
+@dataclass(frozen=True)
+class CustomerData:
+    """A customer's editable fields, cleaned: identifiers compact, phones in E.164, e-mails lower case."""
+
+    kind: str = "business"
+    company_name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    vat_number: str | None = None
+    tax_code: str | None = None
+    sdi_code: str | None = None
+    pec: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    mobile: str | None = None
+    street: str | None = None
+    cap: str | None = None
+    city: str | None = None
+    province: str | None = None
+    country: str = "IT"
+    external_code: str | None = None
+    assigned_user_id: int | None = None
+    block_automatic_emails: bool = False
+    notes: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+FIELDS = tuple(f.name for f in fields(CustomerData))
+
+
+def _text(raw: dict, name: str) -> str | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        value = str(value)
+    value = " ".join(value.split()) if name != "notes" else value.strip()
+    return value or None
+
+
+def clean_email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError from None
+
+
+def clean_phone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        number = phonenumbers.parse(value, "IT")
+    except phonenumbers.NumberParseException:
+        raise ValueError from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str | None) -> str:
+    """+393331234567 -> '333 123 4567' for Italian numbers, international format otherwise."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 39 else \
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
+
+
+def clean_vat(value: str | None, country: str) -> str | None:
+    """Italian partita IVA as 11 digits; another EU country's VAT number with its prefix."""
+    if value is None:
+        return None
+    compact = compact_code(value).replace(".", "").replace("-", "")
+    try:
+        if country == "IT" or compact.startswith("IT") or compact.isdigit():
+            return iva.validate(compact)
+        return eu_vat.validate(compact)
+    except ValidationError:
+        raise ValueError from None
+
+
+def clean_tax_code(value: str | None) -> str | None:
+    """Codice fiscale: 16 characters for people, 11 digits for companies."""
+    if value is None:
+        return None
+    try:
+        return codicefiscale.validate(compact_code(value))
+    except ValidationError:
+        raise ValueError from None
+
+
+def validate_customer(raw: dict) -> CustomerData:
+    """Returns the cleaned data or raises one DomainError naming every wrong field."""
+    if not isinstance(raw, dict):
+        raise DomainError("customer.err.form")
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+
+    kind = raw.get("kind") or "business"
+    if kind not in KINDS:
+        errors["kind"] = "customer.err.kind"
+        kind = "business"
+    values["kind"] = kind
+
+    for name in ("company_name", "first_name", "last_name", "street", "city", "notes", "external_code"):
+        value = _text(raw, name)
+        if value is not None and len(value) > LIMITS[name]:
+            errors[name] = "customer.err.too_long"
+        values[name] = value
+    if kind == "business":
+        if not values["company_name"]:
+            errors["company_name"] = "customer.err.required"
+    else:
+        for name in ("first_name", "last_name"):
+            if not values[name]:
+                errors[name] = "customer.err.required"
+
+    country = compact_code(_text(raw, "country") or "IT")
+    if not _COUNTRY.match(country):
+        errors["country"] = "customer.err.country"
+        country = "IT"
+    values["country"] = country
+
+    checks = {
+        "vat_number": (lambda v: clean_vat(v, country), "customer.err.vat"),
+        "tax_code": (clean_tax_code, "customer.err.tax_code"),
+        "email": (clean_email, "customer.err.email"),
+        "pec": (clean_email, "customer.err.pec"),
+        "phone": (clean_phone, "customer.err.phone"),
+        "mobile": (clean_phone, "customer.err.phone"),
+    }
+    for name, (clean, message) in checks.items():
+        try:
+            values[name] = clean(_text(raw, name))
+        except ValueError:
+            errors[name] = message
+            values[name] = None
+    if kind == "business" and country == "IT" and not values["vat_number"] and "vat_number" not in errors:
+        errors["vat_number"] = "customer.err.vat_required"
+
+    sdi = compact_code(_text(raw, "sdi_code")) or None
+    if sdi is not None and not _SDI.match(sdi):
+        errors["sdi_code"] = "customer.err.sdi"
+    values["sdi_code"] = sdi
+    values["external_code"] = compact_code(values["external_code"]) or None
+
+    _check_address(raw, values, errors, country)
+
+    assigned = raw.get("assigned_user_id")
+    if assigned in (None, "", 0, "0"):
+        values["assigned_user_id"] = None
+    elif isinstance(assigned, int) and not isinstance(assigned, bool) and assigned > 0:
+        values["assigned_user_id"] = assigned
+    elif isinstance(assigned, str) and assigned.isdigit() and len(assigned) < 10:
+        values["assigned_user_id"] = int(assigned)
+    else:
+        errors["assigned_user_id"] = "customer.err.assigned"
+        values["assigned_user_id"] = None
+    values["block_automatic_emails"] = raw.get("block_automatic_emails") in (True, "on", "true", "1", 1)
+
+    if errors:
+        raise DomainError(errors)
+    return CustomerData(**values)
+
+
+def _check_address(raw: dict, values: dict, errors: dict, country: str) -> None:
+    cap = _text(raw, "cap")
+    province = compact_code(_text(raw, "province")) or None
+    city = values["city"]
+    if country != "IT":
+        values["cap"], values["province"] = cap, province
+        return
+    if cap is not None and not _CAP.match(cap):
+        errors["cap"] = "customer.err.cap"
+    if province is not None and province not in places().provinces:
+        errors["province"] = "customer.err.province"
+    if city:
+        comune = places().comune(city, province if "province" not in errors else None)
+        if comune is None:
+            elsewhere = places().by_name.get(fold(city))
+            if elsewhere and province and "province" not in errors:
+                errors["province"] = "customer.err.province_city"
+            else:
+                errors["city"] = "customer.err.city"
+        else:
+            values["city"] = comune.name
+            if province is None:
+                province = comune.province
+            elif province != comune.province and "province" not in errors:
+                errors["province"] = "customer.err.province_city"
+            if cap and "cap" not in errors and comune.caps and cap not in comune.caps:
+                errors["cap"] = "customer.err.cap_city"
+    values["cap"], values["province"] = cap, province
+
+
+def display_name(kind: str, company_name: str | None, first_name: str | None, last_name: str | None) -> str:
+    if kind == "business":
+        return company_name or ""
+    return " ".join(p for p in (first_name, last_name) if p)
+
+
+def sort_key(kind: str, company_name: str | None, first_name: str | None, last_name: str | None) -> str:
+    """What the list is sorted by and what 1-2 typed characters match: people by surname first."""
+    if kind == "business":
+        return fold(company_name)[:120]
+    return fold(" ".join(p for p in (last_name, first_name) if p))[:120]
+
+
+def search_text(data: CustomerData, code: str) -> str:
+    """Everything a user may type to find the customer, folded, in one column for the trigram index."""
+    parts = [
+        fold(display_name(data.kind, data.company_name, data.first_name, data.last_name)),
+        data.email or "", data.pec or "", (data.vat_number or "").lower(), (data.tax_code or "").lower(),
+        code.lower(), (data.external_code or "").lower(),
+    ]
+    return " | ".join(p for p in parts if p)
+
+
+CONTACT_KINDS = ("contact_person", "family_member")
+
+
+@dataclass(frozen=True)
+class ContactData:
+    kind: str
+    first_name: str
+    last_name: str
+    role: str | None
+    email: str | None
+    phone: str | None
+
+
+def validate_contact(raw: dict) -> ContactData:
+    if not isinstance(raw, dict):
+        raise DomainError("customer.err.form")
+    errors: dict[str, str] = {}
+    kind = raw.get("kind") or "contact_person"
+    if kind not in CONTACT_KINDS:
+        errors["kind"] = "customer.err.kind"
+    names = {}
+    for name in ("first_name", "last_name", "role"):
+        value = _text(raw, name)
+        if value is not None and len(value) > 100:
+            errors[name] = "customer.err.too_long"
+        names[name] = value
+    for name in ("first_name", "last_name"):
+        if not names[name]:
+            errors[name] = "customer.err.required"
+    email = phone = None
+    try:
+        email = clean_email(_text(raw, "email"))
+    except ValueError:
+        errors["email"] = "customer.err.email"
+    try:
+        phone = clean_phone(_text(raw, "phone"))
+    except ValueError:
+        errors["phone"] = "customer.err.phone"
+    if errors:
+        raise DomainError(errors)
+    return ContactData(kind, names["first_name"], names["last_name"], names["role"], email, phone)
+
+
+@dataclass(frozen=True)
+class SiteData:
+    name: str
+    street: str | None
+    cap: str | None
+    city: str | None
+    province: str | None
+    country: str
+    is_default: bool
+    notes: str | None
+
+
+def validate_site(raw: dict) -> SiteData:
+    if not isinstance(raw, dict):
+        raise DomainError("customer.err.form")
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for name, limit in (("name", 120), ("street", 200), ("city", 100), ("notes", 1000)):
+        value = _text(raw, name)
+        if value is not None and len(value) > limit:
+            errors[name] = "customer.err.too_long"
+        values[name] = value
+    if not values["name"]:
+        errors["name"] = "customer.err.required"
+    country = compact_code(_text(raw, "country") or "IT")
+    if not _COUNTRY.match(country):
+        errors["country"] = "customer.err.country"
+        country = "IT"
+    values["country"] = country
+    _check_address(raw, values, errors, country)
+    if errors:
+        raise DomainError(errors)
+    return SiteData(
+        name=values["name"], street=values["street"], cap=values["cap"], city=values["city"],
+        province=values["province"], country=country,
+        is_default=raw.get("is_default") in (True, "on", "true", "1", 1), notes=values["notes"],
+    )

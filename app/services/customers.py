@@ -1,0 +1,471 @@
+"""Customer registry use cases: search, create, edit with optimistic locking, contacts and sites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.domain.customer_rules import (
+    FIELDS,
+    CustomerData,
+    display_name,
+    search_text,
+    sort_key,
+    validate_contact,
+    validate_customer,
+    validate_site,
+)
+from app.domain.errors import DomainError
+from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
+from app.domain.text import fold
+from app.models import CodeSequence, Contact, Customer, Movement, Site, User
+from app.models.base import utcnow
+from app.services import movements
+
+CODE_PREFIX = "C"
+CODE_DIGITS = 6
+# Substring search asks the trigram index for at most this many candidates. Fewer means the
+# term is rare: those rows are sorted and paged directly. More means the term is common: walking
+# the name index in order and keeping matching rows then fills a page after a short walk.
+CANDIDATE_CAP = 2000
+MAX_QUERY = 100
+
+
+class DuplicatesFound(DomainError):
+    """Creating this customer would repeat a VAT number, tax code or e-mail already in the registry."""
+
+    def __init__(self, duplicates: list[DuplicateRow]) -> None:
+        super().__init__("customer.duplicates")
+        self.duplicates = duplicates
+
+
+@dataclass(frozen=True)
+class ConflictChange:
+    field: str
+    before: str | None
+    after: str | None
+    actor_name: str
+    at: datetime
+
+
+class EditConflict(DomainError):
+    """Someone saved the customer after this user opened it: nothing was written."""
+
+    def __init__(self, current_version: int, changes: list[ConflictChange]) -> None:
+        super().__init__("customer.conflict")
+        self.current_version = current_version
+        self.changes = changes
+
+
+@dataclass(frozen=True)
+class DuplicateRow:
+    id: int
+    code: str
+    name: str
+    matched: tuple[str, ...]
+
+
+# Codes ------------------------------------------------------------------------------------
+
+
+def next_code(session: Session, sequence: str = "customer") -> str:
+    """The next internal code. The counter row is locked by the transaction until it commits."""
+    locked = select(CodeSequence).where(CodeSequence.name == sequence).with_for_update()
+    counter = session.exec(locked).first()
+    if counter is None:
+        try:  # the first code ever: two transactions may both try to start the counter
+            with session.begin_nested():
+                session.add(CodeSequence(name=sequence, next_value=1))
+        except IntegrityError:
+            pass
+        counter = session.exec(locked).one()
+    value = counter.next_value
+    while session.exec(select(Customer.id).where(Customer.code == _format_code(value))).first() is not None:
+        value += 1  # codes given by an import or by hand are skipped, never reused
+    counter.next_value = value + 1
+    session.add(counter)
+    return _format_code(value)
+
+
+def _format_code(value: int) -> str:
+    return f"{CODE_PREFIX}{value:0{CODE_DIGITS}d}"
+
+
+# Search -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    code: str
+    kind: str
+    name: str
+    email: str | None
+    vat_number: str | None
+    tax_code: str | None
+    city: str | None
+    province: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    rows: list[CustomerRow]
+    next_after: tuple[str, int] | None
+
+
+_ROW_COLUMNS = (
+    Customer.id, Customer.code, Customer.kind, Customer.company_name, Customer.first_name, Customer.last_name,
+    Customer.email, Customer.vat_number, Customer.tax_code, Customer.city, Customer.province, Customer.status,
+    Customer.sort_name,
+)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def search_customers(
+    *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
+    assigned_user_id: int | None = None, after: tuple[str, int] | None = None, limit: int = 25,
+) -> CustomerPage:
+    """Customers sorted by name, a page at a time (keyset on name and id).
+
+    1-2 characters match the beginning of the name; 3 or more match anywhere in the name, e-mail,
+    PEC, VAT number, tax code, internal or external code. Case and accents are ignored."""
+    require(actor, Perm.CUSTOMERS_READ)
+    limit = max(1, min(int(limit), 100))
+    folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
+    conditions = []
+    if kind in ("business", "private"):
+        conditions.append(Customer.kind == kind)
+    if status in ("active", "anonymized"):
+        conditions.append(Customer.status == status)
+    if isinstance(assigned_user_id, int) and assigned_user_id > 0:
+        conditions.append(Customer.assigned_user_id == assigned_user_id)
+    if after is not None:
+        name, last_id = after
+        conditions.append(or_(Customer.sort_name > name, and_(Customer.sort_name == name, Customer.id > last_id)))
+
+    if 0 < len(folded) <= 2:
+        # The range lets the name index answer; the LIKE keeps it exact on any collation.
+        upper = folded[:-1] + chr(ord(folded[-1]) + 1)
+        conditions += [Customer.sort_name >= folded, Customer.sort_name < upper,
+                       col(Customer.sort_name).like(_like_escape(folded) + "%", escape="\\")]
+    elif len(folded) >= 3:
+        conditions.append(_substring_condition(session, folded))
+
+    statement = (
+        select(*_ROW_COLUMNS).where(*conditions)
+        .order_by(Customer.sort_name, Customer.id).limit(limit + 1)
+    )
+    found = session.exec(statement).all()
+    rows = [
+        CustomerRow(
+            id=r.id, code=r.code, kind=r.kind, name=display_name(r.kind, r.company_name, r.first_name, r.last_name),
+            email=r.email, vat_number=r.vat_number, tax_code=r.tax_code, city=r.city, province=r.province,
+            status=r.status,
+        )
+        for r in found[:limit]
+    ]
+    next_after = (found[limit - 1].sort_name, found[limit - 1].id) if len(found) > limit else None
+    return CustomerPage(rows=rows, next_after=next_after)
+
+
+def _substring_condition(session: Session, folded: str):  # noqa: ANN202
+    like = col(Customer.search_text).like(f"%{_like_escape(folded)}%", escape="\\")
+    if session.get_bind().dialect.name != "sqlite":
+        return like  # PostgreSQL answers LIKE '%...%' from the pg_trgm index
+    candidates = session.exec(
+        text("SELECT rowid FROM customer_search WHERE customer_search MATCH :phrase LIMIT :cap").bindparams(
+            phrase=_fts_phrase(folded), cap=CANDIDATE_CAP + 1
+        )
+    ).all()
+    if len(candidates) <= CANDIDATE_CAP:
+        return col(Customer.id).in_([row[0] for row in candidates])
+    return like
+
+
+# Create and edit --------------------------------------------------------------------------
+
+
+def find_duplicates(
+    *, session: Session, actor: Actor, vat_number: str | None, tax_code: str | None, email: str | None,
+    exclude_id: int | None = None,
+) -> list[DuplicateRow]:
+    require(actor, Perm.CUSTOMERS_READ)
+    probes = [(name, column, value) for name, column, value in (
+        ("vat_number", Customer.vat_number, vat_number),
+        ("tax_code", Customer.tax_code, tax_code),
+        ("email", Customer.email, email),
+    ) if value]
+    if not probes:
+        return []
+    query = select(Customer).where(or_(*[column == value for _, column, value in probes])).limit(10)
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    return [
+        DuplicateRow(
+            id=c.id, code=c.code, name=c.display_name,
+            matched=tuple(name for name, _, value in probes if getattr(c, name) == value),
+        )
+        for c in session.exec(query)
+    ]
+
+
+def _check_assigned_user(session: Session, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or user.role not in {r.value for r in STAFF_ROLES}:
+        raise DomainError({"assigned_user_id": "customer.err.assigned"})
+
+
+def _check_external_code(session: Session, code: str | None, exclude_id: int | None) -> None:
+    if code is None:
+        return
+    query = select(Customer.code).where(Customer.external_code == code)
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    holder = session.exec(query).first()
+    if holder is not None:
+        raise DomainError({"external_code": "customer.err.external_code_taken"}, code=holder)
+
+
+def _flush_guarding_external_code(session: Session) -> None:
+    """Two saves of the same external code at once: the unique index stops the second one."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        if "external_code" in str(error.orig):
+            raise DomainError({"external_code": "customer.err.external_code_taken"}, code="?") from None
+        raise
+
+
+def _apply(customer: Customer, data: CustomerData) -> None:
+    for name, value in data.as_dict().items():
+        setattr(customer, name, value)
+    customer.sort_name = sort_key(data.kind, data.company_name, data.first_name, data.last_name)
+    customer.search_text = search_text(data, customer.code)
+
+
+def create_customer(
+    *, session: Session, actor: Actor, raw: dict, source: str = "office", confirmed_duplicates: bool = False,
+) -> Customer:
+    require(actor, Perm.CUSTOMERS_WRITE)
+    data = validate_customer(raw)
+    _check_assigned_user(session, data.assigned_user_id)
+    _check_external_code(session, data.external_code, None)
+    if not confirmed_duplicates:
+        duplicates = find_duplicates(
+            session=session, actor=actor, vat_number=data.vat_number, tax_code=data.tax_code, email=data.email
+        )
+        if duplicates:
+            raise DuplicatesFound(duplicates)
+    customer = Customer(code=next_code(session), updated_by_user_id=actor.user_id)
+    _apply(customer, data)
+    session.add(customer)
+    _flush_guarding_external_code(session)
+    movements.record(
+        session=session, customer_id=customer.id, actor=actor, source=source, kind="customer.created",
+        summary=f"{customer.code} {customer.display_name}", customer_version=customer.version,
+    )
+    return customer
+
+
+def _locked_customer(session: Session, customer_id: int) -> Customer | None:
+    query = select(Customer).where(Customer.id == customer_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.exec(query).first()
+
+
+def update_customer(
+    *, session: Session, actor: Actor, customer_id: int, raw: dict, expected_version: int, source: str = "office",
+) -> tuple[Customer, list[str]]:
+    """Saves the edit if nobody saved the customer since `expected_version`; returns it and the changed fields."""
+    require(actor, Perm.CUSTOMERS_WRITE)
+    customer = _locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    data = validate_customer(raw)
+    if customer.version != expected_version:
+        raise EditConflict(customer.version, changes_since(session, customer_id, expected_version))
+    if data.assigned_user_id != customer.assigned_user_id:
+        _check_assigned_user(session, data.assigned_user_id)
+    _check_external_code(session, data.external_code, customer_id)
+    before = {name: getattr(customer, name) for name in FIELDS}
+    changed = [name for name, value in data.as_dict().items() if before[name] != value]
+    if not changed:
+        return customer, []
+    _apply(customer, data)
+    customer.version += 1
+    customer.updated_at = utcnow()
+    customer.updated_by_user_id = actor.user_id
+    session.add(customer)
+    _flush_guarding_external_code(session)
+    for name in changed:
+        movements.record(
+            session=session, customer_id=customer_id, actor=actor, source=source, kind="customer.updated",
+            field=name, before=before[name], after=getattr(customer, name), customer_version=customer.version,
+        )
+    return customer, changed
+
+
+def changes_since(session: Session, customer_id: int, version: int) -> list[ConflictChange]:
+    rows = session.exec(
+        select(Movement).where(
+            Movement.customer_id == customer_id, Movement.kind == "customer.updated",
+            col(Movement.customer_version) > version,
+        ).order_by(col(Movement.id))
+    )
+    return [ConflictChange(m.field, m.before, m.after, m.actor_name, m.created_at) for m in rows]
+
+
+# The card ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerCard:
+    customer: Customer
+    assigned_user_name: str
+    contacts: list[Contact]
+    sites: list[Site]
+
+
+def get_card(*, session: Session, actor: Actor, customer_id: int) -> CustomerCard:
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    assigned = session.get(User, customer.assigned_user_id) if customer.assigned_user_id else None
+    contacts = list(session.exec(
+        select(Contact).where(Contact.customer_id == customer_id)
+        .order_by(Contact.last_name, Contact.first_name, Contact.id)
+    ))
+    sites = list(session.exec(
+        select(Site).where(Site.customer_id == customer_id).order_by(col(Site.is_default).desc(), Site.name, Site.id)
+    ))
+    return CustomerCard(customer, assigned.full_name if assigned else "", contacts, sites)
+
+
+def staff_choices(*, session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """Staff users a customer can be assigned to."""
+    require(actor, Perm.CUSTOMERS_READ)
+    return [
+        (u.id, u.full_name)
+        for u in session.exec(
+            select(User).where(col(User.role).in_([r.value for r in STAFF_ROLES]), col(User.is_active))
+            .order_by(User.full_name)
+        )
+    ]
+
+
+# Contacts and sites -----------------------------------------------------------------------
+
+
+def _customer_for_write(session: Session, actor: Actor, customer_id: int) -> Customer:
+    require(actor, Perm.CUSTOMERS_WRITE)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    return customer
+
+
+def _contact_label(contact: Contact) -> str:
+    return f"{contact.first_name} {contact.last_name}"
+
+
+def save_contact(
+    *, session: Session, actor: Actor, customer_id: int, raw: dict, contact_id: int | None = None,
+    source: str = "office",
+) -> Contact:
+    _customer_for_write(session, actor, customer_id)
+    data = validate_contact(raw)
+    if contact_id is None:
+        contact = Contact(customer_id=customer_id, **data.__dict__)
+        session.add(contact)
+        session.flush()
+        movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                         kind="contact.added", summary=_contact_label(contact))
+        return contact
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer_id:
+        raise DomainError("customer.contact_not_found")
+    for name, value in data.__dict__.items():
+        if getattr(contact, name) != value:
+            movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                             kind="contact.updated", field=name, before=getattr(contact, name), after=value,
+                             summary=_contact_label(contact))
+            setattr(contact, name, value)
+    session.add(contact)
+    return contact
+
+
+def remove_contact(
+    *, session: Session, actor: Actor, customer_id: int, contact_id: int, source: str = "office"
+) -> None:
+    _customer_for_write(session, actor, customer_id)
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer_id:
+        raise DomainError("customer.contact_not_found")
+    movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                     kind="contact.removed", summary=_contact_label(contact))
+    session.delete(contact)
+
+
+def _clear_default_site(session: Session, customer_id: int, keep_id: int | None) -> None:
+    statement = update(Site).where(Site.customer_id == customer_id, col(Site.is_default))
+    if keep_id is not None:
+        statement = statement.where(Site.id != keep_id)
+    session.execute(statement.values(is_default=False))
+
+
+def save_site(
+    *, session: Session, actor: Actor, customer_id: int, raw: dict, site_id: int | None = None,
+    source: str = "office",
+) -> Site:
+    _customer_for_write(session, actor, customer_id)
+    data = validate_site(raw)
+    if site_id is None:
+        if data.is_default:
+            _clear_default_site(session, customer_id, None)
+        site = Site(customer_id=customer_id, **data.__dict__)
+        session.add(site)
+        session.flush()
+        movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                         kind="site.added", summary=site.name)
+        return site
+    site = session.get(Site, site_id)
+    if site is None or site.customer_id != customer_id:
+        raise DomainError("customer.site_not_found")
+    if data.is_default and not site.is_default:
+        _clear_default_site(session, customer_id, site.id)
+        session.flush()
+    for name, value in data.__dict__.items():
+        if getattr(site, name) != value:
+            movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                             kind="site.updated", field=name, before=getattr(site, name), after=value,
+                             summary=site.name)
+            setattr(site, name, value)
+    session.add(site)
+    return site
+
+
+def remove_site(*, session: Session, actor: Actor, customer_id: int, site_id: int, source: str = "office") -> None:
+    _customer_for_write(session, actor, customer_id)
+    site = session.get(Site, site_id)
+    if site is None or site.customer_id != customer_id:
+        raise DomainError("customer.site_not_found")
+    movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                     kind="site.removed", summary=site.name)
+    session.delete(site)

@@ -1,0 +1,73 @@
+"""The customer's timeline: every change, request, decision, consent, block, document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.domain.permissions import Actor, Perm, require_customer_record
+from app.models import Movement
+
+SOURCES = ("office", "portal", "api", "import", "system")
+# Groups the timeline can be filtered by; a movement's kind starts with its group.
+KIND_GROUPS = ("customer", "contact", "site")
+
+
+def record(
+    *, session: Session, customer_id: int, actor: Actor | None, source: str, kind: str, field: str | None = None,
+    before: object = None, after: object = None, summary: str | None = None, customer_version: int | None = None,
+) -> Movement:
+    if source not in SOURCES:
+        raise ValueError(f"unknown movement source {source!r}")
+    movement = Movement(
+        customer_id=customer_id, kind=kind, field=field,
+        before=None if before is None else str(before), after=None if after is None else str(after),
+        summary=summary, actor_user_id=actor.user_id if actor else None,
+        actor_name=actor.name if actor else "Sistema", source=source, customer_version=customer_version,
+    )
+    session.add(movement)
+    return movement
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    id: int
+    kind: str
+    field: str | None
+    before: str | None
+    after: str | None
+    summary: str | None
+    actor_name: str
+    source: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MovementPage:
+    rows: list[MovementRow]
+    next_before_id: int | None
+
+
+def list_movements(
+    *, session: Session, actor: Actor, customer_id: int, group: str = "", before_id: int | None = None,
+    limit: int = 30,
+) -> MovementPage:
+    """Newest first, keyset-paginated on id, optionally one group of kinds."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    limit = max(1, min(int(limit), 100))
+    query = (
+        select(Movement).where(Movement.customer_id == customer_id)
+        .order_by(col(Movement.id).desc()).limit(limit + 1)
+    )
+    if group in KIND_GROUPS:
+        query = query.where(col(Movement.kind).startswith(f"{group}."))
+    if before_id is not None:
+        query = query.where(Movement.id < before_id)
+    found = list(session.exec(query))
+    rows = [
+        MovementRow(m.id, m.kind, m.field, m.before, m.after, m.summary, m.actor_name, m.source, m.created_at)
+        for m in found[:limit]
+    ]
+    return MovementPage(rows=rows, next_before_id=rows[-1].id if len(found) > limit else None)

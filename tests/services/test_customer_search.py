@@ -1,0 +1,110 @@
+"""Search as the list page uses it, on both databases."""
+
+import pytest
+
+from app.domain.permissions import Role
+from app.services import customers
+from tests import factories
+
+PEOPLE = [
+    {"kind": "private", "first_name": "Mario", "last_name": "Rossi", "tax_code": "RSSMRA85D03H501M",
+     "email": "mario.rossi@example.it"},
+    {"kind": "private", "first_name": "Nicolò", "last_name": "D'Àmico", "email": "nicolo@example.it"},
+    {"kind": "private", "first_name": "Carlo", "last_name": "Rossini", "email": "carlo@posta.it"},
+    {"kind": "business", "company_name": "Rosticceria Da Gino", "vat_number": "01114601006", "email": "gino@ros.it"},
+    {"kind": "business", "company_name": "Acme Impianti", "vat_number": "00743110157", "email": "info@acme.it",
+     "external_code": "EXT-9"},
+    {"kind": "business", "company_name": "Übel Café S.r.l.", "vat_number": "DE136695976", "country": "DE"},
+]
+
+
+@pytest.fixture
+def registry(db):
+    with db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        other_staff = factories.user(s, Role.OFFICE)
+        ids = {}
+        for raw in PEOPLE:
+            raw = dict(raw)
+            if raw.get("company_name") == "Acme Impianti":
+                raw["assigned_user_id"] = other_staff.id
+            c = customers.create_customer(session=s, actor=office, raw=raw, confirmed_duplicates=True)
+            ids[c.display_name] = c.id
+    return office, ids, other_staff.id
+
+
+def names(db, actor, **kw):
+    with db() as s:
+        return [r.name for r in customers.search_customers(session=s, actor=actor, **kw).rows]
+
+
+def test_no_text_lists_everyone_by_name(db, registry):
+    office, _, _ = registry
+    assert names(db, office) == ["Acme Impianti", "Nicolò D'Àmico", "Mario Rossi", "Carlo Rossini",
+                                 "Rosticceria Da Gino", "Übel Café S.r.l."]
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("r", ["Mario Rossi", "Carlo Rossini", "Rosticceria Da Gino"]),
+    ("RO", ["Mario Rossi", "Carlo Rossini", "Rosticceria Da Gino"]),
+    ("ub", ["Übel Café S.r.l."]),
+    ("mario", ["Mario Rossi"]),                  # 3+ characters: anywhere, first names too
+    ("ssi", ["Mario Rossi", "Carlo Rossini"]),
+    ("NICOLÒ", ["Nicolò D'Àmico"]),              # accents and case ignored both ways
+    ("d'amico", ["Nicolò D'Àmico"]),
+    ("cafe", ["Übel Café S.r.l."]),
+    ("acme.it", ["Acme Impianti"]),               # e-mail
+    ("0743110", ["Acme Impianti"]),               # VAT number, part of it
+    ("de1366", ["Übel Café S.r.l."]),             # foreign VAT number
+    ("rssmra85", ["Mario Rossi"]),                # tax code
+    ("c000003", ["Carlo Rossini"]),               # internal code
+    ("ext-9", ["Acme Impianti"]),                 # external code
+    ("example.it", ["Nicolò D'Àmico", "Mario Rossi"]),
+    ("zzqqxx", []),                               # no hit
+    ("100%", []),                                 # LIKE wildcards are plain characters
+    ("a_c", []),
+])
+def test_each_kind_of_query(db, registry, query, expected):
+    office, _, _ = registry
+    assert names(db, office, query=query) == expected
+
+
+def test_common_terms_take_the_ordered_walk_with_the_same_answer(db, registry, monkeypatch):
+    office, _, _ = registry
+    expected = names(db, office, query="example")
+    monkeypatch.setattr(customers, "CANDIDATE_CAP", 1)
+    assert names(db, office, query="example") == expected == ["Nicolò D'Àmico", "Mario Rossi"]
+    assert names(db, office, query=".it") == ["Acme Impianti", "Nicolò D'Àmico", "Mario Rossi", "Carlo Rossini",
+                                              "Rosticceria Da Gino"]
+
+
+def test_filters(db, registry):
+    office, _, assigned = registry
+    assert names(db, office, kind="business") == ["Acme Impianti", "Rosticceria Da Gino", "Übel Café S.r.l."]
+    assert names(db, office, kind="private", query="ros") == ["Mario Rossi", "Carlo Rossini"]
+    assert names(db, office, assigned_user_id=assigned) == ["Acme Impianti"]
+    assert names(db, office, status="anonymized") == []
+    assert names(db, office, kind="'; DROP TABLE customer; --") == names(db, office)
+
+
+def test_keyset_pages_cover_everyone_once(db, registry):
+    office, ids, _ = registry
+    seen, after = [], None
+    with db() as s:
+        while True:
+            page = customers.search_customers(session=s, actor=office, after=after, limit=2)
+            seen += [r.id for r in page.rows]
+            if page.next_after is None:
+                break
+            after = page.next_after
+    assert len(page.rows) == 2 and sorted(seen) == sorted(ids.values()) and len(seen) == len(set(seen))
+
+
+def test_search_follows_edits(db, registry):
+    office, ids, _ = registry
+    customer_id = ids["Acme Impianti"]
+    with db(write=True) as s:
+        customers.update_customer(session=s, actor=office, customer_id=customer_id, expected_version=1, raw={
+            **PEOPLE[4], "company_name": "Zeta Elettrica"})
+    assert names(db, office, query="acme impianti") == []
+    assert names(db, office, query="zeta") == ["Zeta Elettrica"]
