@@ -16,12 +16,14 @@ from app.migrate import upgrade_to_head_locked
 from app.pages.account import field_account_page, office_account_page, portal_account_page
 from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.home import field_home_page
+from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
 from app.pages.office.users import users_page
 from app.pages.portal.home import portal_home_page
 from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
+from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
 
 log = logging.getLogger("app")
@@ -47,6 +49,8 @@ app.add_page(login_page, route="/login", on_load=LoginState.open_login, title="A
 app.add_page(forgot_page, route="/forgot-password", on_load=ForgotPasswordState.open_forgot, title="Password")
 app.add_page(set_password_page, route="/set-password", on_load=SetPasswordState.open_link, title="Password")
 app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_home, title="Ufficio")
+app.add_page(customer_list_page, route="/office/customers", on_load=CustomerListState.load_customers, title="Clienti")
+app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card, title="Cliente")
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title="Posta in uscita")
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")

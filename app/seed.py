@@ -1,46 +1,71 @@
-"""Demo data for a first look: one user per role and two customers. Safe to run again."""
+"""Demo data for a first look: one user per role, two hand-made customers and a few hundred
+generated ones. Safe to run again: what exists is left alone."""
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import select
 
-from app.db import session_scope
+from app.db import get_engine, session_scope
+from app.demo.generator import bulk_load
 from app.domain.permissions import Role
 from app.models import Customer, User
+from app.services import customers
+from app.services.auth import actor_of
 from app.services.users import create_user
 
 DEMO_PASSWORD = "Demo-Anagrafica-2026"
+GENERATED_CUSTOMERS = 300
 
 DEMO_CUSTOMERS = [
-    dict(code="C000001", kind="business", company_name="Rossi Impianti S.r.l.",
-         email="amministrazione@rossiimpianti.it"),
-    dict(code="C000002", kind="private", first_name="Giulia", last_name="Bianchi", email="giulia.bianchi@example.it"),
+    {
+        "kind": "business", "company_name": "Rossi Impianti S.r.l.", "vat_number": "00743110157",
+        "tax_code": "00743110157", "sdi_code": "M5UXCR1", "pec": "rossiimpianti@pec.example.com",
+        "email": "amministrazione@rossiimpianti.example.com", "phone": "02 4851 2210", "mobile": "335 612 4477",
+        "street": "Via Giuseppe Mazzini 14", "cap": "20123", "city": "Milano", "province": "MI",
+        "notes": "Cliente storico: manutenzione caldaie e impianti di condizionamento.",
+    },
+    {
+        "kind": "private", "first_name": "Giulia", "last_name": "Bianchi", "tax_code": "BNCGLI88M52L219Z",
+        "email": "giulia.bianchi@example.com", "mobile": "347 220 1938", "street": "Corso Vittorio Emanuele II 88",
+        "cap": "10121", "city": "Torino", "province": "TO",
+    },
 ]
 
 DEMO_USERS = [
-    ("admin@demo.it", "Alessandra Conti", Role.ADMIN, None),
-    ("ufficio@demo.it", "Marco Ferri", Role.OFFICE, None),
-    ("crediti@demo.it", "Elena Galli", Role.CREDIT_MANAGER, None),
-    ("tecnico@demo.it", "Luca Moretti", Role.TECHNICIAN, None),
-    ("cliente@demo.it", "Paolo Rossi", Role.CUSTOMER, "C000001"),
+    ("admin@demo.it", "Alessandra Conti", Role.ADMIN),
+    ("ufficio@demo.it", "Marco Ferri", Role.OFFICE),
+    ("crediti@demo.it", "Elena Galli", Role.CREDIT_MANAGER),
+    ("tecnico@demo.it", "Luca Moretti", Role.TECHNICIAN),
 ]
+CUSTOMER_USER = ("cliente@demo.it", "Paolo Rossi")
 
 
 def seed_demo() -> list[tuple[str, str]]:
     with session_scope(write=True) as session:
-        for data in DEMO_CUSTOMERS:
-            if session.exec(select(Customer).where(Customer.code == data["code"])).first() is None:
-                session.add(Customer(**data))
-        session.flush()
-        for email, name, role, customer_code in DEMO_USERS:
-            if session.exec(select(User).where(User.email == email)).first() is not None:
-                continue
-            customer_id = None
-            if customer_code:
-                customer_id = session.exec(select(Customer.id).where(Customer.code == customer_code)).one()
-            create_user(session=session, email=email, full_name=name, role=role, password=DEMO_PASSWORD,
-                        customer_id=customer_id)
-    return [(email, role.value) for email, _, role, _ in DEMO_USERS]
+        for email, name, role in DEMO_USERS:
+            if session.exec(select(User).where(User.email == email)).first() is None:
+                create_user(session=session, email=email, full_name=name, role=role, password=DEMO_PASSWORD)
+        admin = actor_of(session.exec(select(User).where(User.email == "admin@demo.it")).one())
+        if session.exec(select(func.count()).select_from(Customer)).one() == 0:
+            rossi = customers.create_customer(session=session, actor=admin, raw=DEMO_CUSTOMERS[0])
+            customers.save_contact(session=session, actor=admin, customer_id=rossi.id, raw={
+                "first_name": "Paolo", "last_name": "Rossi", "role": "Titolare",
+                "email": "paolo@rossiimpianti.example.com", "phone": "335 612 4477"})
+            customers.save_site(session=session, actor=admin, customer_id=rossi.id, raw={
+                "name": "Magazzino di Sesto", "street": "Via Edison 220", "cap": "20099",
+                "city": "Sesto San Giovanni", "province": "MI", "is_default": True})
+            customers.create_customer(session=session, actor=admin, raw=DEMO_CUSTOMERS[1])
+    with session_scope() as session:
+        generated = session.exec(select(func.count()).select_from(Customer)).one() > len(DEMO_CUSTOMERS)
+    if not generated:
+        bulk_load(get_engine(), GENERATED_CUSTOMERS, start=len(DEMO_CUSTOMERS) + 1)
+    with session_scope(write=True) as session:
+        if session.exec(select(User).where(User.email == CUSTOMER_USER[0])).first() is None:
+            rossi_id = session.exec(select(Customer.id).where(Customer.code == "C000001")).one()
+            create_user(session=session, email=CUSTOMER_USER[0], full_name=CUSTOMER_USER[1], role=Role.CUSTOMER,
+                        password=DEMO_PASSWORD, customer_id=rossi_id)
+    return [(email, role.value) for email, _, role in DEMO_USERS] + [(CUSTOMER_USER[0], Role.CUSTOMER.value)]
 
 
 if __name__ == "__main__":

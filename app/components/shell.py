@@ -61,6 +61,7 @@ def _nav_item(icon: str, label_key: str, href: str, active: bool) -> rx.Componen
 def office_shell(active: str, *content: rx.Component) -> rx.Component:
     nav = rx.vstack(
         _nav_item("layout-dashboard", "nav.home", "/office", active == "home"),
+        _nav_item("building-2", "nav.customers", "/office/customers", active == "customers"),
         rx.cond(SessionState.can_manage_users, _nav_item("users", "nav.users", "/office/users", active == "users")),
         rx.cond(SessionState.can_read_outbox, _nav_item("mail", "nav.outbox", "/office/outbox", active == "outbox")),
         _nav_item("user-cog", "nav.account", "/office/account", active == "account"),

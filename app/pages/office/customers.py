@@ -1,0 +1,460 @@
+"""Customer list and customer card."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.i18n import T
+from app.components.shell import empty_state, field_error, office_shell, page_header
+from app.state.customers import (
+    ContactView,
+    CustomerCardState,
+    CustomerListRow,
+    CustomerListState,
+    DuplicateView,
+    MovementView,
+    SiteView,
+)
+
+# "/" focuses the search box from anywhere on the page, as in mail clients.
+FOCUS_SEARCH_SCRIPT = """
+document.addEventListener('keydown', function (e) {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
+  var t = e.target; if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
+  var box = document.getElementById('customer-search'); if (box) { e.preventDefault(); box.focus(); }
+});
+"""
+
+
+def _row(row: CustomerListRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row.code, font_family="monospace", size="2")),
+        rx.table.cell(rx.link(row.name, href=f"/office/customer?id={row.id}", weight="medium")),
+        rx.table.cell(row.kind),
+        rx.table.cell(row.place),
+        rx.table.cell(rx.text(row.ids, font_family="monospace", size="2")),
+        rx.table.cell(row.email),
+    )
+
+
+def _select(value: rx.Var, on_change, all_key: str, options: list[tuple[str, str]] | rx.Var) -> rx.Component:  # noqa: ANN001
+    items = [rx.select.item(T(all_key), value="all")]
+    if isinstance(options, list):
+        items += [rx.select.item(T(label), value=value_) for value_, label in options]
+        content = rx.select.content(*items)
+    else:
+        content = rx.select.content(*items, rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0])))
+    return rx.select.root(rx.select.trigger(), content, value=value, on_change=on_change, size="2")
+
+
+def customer_list_page() -> rx.Component:
+    return office_shell(
+        "customers",
+        rx.hstack(
+            page_header(T("customers.title"), T("customers.subtitle")),
+            rx.spacer(),
+            rx.cond(CustomerListState.can_create,
+                    rx.link(rx.button(rx.icon("plus", size=16), T("customers.new"), size="3", white_space="nowrap"),
+                            href="/office/customer?id=new")),
+            width="100%", align="start",
+        ),
+        rx.hstack(
+            rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=T("customers.search"), id="customer-search",
+                     default_value=CustomerListState.query, on_change=CustomerListState.search.debounce(250),
+                     on_key_down=CustomerListState.open_first, size="3", width="100%", max_width="460px",
+                     auto_focus=True, auto_complete="off"),
+            _select(CustomerListState.kind_filter, CustomerListState.filter_kind, "customers.all_kinds",
+                    [("business", "kind.business"), ("private", "kind.private")]),
+            _select(CustomerListState.status_filter, CustomerListState.filter_status, "customers.all_statuses",
+                    [("active", "status.active"), ("anonymized", "status.anonymized")]),
+            _select(CustomerListState.assigned_filter, CustomerListState.filter_assigned, "customers.all_assigned",
+                    CustomerListState.staff_options),
+            spacing="3", width="100%", align="center", wrap="wrap",
+        ),
+        rx.cond(
+            CustomerListState.rows.length() > 0,
+            rx.vstack(
+                rx.table.root(
+                    rx.table.header(rx.table.row(
+                        *[rx.table.column_header_cell(T(k)) for k in (
+                            "customers.col.code", "customers.col.name", "customers.col.kind", "customers.col.place",
+                            "customers.col.ids", "customers.col.email")]
+                    )),
+                    rx.table.body(rx.foreach(CustomerListState.rows, _row)),
+                    variant="surface", size="2", width="100%", id="customer-table",
+                ),
+                rx.hstack(
+                    rx.button(rx.icon("chevron-left", size=14), T("common.previous"), variant="soft", size="2",
+                              disabled=~CustomerListState.has_previous, on_click=CustomerListState.previous_page),
+                    rx.button(T("common.next"), rx.icon("chevron-right", size=14), variant="soft", size="2",
+                              disabled=~CustomerListState.has_next, on_click=CustomerListState.next_page),
+                    justify="end", width="100%",
+                ),
+                width="100%",
+            ),
+            empty_state("search-x", T("customers.empty"), T("customers.empty_hint")),
+        ),
+        rx.script(FOCUS_SEARCH_SCRIPT),
+    )
+
+
+# The card --------------------------------------------------------------------------------------
+
+
+def _value(label_key: str, value: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(T(label_key), size="1", color_scheme="gray"),
+        rx.text(rx.cond(value != "", value, T("card.none")), size="2"),
+        spacing="0", min_width="0",
+    )
+
+
+def _input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: ANN003
+    return rx.vstack(
+        rx.text(T(f"field.{name}"), as_="label", size="2", weight="medium", html_for=f"f-{name}"),
+        rx.input(id=f"f-{name}", name=name, type=type_, default_value=CustomerCardState.values[name],
+                 color_scheme=rx.cond(CustomerCardState.errors.contains(name), "red", "gray"), width="100%", **props),
+        field_error(CustomerCardState.errors.get(name, "")),
+        spacing="1", width="100%",
+    )
+
+
+def _details_view() -> rx.Component:
+    v = CustomerCardState.values
+    return rx.grid(
+        _value("field.code", CustomerCardState.code),
+        _value("field.kind", rx.cond(v["kind"] == "business", T("kind.business"), T("kind.private"))),
+        _value("field.vat_number", v["vat_number"]),
+        _value("field.tax_code", v["tax_code"]),
+        _value("field.sdi_code", v["sdi_code"]),
+        _value("field.pec", v["pec"]),
+        _value("field.email", v["email"]),
+        _value("field.phone", v["phone"]),
+        _value("field.mobile", v["mobile"]),
+        _value("field.street", v["street"]),
+        _value("field.city", rx.cond(v["city"] != "", v["cap"] + " " + v["city"] + " (" + v["province"] + ")", "")),
+        _value("field.country", v["country"]),
+        _value("field.external_code", v["external_code"]),
+        _value("field.assigned_user_id", CustomerCardState.assigned_name),
+        _value("field.block_automatic_emails", rx.cond(v["block_automatic_emails"] == "on", T("common.yes"),
+                                                        T("common.no"))),
+        _value("field.notes", v["notes"]),
+        columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+    )
+
+
+def _details_form() -> rx.Component:
+    v = CustomerCardState.values
+    return rx.form(
+        rx.vstack(
+            rx.cond(CustomerCardState.form_message != "",
+                    rx.callout(CustomerCardState.form_message, icon="triangle-alert", color_scheme="red",
+                               id="form-message", width="100%")),
+            rx.hstack(
+                rx.vstack(
+                    rx.text(T("field.kind"), size="2", weight="medium"),
+                    rx.radio_group.root(
+                        rx.hstack(rx.radio_group.item(value="business"), rx.text(T("kind.business")),
+                                  rx.radio_group.item(value="private"), rx.text(T("kind.private")), spacing="2",
+                                  align="center"),
+                        name="kind", default_value=v["kind"],
+                    ),
+                    spacing="1",
+                ),
+                width="100%",
+            ),
+            rx.grid(
+                _input("company_name"), _input("first_name"), _input("last_name"),
+                _input("vat_number"), _input("tax_code"), _input("sdi_code"),
+                _input("pec", "email"), _input("email", "email"), _input("phone", "tel"), _input("mobile", "tel"),
+                _input("street"), _input("cap", max_length=10), _input("city"), _input("province", max_length=2),
+                _input("country", max_length=2), _input("external_code"),
+                rx.vstack(
+                    rx.text(T("field.assigned_user_id"), size="2", weight="medium"),
+                    rx.select.root(
+                        rx.select.trigger(width="100%"),
+                        rx.select.content(
+                            rx.select.item(T("card.unassigned"), value="none"),
+                            rx.foreach(CustomerCardState.staff_options, lambda o: rx.select.item(o[1], value=o[0])),
+                        ),
+                        name="assigned_user_id", default_value=v["assigned_user_id"],
+                    ),
+                    field_error(CustomerCardState.errors.get("assigned_user_id", "")),
+                    spacing="1", width="100%",
+                ),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+            ),
+            rx.hstack(rx.checkbox(name="block_automatic_emails", default_checked=v["block_automatic_emails"] == "on",
+                                  id="f-block_automatic_emails"),
+                      rx.text(T("field.block_automatic_emails"), as_="label", size="2",
+                              html_for="f-block_automatic_emails"), align="center"),
+            rx.vstack(
+                rx.text(T("field.notes"), size="2", weight="medium"),
+                rx.text_area(name="notes", default_value=v["notes"], width="100%", rows="3"),
+                field_error(CustomerCardState.errors.get("notes", "")),
+                width="100%", spacing="1",
+            ),
+            rx.hstack(
+                rx.button(T("card.save"), type="submit", size="3", id="save-customer"),
+                rx.button(T("card.cancel"), type="button", variant="soft", color_scheme="gray", size="3",
+                          on_click=CustomerCardState.cancel_edit),
+                spacing="3",
+            ),
+            spacing="4", width="100%",
+        ),
+        on_submit=CustomerCardState.save, key=CustomerCardState.form_key, width="100%",
+    )
+
+
+def _conflict_callout() -> rx.Component:
+    return rx.cond(
+        CustomerCardState.conflict_lines.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("users")),
+            rx.vstack(
+                rx.text(T("card.conflict_title"), weight="bold"),
+                rx.text(T("card.conflict_body"), size="2"),
+                rx.foreach(CustomerCardState.conflict_lines, lambda line: rx.text("• ", line, size="2")),
+                rx.button(T("card.conflict_save"), size="2", color_scheme="amber",
+                          on_click=CustomerCardState.save_anyway, id="save-anyway"),
+                spacing="2",
+            ),
+            color_scheme="amber", width="100%", id="conflict",
+        ),
+    )
+
+
+def _duplicate_row(d: DuplicateView) -> rx.Component:
+    return rx.hstack(
+        rx.link(d.code + " · " + d.name, href=f"/office/customer?id={d.id}", is_external=False, target="_blank"),
+        rx.badge(d.matched, color_scheme="amber"),
+        spacing="2", align="center",
+    )
+
+
+def _duplicates_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(T("card.duplicates_title")),
+            rx.alert_dialog.description(T("card.duplicates_body")),
+            rx.vstack(rx.foreach(CustomerCardState.duplicates, _duplicate_row), spacing="2", margin_y="12px"),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(T("card.duplicates_create"), on_click=CustomerCardState.create_anyway,
+                                                 id="create-anyway")),
+                spacing="3", justify="end",
+            ),
+        ),
+        open=CustomerCardState.duplicates.length() > 0,
+        on_open_change=CustomerCardState.close_duplicates,
+    )
+
+
+def _small_input(state_errors: rx.Var, name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
+    return rx.vstack(
+        rx.text(T(label_key), size="1", weight="medium"),
+        rx.input(name=name, size="2", width="100%", **props),
+        field_error(state_errors.get(name, "")),
+        spacing="1", width="100%",
+    )
+
+
+def _contact_row(c: ContactView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(c.name, weight="medium")),
+        rx.table.cell(c.kind),
+        rx.table.cell(c.role),
+        rx.table.cell(c.email),
+        rx.table.cell(c.phone),
+        rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.icon_button(
+            rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
+            on_click=CustomerCardState.ask_remove("contact", c.id), aria_label="remove"))),
+    )
+
+
+def _contacts_tab() -> rx.Component:
+    errors = CustomerCardState.contact_errors
+    form = rx.form(
+        rx.vstack(
+            rx.grid(
+                _small_input(errors, "first_name", "field.first_name"),
+                _small_input(errors, "last_name", "field.last_name"),
+                _small_input(errors, "role", "field.role"),
+                _small_input(errors, "email", "field.email", type="email"),
+                _small_input(errors, "phone", "field.phone", type="tel"),
+                rx.vstack(
+                    rx.text(T("field.kind"), size="1", weight="medium"),
+                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                        rx.select.item(T("contacts.kind.contact_person"), value="contact_person"),
+                        rx.select.item(T("contacts.kind.family_member"), value="family_member")),
+                        name="kind", default_value="contact_person"),
+                    spacing="1", width="100%",
+                ),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
+            ),
+            rx.button(T("common.add"), type="submit", size="2"),
+            width="100%",
+        ),
+        on_submit=CustomerCardState.add_contact, reset_on_submit=False, width="100%",
+    )
+    return rx.vstack(
+        rx.cond(CustomerCardState.can_edit, rx.button(rx.icon("user-plus", size=14), T("contacts.add"), size="2",
+                                                       variant="soft", on_click=CustomerCardState.toggle_contact_form)),
+        rx.cond(CustomerCardState.contact_form_open, rx.card(form, width="100%")),
+        rx.cond(
+            CustomerCardState.contacts.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
+                    "field.name", "field.kind", "field.role", "field.email", "field.phone")],
+                    rx.table.column_header_cell(""))),
+                rx.table.body(rx.foreach(CustomerCardState.contacts, _contact_row)),
+                variant="surface", width="100%",
+            ),
+            empty_state("users", T("contacts.empty"), T("contacts.empty_hint")),
+        ),
+        spacing="3", width="100%",
+    )
+
+
+def _site_row(s: SiteView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.hstack(rx.text(s.name, weight="medium"),
+                                rx.cond(s.is_default, rx.badge(T("sites.default"), color_scheme="indigo")))),
+        rx.table.cell(s.address),
+        rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
+            rx.cond(~s.is_default, rx.button(T("sites.make_default"), size="1", variant="soft",
+                                             on_click=CustomerCardState.make_default_site(s.id))),
+            rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
+                           on_click=CustomerCardState.ask_remove("site", s.id), aria_label="remove"),
+            spacing="2", justify="end"))),
+    )
+
+
+def _sites_tab() -> rx.Component:
+    errors = CustomerCardState.site_errors
+    form = rx.form(
+        rx.vstack(
+            rx.grid(
+                _small_input(errors, "name", "field.name"),
+                _small_input(errors, "street", "field.street"),
+                _small_input(errors, "cap", "field.cap"),
+                _small_input(errors, "city", "field.city"),
+                _small_input(errors, "province", "field.province", max_length=2),
+                _small_input(errors, "country", "field.country", default_value="IT", max_length=2),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
+            ),
+            rx.hstack(rx.checkbox(name="is_default", id="site-default"),
+                      rx.text(T("field.is_default"), as_="label", html_for="site-default", size="2")),
+            rx.button(T("common.add"), type="submit", size="2"),
+            width="100%",
+        ),
+        on_submit=CustomerCardState.add_site, reset_on_submit=False, width="100%",
+    )
+    return rx.vstack(
+        rx.cond(CustomerCardState.can_edit, rx.button(rx.icon("map-pin-plus", size=14), T("sites.add"), size="2",
+                                                       variant="soft", on_click=CustomerCardState.toggle_site_form)),
+        rx.cond(CustomerCardState.site_form_open, rx.card(form, width="100%")),
+        rx.cond(
+            CustomerCardState.sites.length() > 0,
+            rx.table.root(rx.table.body(rx.foreach(CustomerCardState.sites, _site_row)), variant="surface",
+                          width="100%"),
+            empty_state("map-pin", T("sites.empty"), T("sites.empty_hint")),
+        ),
+        spacing="3", width="100%",
+    )
+
+
+def _movement_row(m: MovementView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(m.at, white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.text(m.kind, weight="medium", size="2"),
+                                rx.text(m.summary, size="1", color_scheme="gray"), spacing="0")),
+        rx.table.cell(m.field),
+        rx.table.cell(rx.cond(m.field != "", rx.hstack(
+            rx.text(m.before, size="2", color_scheme="gray", text_decoration="line-through"),
+            rx.icon("arrow-right", size=12), rx.text(m.after, size="2"), spacing="2", align="center", wrap="wrap"))),
+        rx.table.cell(m.actor),
+        rx.table.cell(rx.badge(m.source, variant="soft")),
+    )
+
+
+def _movements_tab() -> rx.Component:
+    return rx.vstack(
+        rx.segmented_control.root(
+            rx.segmented_control.item(T("movements.all"), value="all"),
+            rx.segmented_control.item(T("movements.group.customer"), value="customer"),
+            rx.segmented_control.item(T("movements.group.contact"), value="contact"),
+            rx.segmented_control.item(T("movements.group.site"), value="site"),
+            value=CustomerCardState.movement_group, on_change=CustomerCardState.filter_movements,
+        ),
+        rx.cond(
+            CustomerCardState.movement_rows.length() > 0,
+            rx.table.root(rx.table.body(rx.foreach(CustomerCardState.movement_rows, _movement_row)),
+                          variant="surface", width="100%", id="movements-table"),
+            empty_state("history", T("movements.empty")),
+        ),
+        rx.cond(CustomerCardState.movements_more,
+                rx.button(T("movements.more"), variant="soft", on_click=CustomerCardState.more_movements)),
+        spacing="3", width="100%",
+    )
+
+
+def _confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(T("common.confirm")),
+            rx.alert_dialog.description(CustomerCardState.confirm_text),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(T("common.remove"), color_scheme="red",
+                                                 on_click=CustomerCardState.confirm_remove)),
+                spacing="3", justify="end", margin_top="16px",
+            ),
+        ),
+        open=CustomerCardState.confirm_open, on_open_change=CustomerCardState.confirm_dialog_changed,
+    )
+
+
+def customer_card_page() -> rx.Component:
+    details = rx.cond(CustomerCardState.editing, _details_form(), _details_view())
+    return office_shell(
+        "customers",
+        rx.link(rx.hstack(rx.icon("arrow-left", size=14), T("card.back"), align="center", spacing="1"),
+                href="/office/customers", size="2"),
+        rx.hstack(
+            rx.vstack(
+                rx.heading(CustomerCardState.title, size="7", id="card-title"),
+                rx.hstack(rx.badge(CustomerCardState.code, variant="outline"),
+                          rx.cond(~CustomerCardState.is_new,
+                                  rx.badge(rx.cond(CustomerCardState.values["kind"] == "business", T("kind.business"),
+                                                   T("kind.private")), color_scheme="indigo")),
+                          spacing="2"),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.cond(CustomerCardState.can_edit & ~CustomerCardState.editing,
+                    rx.button(rx.icon("pencil", size=14), T("card.edit"), on_click=CustomerCardState.start_edit,
+                              id="edit-customer")),
+            width="100%", align="start",
+        ),
+        _conflict_callout(),
+        rx.cond(
+            CustomerCardState.is_new,
+            rx.card(details, width="100%"),
+            rx.tabs.root(
+                rx.tabs.list(
+                    rx.tabs.trigger(T("card.tab.details"), value="details"),
+                    rx.tabs.trigger(T("card.tab.contacts"), value="contacts"),
+                    rx.tabs.trigger(T("card.tab.sites"), value="sites"),
+                    rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
+                ),
+                rx.tabs.content(rx.box(details, padding_top="16px"), value="details"),
+                rx.tabs.content(rx.box(_contacts_tab(), padding_top="16px"), value="contacts"),
+                rx.tabs.content(rx.box(_sites_tab(), padding_top="16px"), value="sites"),
+                rx.tabs.content(rx.box(_movements_tab(), padding_top="16px"), value="movements"),
+                value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",
+            ),
+        ),
+        _duplicates_dialog(),
+        _confirm_dialog(),
+    )
