@@ -62,9 +62,9 @@ class Customer(SQLModel, table=True):
 
     @property
     def display_name(self) -> str:
-        if self.kind == "business" and self.company_name:
-            return self.company_name
-        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.code
+        from app.domain.customer_rules import display_name
+
+        return display_name(self.kind, self.company_name, self.first_name, self.last_name) or self.code
 
 
 class Contact(SQLModel, table=True):
