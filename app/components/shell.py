@@ -151,3 +151,14 @@ def empty_state(icon: str, title: rx.Var, body: rx.Var | None = None) -> rx.Comp
         padding="48px 16px", width="100%",
         border=f"1px dashed {rx.color('gray', 6)}", border_radius="12px",
     )
+
+
+def pager(state) -> rx.Component:  # noqa: ANN001
+    """Previous / next buttons for a state using KeysetPaging."""
+    return rx.hstack(
+        rx.button(rx.icon("chevron-left", size=14), T("common.previous"), variant="soft", size="2",
+                  disabled=~state.has_previous, on_click=state.previous_page),
+        rx.button(T("common.next"), rx.icon("chevron-right", size=14), variant="soft", size="2",
+                  disabled=~state.has_next, on_click=state.next_page),
+        justify="end", width="100%",
+    )

@@ -14,6 +14,7 @@ from app.domain.permissions import Actor, Perm, has_perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import customers, movements
+from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages
 
 
@@ -32,19 +33,14 @@ def _choice(value: object, allowed: tuple[str, ...]) -> str:
     return value if isinstance(value, str) and value in allowed else ""
 
 
-class CustomerListState(SessionState):
+class CustomerListState(KeysetPaging, SessionState):
     query: str = ""
     kind_filter: str = "all"
     status_filter: str = "all"
     assigned_filter: str = "all"
     rows: list[CustomerListRow] = []
-    has_next: bool = False
-    has_previous: bool = False
     staff_options: list[list[str]] = []
     can_create: bool = False
-    _cursor: tuple[str, int] | None = None
-    _next_cursor: tuple[str, int] | None = None
-    _previous: list[tuple[str, int] | None] = []
 
     @rx.event
     def load_customers(self):
@@ -57,8 +53,7 @@ class CustomerListState(SessionState):
         self._restart(actor)
 
     def _restart(self, actor: Actor) -> None:
-        self._cursor = None
-        self._previous = []
+        self._first_page()
         self._fetch(actor)
 
     def _fetch(self, actor: Actor) -> None:
@@ -78,9 +73,7 @@ class CustomerListState(SessionState):
             )
             for r in page.rows
         ]
-        self._next_cursor = page.next_after
-        self.has_next = page.next_after is not None
-        self.has_previous = bool(self._previous)
+        self._page_loaded(page.next_after)
 
     @rx.event
     def search(self, text: str):
@@ -109,20 +102,14 @@ class CustomerListState(SessionState):
     @rx.event
     def next_page(self):
         actor = self._authorize(Perm.CUSTOMERS_READ)
-        if self._next_cursor is None:
-            return
-        self._previous = [*self._previous, self._cursor]
-        self._cursor = self._next_cursor
-        self._fetch(actor)
+        if self._forward():
+            self._fetch(actor)
 
     @rx.event
     def previous_page(self):
         actor = self._authorize(Perm.CUSTOMERS_READ)
-        if not self._previous:
-            return
-        *rest, self._cursor = self._previous
-        self._previous = rest
-        self._fetch(actor)
+        if self._back():
+            self._fetch(actor)
 
     @rx.event
     def open_first(self, key: str):

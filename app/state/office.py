@@ -14,6 +14,7 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import outbox, users
 from app.settings import get_settings
+from app.state.paging import KeysetPaging
 from app.state.session import SessionState
 
 
@@ -50,20 +51,15 @@ class OutboxMessageView:
     error: str
 
 
-class OutboxState(SessionState):
+class OutboxState(KeysetPaging, SessionState):
     messages: list[OutboxMessageView] = []
     outbox_search: str = ""
-    has_next: bool = False
-    has_previous: bool = False
     smtp_configured: bool = False
     open_subject: str = ""
     open_to: str = ""
     open_body: str = ""
     open_created: str = ""
     message_open: bool = False
-    _cursor: int | None = None
-    _next_cursor: int | None = None
-    _previous_cursors: list[int | None] = []
 
     @rx.event
     def load_outbox(self):
@@ -71,8 +67,7 @@ class OutboxState(SessionState):
         if not isinstance(actor, Actor):
             return actor
         self.smtp_configured = get_settings().smtp_configured
-        self._cursor = None
-        self._previous_cursors = []
+        self._first_page()
         self._fetch(actor)
 
     def _fetch(self, actor: Actor) -> None:
@@ -89,35 +84,26 @@ class OutboxState(SessionState):
             )
             for row in page.rows
         ]
-        self._next_cursor = page.next_before_id
-        self.has_next = page.next_before_id is not None
-        self.has_previous = bool(self._previous_cursors)
+        self._page_loaded(page.next_before_id)
 
     @rx.event
     def search_outbox(self, text: str):
         actor = self._authorize(Perm.OUTBOX_READ)
         self.outbox_search = text[:100] if isinstance(text, str) else ""
-        self._cursor = None
-        self._previous_cursors = []
+        self._first_page()
         self._fetch(actor)
 
     @rx.event
     def next_page(self):
         actor = self._authorize(Perm.OUTBOX_READ)
-        if self._next_cursor is None:
-            return
-        self._previous_cursors = [*self._previous_cursors, self._cursor]
-        self._cursor = self._next_cursor
-        self._fetch(actor)
+        if self._forward():
+            self._fetch(actor)
 
     @rx.event
     def previous_page(self):
         actor = self._authorize(Perm.OUTBOX_READ)
-        if not self._previous_cursors:
-            return
-        *rest, self._cursor = self._previous_cursors
-        self._previous_cursors = rest
-        self._fetch(actor)
+        if self._back():
+            self._fetch(actor)
 
     @rx.event
     def open_message(self, message_id: int):
@@ -155,30 +141,24 @@ class UserView:
     is_self: bool
 
 
-class UsersState(SessionState):
+class UsersState(KeysetPaging, SessionState):
     user_rows: list[UserView] = []
     users_search: str = ""
-    users_has_next: bool = False
-    users_has_previous: bool = False
     confirm_user_id: int = 0
     confirm_text: str = ""
     confirm_open: bool = False
-    _users_cursor: tuple[str, int] | None = None
-    _users_next: tuple[str, int] | None = None
-    _users_previous: list[tuple[str, int] | None] = []
 
     @rx.event
     def load_users(self):
         actor = self._enter(Perm.USERS_MANAGE)
         if not isinstance(actor, Actor):
             return actor
-        self._users_cursor = None
-        self._users_previous = []
+        self._first_page()
         self._fetch_users(actor)
 
     def _fetch_users(self, actor: Actor) -> None:
         with session_scope() as session:
-            page = users.list_users(session=session, actor=actor, search=self.users_search, after=self._users_cursor)
+            page = users.list_users(session=session, actor=actor, search=self.users_search, after=self._cursor)
         self.user_rows = [
             UserView(
                 id=row.id, full_name=row.full_name, email=row.email, role=t(f"role.{row.role}", self.lang),
@@ -188,35 +168,26 @@ class UsersState(SessionState):
             )
             for row in page.rows
         ]
-        self._users_next = page.next_after
-        self.users_has_next = page.next_after is not None
-        self.users_has_previous = bool(self._users_previous)
+        self._page_loaded(page.next_after)
 
     @rx.event
     def search_users(self, text: str):
         actor = self._authorize(Perm.USERS_MANAGE)
         self.users_search = text[:100] if isinstance(text, str) else ""
-        self._users_cursor = None
-        self._users_previous = []
+        self._first_page()
         self._fetch_users(actor)
 
     @rx.event
-    def users_next_page(self):
+    def next_page(self):
         actor = self._authorize(Perm.USERS_MANAGE)
-        if self._users_next is None:
-            return
-        self._users_previous = [*self._users_previous, self._users_cursor]
-        self._users_cursor = self._users_next
-        self._fetch_users(actor)
+        if self._forward():
+            self._fetch_users(actor)
 
     @rx.event
-    def users_previous_page(self):
+    def previous_page(self):
         actor = self._authorize(Perm.USERS_MANAGE)
-        if not self._users_previous:
-            return
-        *rest, self._users_cursor = self._users_previous
-        self._users_previous = rest
-        self._fetch_users(actor)
+        if self._back():
+            self._fetch_users(actor)
 
     @rx.event
     def ask_toggle(self, user_id: int):

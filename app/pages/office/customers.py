@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, field_error, office_shell, page_header
+from app.components.shell import empty_state, field_error, office_shell, page_header, pager
 from app.state.customers import (
     ContactView,
     CustomerCardState,
@@ -83,13 +83,7 @@ def customer_list_page() -> rx.Component:
                     rx.table.body(rx.foreach(CustomerListState.rows, _row)),
                     variant="surface", size="2", width="100%", id="customer-table",
                 ),
-                rx.hstack(
-                    rx.button(rx.icon("chevron-left", size=14), T("common.previous"), variant="soft", size="2",
-                              disabled=~CustomerListState.has_previous, on_click=CustomerListState.previous_page),
-                    rx.button(T("common.next"), rx.icon("chevron-right", size=14), variant="soft", size="2",
-                              disabled=~CustomerListState.has_next, on_click=CustomerListState.next_page),
-                    justify="end", width="100%",
-                ),
+                pager(CustomerListState),
                 width="100%",
             ),
             empty_state("search-x", T("customers.empty"), T("customers.empty_hint")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, office_shell, page_header
+from app.components.shell import empty_state, office_shell, page_header, pager
 from app.state.office import OutboxMessageView, OutboxState
 
 
@@ -70,13 +70,7 @@ def outbox_page() -> rx.Component:
                     rx.table.body(rx.foreach(OutboxState.messages, _row)),
                     variant="surface", size="2", width="100%", id="outbox-table",
                 ),
-                rx.hstack(
-                    rx.button(rx.icon("chevron-left", size=14), T("common.previous"), variant="soft", size="2",
-                              disabled=~OutboxState.has_previous, on_click=OutboxState.previous_page),
-                    rx.button(T("common.next"), rx.icon("chevron-right", size=14), variant="soft", size="2",
-                              disabled=~OutboxState.has_next, on_click=OutboxState.next_page),
-                    justify="end", width="100%",
-                ),
+                pager(OutboxState),
                 width="100%",
             ),
             empty_state("inbox", T("outbox.empty_title"), T("outbox.empty")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, office_shell, page_header
+from app.components.shell import empty_state, office_shell, page_header, pager
 from app.state.office import UsersState, UserView
 
 
@@ -67,13 +67,7 @@ def users_page() -> rx.Component:
                     rx.table.body(rx.foreach(UsersState.user_rows, _row)),
                     variant="surface", size="2", width="100%",
                 ),
-                rx.hstack(
-                    rx.button(rx.icon("chevron-left", size=14), T("common.previous"), variant="soft", size="2",
-                              disabled=~UsersState.users_has_previous, on_click=UsersState.users_previous_page),
-                    rx.button(T("common.next"), rx.icon("chevron-right", size=14), variant="soft", size="2",
-                              disabled=~UsersState.users_has_next, on_click=UsersState.users_next_page),
-                    justify="end", width="100%",
-                ),
+                pager(UsersState),
                 width="100%",
             ),
             empty_state("user-search", T("users.empty")),
