@@ -25,6 +25,7 @@ from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
+from app.state.session import start_over
 
 log = logging.getLogger("app")
 
@@ -33,7 +34,7 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
     """What the user sees when a handler is refused or fails: a message in their language, never a trace."""
     lang = getattr(exception, "lang", "it")
     if isinstance(exception, NotSignedIn):
-        return [toast.warning(t("auth.signed_out", lang), position="top-center"), rx.redirect("/login")]
+        return [start_over(expired=True)]
     if isinstance(exception, DomainError):
         return [toast.error(t(exception.message_key, lang, **exception.params), position="top-center")]
     log.error("unexpected error in an event handler", exc_info=exception)

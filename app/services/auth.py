@@ -26,6 +26,7 @@ from app.settings import Settings, get_settings
 
 # Don't write last_seen_at on every event: once a minute is precise enough for an 8-hour idle limit.
 TOUCH_EVERY = timedelta(minutes=1)
+RESET_REQUEST_INTERVAL = timedelta(minutes=2)
 
 
 def normalize_email(raw: object) -> str:
@@ -207,6 +208,15 @@ def end_all_sessions(*, session: Session, user_id: int, reason: str, keep_token:
 # Single-use links -------------------------------------------------------------------------
 
 
+def void_password_links(*, session: Session, user_id: int, now: datetime | None = None) -> None:
+    """Links sent before a password change, a reset or a disabling must not work afterwards."""
+    session.execute(
+        update(PasswordToken)
+        .where(PasswordToken.user_id == user_id, col(PasswordToken.used_at).is_(None))
+        .values(used_at=now or utcnow())
+    )
+
+
 def issue_password_token(
     *, session: Session, user: User, purpose: str, valid_for: timedelta, now: datetime | None = None
 ) -> str:
@@ -240,6 +250,15 @@ def request_password_reset(
     user = session.exec(select(User).where(func.lower(User.email) == address)).first()
     if user is None or not user.is_active:
         return
+    now = now or utcnow()
+    recent = session.exec(
+        select(PasswordToken.id).where(
+            PasswordToken.user_id == user.id, PasswordToken.purpose == "reset", col(PasswordToken.used_at).is_(None),
+            PasswordToken.created_at > now - RESET_REQUEST_INTERVAL,
+        )
+    ).first()
+    if recent is not None:
+        return  # a fresh link is already on its way: repeated requests neither flood nor void it
     token = issue_password_token(
         session=session, user=user, purpose="reset",
         valid_for=timedelta(minutes=settings.reset_link_minutes), now=now,
@@ -311,6 +330,7 @@ def set_password_with_token(
     user.failure_window_start = None
     user.locked_until = None
     session.add(user)
+    void_password_links(session=session, user_id=user.id, now=now)
     end_all_sessions(session=session, user_id=user.id, reason="password")
     return user.email
 
@@ -323,6 +343,13 @@ def change_password(
         raise DomainError("auth.signed_out")
     matches, _ = verify_password(current if isinstance(current, str) else "", user.password_hash)
     if not matches:
+        # Guessing through a stolen session counts like guessing at the sign-in form.
+        settings = get_settings()
+        _record_failure(user, settings, utcnow())
+        session.add(user)
+        if user.locked_until is not None and _aware(user.locked_until) > utcnow():
+            end_all_sessions(session=session, user_id=user.id, reason="locked")
+        session.commit()
         raise DomainError({"current": "password.wrong_current"})
     if not isinstance(new, str):
         raise DomainError({"password": "password.too_short"}, min=10)
@@ -331,4 +358,5 @@ def change_password(
         raise DomainError({"confirm": "setpw.mismatch"})
     user.password_hash = hash_password(new)
     session.add(user)
+    void_password_links(session=session, user_id=user.id)
     end_all_sessions(session=session, user_id=user.id, reason="password", keep_token=keep_token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -21,6 +22,15 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 300
+# Messages carrying a single-use link: once delivered, the link is taken out of the stored copy,
+# so neither the Outbox page nor a database backup can be used to take over the account.
+SECRET_KINDS = frozenset({"password_reset", "invitation"})
+_LINK_WITH_TOKEN = re.compile(r"\S*[?&]token=\S+")
+REDACTED_LINK = "[link rimosso dopo l'invio / link removed after sending]"
+
+
+def redact_links(body: str) -> str:
+    return _LINK_WITH_TOKEN.sub(REDACTED_LINK, body)
 
 
 def enqueue(
@@ -158,6 +168,8 @@ async def deliver_pending(*, session_factory, settings: Settings, limit: int = 5
             if error is None:
                 message.sent_at = utcnow()
                 message.last_error = None
+                if message.kind in SECRET_KINDS:
+                    message.body_text = redact_links(message.body_text)
                 sent += 1
             else:
                 message.attempts += 1

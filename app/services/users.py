@@ -13,7 +13,7 @@ from app.domain.passwords import validate_new_password
 from app.domain.permissions import Actor, Perm, Role, require
 from app.i18n import LANGUAGES
 from app.models import Customer, OutboxMessage, User
-from app.services.auth import end_all_sessions, normalize_email
+from app.services.auth import end_all_sessions, normalize_email, void_password_links
 from app.services.security import hash_password
 
 
@@ -74,12 +74,13 @@ def list_users(
     if after is not None:
         name, user_id = after
         query = query.where(or_(sort_key > name, (sort_key == name) & (col(User.id) > user_id)))
-    found = list(session.exec(query))
+    found = list(session.exec(query.add_columns(sort_key.label("sort_key"))))
     rows = [
         UserRow(u.id, u.full_name, u.email, u.role, c.display_name if c else "", u.is_active, u.last_login_at)
-        for u, c in found[:limit]
+        for u, c, _ in found[:limit]
     ]
-    next_after = (rows[-1].full_name.lower(), rows[-1].id) if len(found) > limit else None
+    # The cursor carries the database's own lower(): SQLite folds only A-Z, Python folds more.
+    next_after = (found[limit - 1][2], found[limit - 1][0].id) if len(found) > limit else None
     return UserPage(rows=rows, next_after=next_after)
 
 
@@ -95,6 +96,7 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) ->
     session.add(user)
     if not active:
         end_all_sessions(session=session, user_id=user.id, reason="disabled")
+        void_password_links(session=session, user_id=user.id)
     return user
 
 

@@ -36,7 +36,8 @@ class LoginState(SessionState):
     @rx.event
     def open_login(self):
         """A signed-in user who opens the sign-in page goes straight to their area."""
-        self.login_error = ""
+        expired = self.router.url.query_parameters.get("expired") if self.router else None
+        self.login_error = t("auth.signed_out", self.lang) if expired else ""
         self.login_busy = False
         actor = self._current_actor()
         if actor is not None:

@@ -25,6 +25,16 @@ def public(handler):  # noqa: ANN001, ANN201
     return handler
 
 
+def start_over(expired: bool = False) -> rx.event.EventSpec:
+    """Back to the sign-in page with a new tab state: the browser forgets the id of this tab's
+    state, so nothing the previous user saw (messages, customers, links) is ever sent to it again."""
+    target = "/login?expired=1" if expired else "/login"
+    return rx.call_script(
+        f"document.cookie='{SESSION_COOKIE}=; Max-Age=0; path=/; SameSite=Strict';"
+        f"window.sessionStorage.removeItem('token');window.location.replace('{target}');"
+    )
+
+
 def field_messages(error: DomainError, lang: str) -> dict[str, str]:
     """A service's refusal as text per form field ("" for the whole form)."""
     return {name: t(key, lang, **error.params) for name, key in error.errors.items()}
@@ -71,8 +81,9 @@ class SessionState(rx.State):
         actor = self._current_actor()
         self._show(actor)
         if actor is None:
+            expired = bool(self.session_token)
             self.session_token = ""
-            return rx.redirect("/login")
+            return start_over(expired=expired)
         if not has_perm(actor, perm):
             return rx.redirect(home_path(actor.role))
         return actor
@@ -123,5 +134,5 @@ class SessionState(rx.State):
             auth.logout(session=session, token=self.session_token)
         self.session_token = ""
         self._show(None)
-        return rx.redirect("/login")
+        return start_over()
 

@@ -184,9 +184,14 @@ def test_password_reset_link_expires(db):
         auth.set_password_with_token(session=s, token=token, password="Nuova-Password-77", confirm="Nuova-Password-77")
 
 
-def test_a_newer_link_replaces_the_older_one(db):
+def test_a_newer_link_replaces_the_older_one_but_not_within_two_minutes(db):
     _sign_in(db, email="twice@example.com")
-    first, _ = _reset_token(db, "twice@example.com")
+    first, _ = _reset_token(db, "twice@example.com", now=utcnow() - timedelta(minutes=5))
+    with db(write=True) as s:  # asked again at once: nothing new is sent, the first link still works
+        auth.request_password_reset(session=s, email="twice@example.com", now=utcnow() - timedelta(minutes=4))
+    with db() as s:
+        assert len(s.exec(select(OutboxMessage)).all()) == 1
+        assert auth.check_password_token(session=s, token=first) == "twice@example.com"
     second, _ = _reset_token(db, "twice@example.com")
     with db() as s:
         assert auth.check_password_token(session=s, token=first) is None
@@ -213,3 +218,34 @@ def test_reset_for_unknown_address_sends_nothing(db):
     assert err.value.errors == {"email": "email.invalid"}
     with db() as s:
         assert s.exec(select(OutboxMessage)).all() == []
+
+
+def test_links_stop_working_after_a_password_change_or_disabling(db):
+    user, signed = _sign_in(db, email="links@example.com")
+    token, _ = _reset_token(db, "links@example.com")
+    with db(write=True) as s:
+        auth.change_password(session=s, actor=signed.actor, current=PASSWORD, new="Nuova-Password-77",
+                             confirm="Nuova-Password-77", keep_token=signed.token)
+    with db() as s:
+        assert auth.check_password_token(session=s, token=token) is None
+    token, _ = _reset_token(db, "links@example.com")
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+    from app.services import users
+    with db(write=True) as s:
+        users.set_active(session=s, actor=admin, user_id=user.id, active=False)
+    with db(write=True) as s:
+        users.set_active(session=s, actor=admin, user_id=user.id, active=True)
+    with db() as s:
+        assert auth.check_password_token(session=s, token=token) is None
+
+
+def test_guessing_the_current_password_counts_and_locks(db):
+    user, signed = _sign_in(db, email="guess@example.com")
+    for _ in range(5):
+        with pytest.raises(DomainError), db(write=True) as s:
+            auth.change_password(session=s, actor=signed.actor, current="wrong-guess-123", new="Nuova-Password-77",
+                                 confirm="Nuova-Password-77", keep_token=signed.token)
+    with db() as s:
+        assert auth.resolve_session(session=s, token=signed.token) is None  # locked: the session is over
+        assert s.get(User, user.id).locked_until is not None

@@ -105,3 +105,16 @@ def test_only_admins_read_the_outbox(db):
             with pytest.raises(Exception) as err:
                 outbox.list_messages(session=s, actor=intruder)
             assert isinstance(err.value, Forbidden) or err.value.message_key == "auth.signed_out"
+
+
+async def test_delivered_reset_links_are_removed_from_the_stored_copy(db, smtp_server):
+    controller, handler = smtp_server
+    with db(write=True) as s:
+        outbox.enqueue(session=s, dedupe_key="reset-1", to_address="a@example.com", subject="Reset",
+                       body_text="Apri http://localhost/set-password?token=SECRET123 entro 60 minuti", kind="password_reset")
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=controller.port)
+    assert await outbox.deliver_pending(session_factory=db, settings=settings) == 1
+    assert "token=SECRET123" in handler.messages[0].get_payload()
+    with db() as s:
+        stored = s.exec(select(OutboxMessage)).one().body_text
+    assert "SECRET123" not in stored and outbox.REDACTED_LINK in stored

@@ -67,3 +67,19 @@ def test_language_is_saved_per_user(db):
         assert s.get(User, actor.user_id).language == "en"
     with pytest.raises(DomainError), db(write=True) as s:
         users.set_language(session=s, actor=actor, language="xx")
+
+
+def test_paging_users_with_accented_capitals_loses_nobody(db):
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        for name in ("ÉLISA ROSSI", "Élia Bianchi", "elena verdi", "Zoe Neri", "ÀNGELO Blu", "angelo blu"):
+            factories.user(s, Role.OFFICE).full_name = name
+    seen, after = [], None
+    with db() as s:
+        while True:
+            page = users.list_users(session=s, actor=admin, after=after, limit=2)
+            seen += [r.id for r in page.rows]
+            if page.next_after is None:
+                break
+            after = page.next_after
+    assert len(seen) == len(set(seen)) == 7
