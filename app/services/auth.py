@@ -73,10 +73,13 @@ def _find_user_for_update(session: Session, email: str) -> User | None:
 
 
 def authenticate(
-    *, session: Session, email: object, password: object, user_agent: str | None = None,
+    *, sessions, email: object, password: object, user_agent: str | None = None,  # noqa: ANN001
     settings: Settings | None = None, now: datetime | None = None,
 ) -> SignIn:
-    """Checks the credentials and opens a session. Raises DomainError("login.invalid") on any refusal."""
+    """Checks the credentials and opens a session. Raises DomainError("login.invalid") on any refusal.
+
+    `sessions` opens transactions (session_scope). The password is hashed between a read and a short
+    write transaction: on SQLite no write lock is held during the fraction of a second argon2 takes."""
     settings = settings or get_settings()
     now = now or utcnow()
     if not isinstance(password, str) or not password or not isinstance(email, str) or not email.strip():
@@ -88,40 +91,45 @@ def authenticate(
         verify_password(password, None)
         raise DomainError("login.invalid") from None
 
-    user = _find_user_for_update(session, address)
-    matches, new_hash = verify_password(password, user.password_hash if user else None)
-    if user is None:
+    with sessions() as session:
+        found = session.exec(select(User.id, User.password_hash).where(func.lower(User.email) == address)).first()
+    matches, new_hash = verify_password(password, found.password_hash if found else None)
+    if found is None:
         raise DomainError("login.invalid")
 
-    locked = user.locked_until is not None and _aware(user.locked_until) > now
-    if locked or not user.is_active:
-        raise DomainError("login.invalid")
-    if not matches:
-        _record_failure(user, settings, now)
+    with sessions(write=True) as session:
+        user = _find_user_for_update(session, address)
+        if user is None or user.id != found.id or user.password_hash != found.password_hash:
+            raise DomainError("login.invalid")  # the account changed while the password was checked
+        locked = user.locked_until is not None and _aware(user.locked_until) > now
+        if locked or not user.is_active:
+            raise DomainError("login.invalid")
+        if not matches:
+            _record_failure(user, settings, now)
+            session.add(user)
+            session.commit()  # the failure must count even though sign-in is refused
+            raise DomainError("login.invalid")
+
+        user.failed_logins = 0
+        user.failure_window_start = None
+        user.locked_until = None
+        user.last_login_at = now
+        if new_hash:
+            user.password_hash = new_hash
         session.add(user)
-        session.commit()  # the failure must count even though sign-in is refused
-        raise DomainError("login.invalid")
-
-    user.failed_logins = 0
-    user.failure_window_start = None
-    user.locked_until = None
-    user.last_login_at = now
-    if new_hash:
-        user.password_hash = new_hash
-    session.add(user)
-    token = new_token()
-    session.add(
-        AuthSession(
-            user_id=user.id,
-            token_hash=token_hash(token),
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(days=settings.session_absolute_days),
-            user_agent=(user_agent or "")[:300] or None,
+        token = new_token()
+        session.add(
+            AuthSession(
+                user_id=user.id,
+                token_hash=token_hash(token),
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(days=settings.session_absolute_days),
+                user_agent=(user_agent or "")[:300] or None,
+            )
         )
-    )
-    session.flush()
-    return SignIn(token=token, actor=actor_of(user))
+        session.flush()
+        return SignIn(token=token, actor=actor_of(user))
 
 
 def _record_failure(user: User, settings: Settings, now: datetime) -> None:

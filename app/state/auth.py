@@ -71,8 +71,7 @@ class LoginState(SessionState):
 
 
 def _authenticate(email: str, password: str, user_agent: str) -> auth.SignIn:
-    with session_scope(write=True) as session:
-        return auth.authenticate(session=session, email=email, password=password, user_agent=user_agent)
+    return auth.authenticate(sessions=session_scope, email=email, password=password, user_agent=user_agent)
 
 
 class ForgotPasswordState(SessionState):

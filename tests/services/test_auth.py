@@ -28,20 +28,18 @@ def test_old_bcrypt_hash_verifies_and_is_rehashed_once(db):
         user = factories.user(s, Role.OFFICE, email="legacy@example.com")
         user.password_hash = old
         s.add(user)
-    with db(write=True) as s:
-        auth.authenticate(session=s, email="legacy@example.com", password=PASSWORD)
+    auth.authenticate(sessions=db, email="legacy@example.com", password=PASSWORD)
     with db() as s:
         upgraded = s.exec(select(User).where(User.email == "legacy@example.com")).one().password_hash
     assert upgraded.startswith("$argon2id$") and not PASSWORDS.needs_update(upgraded)
-    with db(write=True) as s:
-        auth.authenticate(session=s, email="LEGACY@example.com", password=PASSWORD)
+    auth.authenticate(sessions=db, email="LEGACY@example.com", password=PASSWORD)
     with db() as s:
         assert s.exec(select(User).where(User.email == "legacy@example.com")).one().password_hash == upgraded
 
 
 def _attempt(db, email, password):
-    with pytest.raises(DomainError) as err, db(write=True) as s:
-        auth.authenticate(session=s, email=email, password=password)
+    with pytest.raises(DomainError) as err:
+        auth.authenticate(sessions=db, email=email, password=password)
     return err.value.message_key
 
 
@@ -64,17 +62,16 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(db):
         factories.user(s, email="target@example.com")
     start = utcnow()
     for minute in range(5):
-        with pytest.raises(DomainError), db(write=True) as s:
-            auth.authenticate(session=s, email="target@example.com", password="bad-password!", now=start + timedelta(minutes=minute))
+        with pytest.raises(DomainError):
+            auth.authenticate(sessions=db, email="target@example.com", password="bad-password!", now=start + timedelta(minutes=minute))
     # Locked: even the right password is refused, with the same message, and the lock is in the database.
-    with pytest.raises(DomainError) as err, db(write=True) as s:
-        auth.authenticate(session=s, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=10))
+    with pytest.raises(DomainError) as err:
+        auth.authenticate(sessions=db, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=10))
     assert err.value.message_key == "login.invalid"
     with db() as s:
         locked_until = s.exec(select(User).where(User.email == "target@example.com")).one().locked_until
     assert locked_until is not None
-    with db(write=True) as s:
-        signed = auth.authenticate(session=s, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=20))
+    signed = auth.authenticate(sessions=db, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=20))
     assert signed.actor.role is Role.OFFICE
 
 
@@ -83,17 +80,15 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(db):
         factories.user(s, email="slow@example.com")
     start = utcnow()
     for i in range(6):
-        with pytest.raises(DomainError), db(write=True) as s:
-            auth.authenticate(session=s, email="slow@example.com", password="bad-password!", now=start + timedelta(minutes=4 * i))
-    with db(write=True) as s:
-        assert auth.authenticate(session=s, email="slow@example.com", password=PASSWORD, now=start + timedelta(minutes=25))
+        with pytest.raises(DomainError):
+            auth.authenticate(sessions=db, email="slow@example.com", password="bad-password!", now=start + timedelta(minutes=4 * i))
+    assert auth.authenticate(sessions=db, email="slow@example.com", password=PASSWORD, now=start + timedelta(minutes=25))
 
 
 def _sign_in(db, role=Role.OFFICE, **kw):
     with db(write=True) as s:
         user = factories.user(s, role, **kw)
-        signed = auth.authenticate(session=s, email=user.email, password=PASSWORD)
-    return user, signed
+    return user, auth.authenticate(sessions=db, email=user.email, password=PASSWORD)
 
 
 def test_session_stores_only_a_hash_and_resolves_to_the_actor(db):
@@ -172,7 +167,7 @@ def test_password_reset_link_is_single_use(db):
     assert err.value.message_key == "setpw.link_invalid"
     with db(write=True) as s:
         assert auth.resolve_session(session=s, token=signed.token) is None  # old sessions ended
-        assert auth.authenticate(session=s, email="reset@example.com", password="Nuova-Password-77")
+    assert auth.authenticate(sessions=db, email="reset@example.com", password="Nuova-Password-77")
 
 
 def test_password_reset_link_expires(db):
@@ -249,3 +244,24 @@ def test_guessing_the_current_password_counts_and_locks(db):
     with db() as s:
         assert auth.resolve_session(session=s, token=signed.token) is None  # locked: the session is over
         assert s.get(User, user.id).locked_until is not None
+
+
+def test_no_write_lock_is_held_while_the_password_is_hashed(db, engine, monkeypatch):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    import sqlite3
+
+    _sign_in(db, email="lock@example.com")
+    seen = []
+
+    def hashing(password, password_hash):
+        other = sqlite3.connect(engine.url.database, timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # would fail with "database is locked" under a held write lock
+        other.execute("ROLLBACK")
+        other.close()
+        seen.append(True)
+        return verify_password(password, password_hash)
+
+    monkeypatch.setattr(auth, "verify_password", hashing)
+    assert auth.authenticate(sessions=db, email="lock@example.com", password=PASSWORD)
+    assert seen == [True]

@@ -11,7 +11,7 @@ def test_disabling_a_user_ends_their_sessions(db):
     with db(write=True) as s:
         admin = factories.actor(s, Role.ADMIN)
         victim = factories.user(s, Role.CUSTOMER)
-        signed = auth.authenticate(session=s, email=victim.email, password=PASSWORD)
+    signed = auth.authenticate(sessions=db, email=victim.email, password=PASSWORD)
     with db(write=True) as s:
         users.set_active(session=s, actor=admin, user_id=victim.id, active=False)
     with db(write=True) as s:

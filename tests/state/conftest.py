@@ -28,4 +28,4 @@ def state_of(state_class: type[rx.State], token: str = "") -> rx.State:
 def signed_in_token(db, role, **kw) -> tuple[int, str]:
     with db(write=True) as session:
         user = factories.user(session, role, **kw)
-        return user.id, auth.authenticate(session=session, email=user.email, password=PASSWORD).token
+    return user.id, auth.authenticate(sessions=db, email=user.email, password=PASSWORD).token
