@@ -78,8 +78,13 @@ def test_forgotten_password_through_the_outbox_link(page: Page, app_url, run_in_
     body = page.locator("#message-body").inner_text()
     link = re.search(r"http://\S+/set-password\?token=\S+", body).group(0)
     page.keyboard.press("Escape")
+    state_id = page.evaluate("window.sessionStorage.getItem('token')")
+    assert state_id
     page.locator("#logout").click()
     expect(page).to_have_url(re.compile("/login/?$"), timeout=20_000)
+    expect(page.locator("#email")).to_be_visible()
+    # Signing out starts the tab with a new state: what the admin saw is never sent to it again.
+    assert page.evaluate("window.sessionStorage.getItem('token')") != state_id
 
     page.goto(link)
     page.locator("#password").fill("password123")
