@@ -20,11 +20,12 @@ from sqlalchemy.engine import Engine
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
+from app import ddl
 from app.domain.customer_rules import CustomerData, search_text, sort_key
 from app.domain.places import Comune, places
 from app.domain.text import fold
 from app.models import CodeSequence, Contact, Customer, Site
-from app.services.customers import _format_code
+from app.services.customers import RANK_GAP, _format_code
 
 MALE = tuple(PersonNames.first_names_male)
 FEMALE = tuple(PersonNames.first_names_female)
@@ -178,15 +179,29 @@ def bulk_load(
     engine: Engine, count: int, *, seed: int = 2026, start: int = 1, batch: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Inserts customers `start`..`start+count-1` with their contacts and sites, batch by batch."""
+    """Inserts customers `start`..`start+count-1` with their contacts and sites, batch by batch,
+    then puts every customer in name order for the search index (rebuilt once, not row by row)."""
     generator = RegistryGenerator(seed)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            ddl.drop_customer_search_triggers(connection)
+    try:
+        _load_batches(engine, generator, count, start, batch, progress)
+    finally:
+        with engine.begin() as connection:
+            ddl.rebuild_search_order(connection, RANK_GAP)
+
+
+def _load_batches(engine: Engine, generator: RegistryGenerator, count: int, start: int, batch: int,
+                  progress: Callable[[int], None] | None) -> None:
     done = 0
     while done < count:
         first_number = start + done
         chunk = [generator.customer(n) for n in range(first_number, first_number + min(batch, count - done))]
         with engine.begin() as connection:
             first_id = connection.execute(text("SELECT COALESCE(MAX(id), 0) FROM customer")).scalar() + 1
-            rows = [dict(g.customer, id=first_id + i) for i, g in enumerate(chunk)]
+            # Placeholder ranks (unique, negative) until the whole load is renumbered in name order.
+            rows = [dict(g.customer, id=first_id + i, search_rank=-(first_id + i)) for i, g in enumerate(chunk)]
             connection.execute(insert(Customer.__table__), rows)
             contacts = [dict(c, customer_id=first_id + i) for i, g in enumerate(chunk) for c in g.contacts]
             sites = [dict(s, customer_id=first_id + i) for i, g in enumerate(chunk) for s in g.sites]

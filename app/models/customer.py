@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, text
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import utcnow
@@ -23,6 +23,7 @@ class Customer(SQLModel, table=True):
     __table_args__ = (
         Index("ix_customer_sort", "sort_name", "id"),
         Index("ux_customer_external_code", "external_code", unique=True),
+        Index("ux_customer_search_rank", "search_rank", unique=True),
         Index("ix_customer_kind_sort", "kind", "sort_name", "id"),
         Index("ix_customer_status_sort", "status", "sort_name", "id"),
         Index("ix_customer_assigned_sort", "assigned_user_id", "sort_name", "id"),
@@ -55,6 +56,9 @@ class Customer(SQLModel, table=True):
     status: str = Field(default="active", max_length=12)
     version: int = Field(default=1)
     sort_name: str = Field(default="", max_length=120)
+    # Position in (sort_name, id) order, with gaps: the search index is keyed on it, so text search
+    # reads matches already in name order and stops after one page.
+    search_rank: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=text("''")))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())

@@ -28,11 +28,10 @@ from app.services import movements
 
 CODE_PREFIX = "C"
 CODE_DIGITS = 6
-# Substring search asks the trigram index for at most this many candidates. Fewer means the
-# term is rare: those rows are sorted and paged directly. More means the term is common: walking
-# the name index in order and keeping matching rows then fills a page after a short walk.
-CANDIDATE_CAP = 2000
 MAX_QUERY = 100
+# Gap between the search ranks of neighbouring customers after a renumbering: about twenty
+# customers can be put between two neighbours before a few ranks around them are spread again.
+RANK_GAP = 1 << 20
 
 
 class DuplicatesFound(DomainError):
@@ -121,7 +120,7 @@ class CustomerPage:
 _ROW_COLUMNS = (
     Customer.id, Customer.code, Customer.kind, Customer.company_name, Customer.first_name, Customer.last_name,
     Customer.email, Customer.vat_number, Customer.tax_code, Customer.city, Customer.province, Customer.status,
-    Customer.sort_name,
+    Customer.sort_name, Customer.search_rank,
 )
 
 
@@ -135,9 +134,10 @@ def _fts_phrase(value: str) -> str:
 
 def search_customers(
     *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
-    assigned_user_id: int | None = None, after: tuple[str, int] | None = None, limit: int = 25,
+    assigned_user_id: int | None = None, after: tuple | None = None, limit: int = 25,
 ) -> CustomerPage:
-    """Customers sorted by name, a page at a time (keyset on name and id).
+    """Customers sorted by name, a page at a time (keyset on name and id; `after` is the
+    `next_after` of the previous page).
 
     1-2 characters match the beginning of the name; 3 or more match anywhere in the name, e-mail,
     PEC, VAT number, tax code, internal or external code. Case and accents are ignored."""
@@ -151,9 +151,8 @@ def search_customers(
         conditions.append(Customer.status == status)
     if isinstance(assigned_user_id, int) and assigned_user_id > 0:
         conditions.append(Customer.assigned_user_id == assigned_user_id)
-    if after is not None:
-        name, last_id = after
-        conditions.append(or_(Customer.sort_name > name, and_(Customer.sort_name == name, Customer.id > last_id)))
+    if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
+        after = None  # not a cursor this service handed out: start from the first page
 
     if 0 < len(folded) <= 2:
         # The range lets the name index answer; the LIKE keeps it exact on any collation.
@@ -161,13 +160,46 @@ def search_customers(
         conditions += [Customer.sort_name >= folded, Customer.sort_name < upper,
                        col(Customer.sort_name).like(_like_escape(folded) + "%", escape="\\")]
     elif len(folded) >= 3:
-        conditions.append(_substring_condition(session, folded))
+        if session.get_bind().dialect.name == "sqlite":
+            found = _search_by_rank(session, folded, conditions, after, limit)
+            return _page(found, limit)
+        # PostgreSQL answers LIKE '%...%' from the pg_trgm index.
+        conditions.append(col(Customer.search_text).like(f"%{_like_escape(folded)}%", escape="\\"))
 
+    if after is not None:
+        name, last_id = after[0], after[1]
+        conditions.append(or_(Customer.sort_name > name, and_(Customer.sort_name == name, Customer.id > last_id)))
     statement = (
         select(*_ROW_COLUMNS).where(*conditions)
         .order_by(Customer.sort_name, Customer.id).limit(limit + 1)
     )
-    found = session.exec(statement).all()
+    return _page(session.exec(statement).all(), limit)
+
+
+def _search_by_rank(session: Session, folded: str, filters: list, after, limit: int) -> list:  # noqa: ANN001
+    """The trigram index is keyed on search_rank, which follows name order: it hands out matches
+    already sorted, a batch at a time, and the first page is found without reading the rest."""
+    rank_after = after[2] if after is not None else -1
+    batch = limit + 1
+    found: list = []
+    while True:
+        ranks = [row[0] for row in session.exec(
+            text("SELECT rowid FROM customer_search WHERE customer_search MATCH :phrase AND rowid > :after "
+                 "ORDER BY rowid LIMIT :n").bindparams(phrase=_fts_phrase(folded), after=rank_after, n=batch)
+        ).all()]
+        if ranks:
+            rows = session.exec(
+                select(*_ROW_COLUMNS).where(col(Customer.search_rank).in_(ranks), *filters)
+                .order_by(Customer.search_rank)
+            ).all()
+            found += rows
+        if len(found) > limit or len(ranks) < batch:
+            return found[: limit + 1]
+        rank_after = ranks[-1]
+        batch = min(batch * 4, 5000)  # filters dropped rows: read further, in growing steps
+
+
+def _page(found: list, limit: int) -> CustomerPage:
     rows = [
         CustomerRow(
             id=r.id, code=r.code, kind=r.kind, name=display_name(r.kind, r.company_name, r.first_name, r.last_name),
@@ -176,22 +208,10 @@ def search_customers(
         )
         for r in found[:limit]
     ]
-    next_after = (found[limit - 1].sort_name, found[limit - 1].id) if len(found) > limit else None
+    last = found[limit - 1] if len(found) > limit else None
+    # The cursor serves both orders: (sort_name, id) for the name index, search_rank for the text index.
+    next_after = (last.sort_name, last.id, last.search_rank) if last is not None else None
     return CustomerPage(rows=rows, next_after=next_after)
-
-
-def _substring_condition(session: Session, folded: str):  # noqa: ANN202
-    like = col(Customer.search_text).like(f"%{_like_escape(folded)}%", escape="\\")
-    if session.get_bind().dialect.name != "sqlite":
-        return like  # PostgreSQL answers LIKE '%...%' from the pg_trgm index
-    candidates = session.exec(
-        text("SELECT rowid FROM customer_search WHERE customer_search MATCH :phrase LIMIT :cap").bindparams(
-            phrase=_fts_phrase(folded), cap=CANDIDATE_CAP + 1
-        )
-    ).all()
-    if len(candidates) <= CANDIDATE_CAP:
-        return col(Customer.id).in_([row[0] for row in candidates])
-    return like
 
 
 # Create and edit --------------------------------------------------------------------------
@@ -251,6 +271,54 @@ def _flush_guarding_external_code(session: Session) -> None:
         raise
 
 
+def _neighbour_ranks(session: Session, customer: Customer, width: int) -> tuple[list, list]:
+    """Up to `width` + 1 customers on each side of this one in (sort_name, id) order, nearest first.
+    A customer not saved yet sorts after those with the same name (its id will be the highest)."""
+    name, own_id = customer.sort_name, customer.id
+    if own_id is None:
+        before = Customer.sort_name <= name
+        after = Customer.sort_name > name
+        others = []
+    else:
+        before = or_(Customer.sort_name < name, and_(Customer.sort_name == name, Customer.id < own_id))
+        after = or_(Customer.sort_name > name, and_(Customer.sort_name == name, Customer.id > own_id))
+        others = [Customer.id != own_id]
+    columns = (Customer.id, Customer.search_rank)
+    lower = session.exec(select(*columns).where(before, *others)
+                         .order_by(col(Customer.sort_name).desc(), col(Customer.id).desc()).limit(width + 1)).all()
+    upper = session.exec(select(*columns).where(after, *others)
+                         .order_by(Customer.sort_name, Customer.id).limit(width + 1)).all()
+    return list(lower), list(upper)
+
+
+def _place_in_search_order(session: Session, customer: Customer) -> None:
+    """Gives the customer a search_rank between its neighbours in name order. When two neighbours
+    have no room left between them, the ranks of a few customers around are spread out again."""
+    lower, upper = _neighbour_ranks(session, customer, 0)
+    low = lower[0].search_rank if lower else 0
+    high = upper[0].search_rank if upper else low + 2 * RANK_GAP
+    if high - low >= 2:
+        customer.search_rank = (low + high) // 2
+        return
+    width = 8
+    while True:
+        lower, upper = _neighbour_ranks(session, customer, width)
+        floor_rank = lower[width].search_rank if len(lower) > width else 0
+        ceiling_rank = upper[width].search_rank if len(upper) > width else \
+            (upper[-1].search_rank if upper else low) + 2 * RANK_GAP * (width + 1)
+        window = [*reversed(lower[:width]), None, *upper[:width]]  # None: the customer being placed
+        step = (ceiling_rank - floor_rank) // (len(window) + 1)
+        if step >= 2:
+            break
+        width *= 4
+    moved = [(row.id, floor_rank + step * (i + 1)) for i, row in enumerate(window) if row is not None]
+    for row_id, _ in moved:  # out of the way first: the unique index never sees two equal ranks
+        session.execute(update(Customer).where(Customer.id == row_id).values(search_rank=-row_id))
+    for row_id, rank in moved:
+        session.execute(update(Customer).where(Customer.id == row_id).values(search_rank=rank))
+    customer.search_rank = floor_rank + step * (window.index(None) + 1)
+
+
 def _apply(customer: Customer, data: CustomerData) -> None:
     for name, value in data.as_dict().items():
         setattr(customer, name, value)
@@ -273,6 +341,7 @@ def create_customer(
             raise DuplicatesFound(duplicates)
     customer = Customer(code=next_code(session), updated_by_user_id=actor.user_id)
     _apply(customer, data)
+    _place_in_search_order(session, customer)
     session.add(customer)
     _flush_guarding_external_code(session)
     movements.record(
@@ -307,7 +376,10 @@ def update_customer(
     changed = [name for name, value in data.as_dict().items() if before[name] != value]
     if not changed:
         return customer, []
+    old_sort_name = customer.sort_name
     _apply(customer, data)
+    if customer.sort_name != old_sort_name:
+        _place_in_search_order(session, customer)
     customer.version += 1
     customer.updated_at = utcnow()
     customer.updated_by_user_id = actor.user_id
