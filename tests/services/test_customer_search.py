@@ -136,3 +136,12 @@ def test_search_follows_edits(db, registry):
             **PEOPLE[4], "company_name": "Zeta Elettrica"})
     assert names(db, office, query="acme impianti") == []
     assert names(db, office, query="zeta") == ["Zeta Elettrica"]
+
+
+def test_long_queries_match_the_whole_text_not_just_some_trigrams(db, registry):
+    office, _, _ = registry
+    with db(write=True) as s:
+        customers.create_customer(session=s, actor=office, confirmed_duplicates=True, raw={
+            "kind": "business", "company_name": "Laboratorio Nolano Gino", "vat_number": "01114601006"})
+    assert names(db, office, query="ginolab") == []  # gin, nol and lab are all there, but not together
+    assert names(db, office, query="nolano gino") == ["Laboratorio Nolano Gino"]
