@@ -94,8 +94,8 @@ def floor_sql(connection, folded: str) -> None:  # noqa: ANN001
         ), {"a": folded, "b": folded[:-1] + chr(ord(folded[-1]) + 1), "n": PAGE + 1}).all()
     elif connection.dialect.name == "sqlite":
         connection.execute(sa.text(
-            "SELECT rowid FROM customer_search WHERE customer_search MATCH :q LIMIT :n"
-        ), {"q": '"' + folded.replace('"', '""') + '"', "n": PAGE + 1}).all()
+            "SELECT rowid FROM customer_search WHERE customer_search MATCH :q ORDER BY rowid LIMIT :n"
+        ), {"q": customers._fts_query(folded), "n": PAGE + 1}).all()
     else:
         connection.execute(sa.text("SELECT id FROM customer WHERE search_text LIKE :p LIMIT :n"),
                            {"p": f"%{folded}%", "n": PAGE + 1}).all()
