@@ -32,6 +32,7 @@ MAX_QUERY = 100
 # Gap between the search ranks of neighbouring customers after a renumbering: about twenty
 # customers can be put between two neighbours before a few ranks around them are spread again.
 RANK_GAP = 1 << 20
+TRIGRAMS = 5  # how many trigrams of a long text the index is asked for (measured best at 1M)
 
 
 class DuplicatesFound(DomainError):
@@ -133,12 +134,13 @@ def _fts_phrase(value: str) -> str:
 
 
 def _fts_query(folded: str) -> str:
-    """Up to 5 characters: the exact phrase. Longer: three of its trigrams (first, middle, last),
+    """Up to 5 characters: the exact phrase. Longer: five trigrams spread from first to last,
     which the index answers far faster than a long phrase; rows are then checked with LIKE."""
     if len(folded) <= 5:
         return _fts_phrase(folded)
     grams = [folded[i:i + 3] for i in range(len(folded) - 2)]
-    picked = dict.fromkeys((grams[0], grams[len(grams) // 2], grams[-1]))
+    last = len(grams) - 1
+    picked = dict.fromkeys(grams[round(last * k / (TRIGRAMS - 1))] for k in range(TRIGRAMS))
     return " AND ".join(_fts_phrase(gram) for gram in picked)
 
 
