@@ -35,3 +35,13 @@ def user(session: Session, role: Role = Role.OFFICE, *, customer_id: int | None 
 
 def actor(session: Session, role: Role = Role.OFFICE, **kw) -> Actor:  # noqa: ANN003
     return actor_of(user(session, role, **kw))
+
+
+def all_pages(fetch) -> list:  # noqa: ANN001
+    """Every page of a keyset-paginated listing: `fetch(after)` returns a page with `next_after`."""
+    pages, after = [], None
+    while True:
+        pages.append(fetch(after))
+        after = pages[-1].next_after
+        if after is None:
+            return pages

@@ -162,3 +162,21 @@ def pager(state) -> rx.Component:  # noqa: ANN001
                   disabled=~state.has_next, on_click=state.next_page),
         justify="end", width="100%",
     )
+
+
+def confirm_dialog(text: rx.Var, is_open: rx.Var, on_open_change, on_confirm, confirm_key: str = "common.confirm",
+                   color: str = "indigo", confirm_id: str | None = None) -> rx.Component:  # noqa: ANN001
+    """Asks before a destructive or important action; Escape or Cancel closes it."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(T("common.confirm")),
+            rx.alert_dialog.description(text),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(T(confirm_key), color_scheme=color, on_click=on_confirm,
+                                                 id=confirm_id)),
+                spacing="3", justify="end", margin_top="16px",
+            ),
+        ),
+        open=is_open, on_open_change=on_open_change,
+    )

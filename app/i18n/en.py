@@ -215,6 +215,7 @@ MESSAGES.update({
     "card.none": "—",
     "card.unassigned": "Nobody",
     "contacts.add": "Add contact",
+    "contacts.col.name": "Full name",
     "contacts.empty": "No contacts",
     "contacts.empty_hint": "Add the company's contact persons or the customer's family members, with e-mail and phone.",
     "contacts.kind.contact_person": "Contact person",

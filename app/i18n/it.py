@@ -224,6 +224,7 @@ MESSAGES.update({
     "card.none": "—",
     "card.unassigned": "Nessuno",
     "contacts.add": "Aggiungi contatto",
+    "contacts.col.name": "Nome e cognome",
     "contacts.empty": "Nessun contatto",
     "contacts.empty_hint": "Aggiungi le persone di riferimento dell'azienda o i familiari del cliente, con e-mail e telefono.",
     "contacts.kind.contact_person": "Referente",

@@ -44,15 +44,9 @@ def test_user_list_is_keyset_paginated_by_name(db):
         admin = factories.actor(s, Role.ADMIN)
         for _ in range(4):
             factories.user(s, Role.OFFICE)
-    seen = []
-    after = None
     with db() as s:
-        while True:
-            page = users.list_users(session=s, actor=admin, after=after, limit=2)
-            seen += [r.id for r in page.rows]
-            if page.next_after is None:
-                break
-            after = page.next_after
+        pages = factories.all_pages(lambda after: users.list_users(session=s, actor=admin, after=after, limit=2))
+    seen = [r.id for p in pages for r in p.rows]
     assert len(seen) == len(set(seen)) == 5
 
 
@@ -74,12 +68,7 @@ def test_paging_users_with_accented_capitals_loses_nobody(db):
         admin = factories.actor(s, Role.ADMIN)
         for name in ("ÉLISA ROSSI", "Élia Bianchi", "elena verdi", "Zoe Neri", "ÀNGELO Blu", "angelo blu"):
             factories.user(s, Role.OFFICE).full_name = name
-    seen, after = [], None
     with db() as s:
-        while True:
-            page = users.list_users(session=s, actor=admin, after=after, limit=2)
-            seen += [r.id for r in page.rows]
-            if page.next_after is None:
-                break
-            after = page.next_after
+        pages = factories.all_pages(lambda after: users.list_users(session=s, actor=admin, after=after, limit=2))
+    seen = [r.id for p in pages for r in p.rows]
     assert len(seen) == len(set(seen)) == 7

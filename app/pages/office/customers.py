@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, field_error, office_shell, page_header, pager
+from app.components.shell import confirm_dialog, empty_state, field_error, office_shell, page_header, pager
 from app.state.customers import (
     ContactView,
     CustomerCardState,
@@ -299,7 +299,7 @@ def _contacts_tab() -> rx.Component:
             CustomerCardState.contacts.length() > 0,
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
-                    "field.name", "field.kind", "field.role", "field.email", "field.phone")],
+                    "contacts.col.name", "field.kind", "field.role", "field.email", "field.phone")],
                     rx.table.column_header_cell(""))),
                 rx.table.body(rx.foreach(CustomerCardState.contacts, _contact_row)),
                 variant="surface", width="100%",
@@ -393,22 +393,6 @@ def _movements_tab() -> rx.Component:
     )
 
 
-def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T("common.confirm")),
-            rx.alert_dialog.description(CustomerCardState.confirm_text),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(T("common.remove"), color_scheme="red",
-                                                 on_click=CustomerCardState.confirm_remove)),
-                spacing="3", justify="end", margin_top="16px",
-            ),
-        ),
-        open=CustomerCardState.confirm_open, on_open_change=CustomerCardState.confirm_dialog_changed,
-    )
-
-
 def customer_card_page() -> rx.Component:
     details = rx.cond(CustomerCardState.editing, _details_form(), _details_view())
     return office_shell(
@@ -450,5 +434,7 @@ def customer_card_page() -> rx.Component:
             ),
         ),
         _duplicates_dialog(),
-        _confirm_dialog(),
+        confirm_dialog(CustomerCardState.confirm_text, CustomerCardState.confirm_open,
+                       CustomerCardState.confirm_dialog_changed, CustomerCardState.confirm_remove,
+                       confirm_key="common.remove", color="red"),
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, office_shell, page_header, pager
+from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
 from app.state.office import UsersState, UserView
 
 
@@ -25,23 +25,6 @@ def _row(user: UserView) -> rx.Component:
                           on_click=UsersState.ask_toggle(user.id)),
             )
         ),
-    )
-
-
-def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(T("common.confirm")),
-            rx.alert_dialog.description(UsersState.confirm_text),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(T("common.confirm"), on_click=UsersState.confirm_toggle,
-                                                 id="confirm-toggle")),
-                spacing="3", justify="end", margin_top="16px",
-            ),
-        ),
-        open=UsersState.confirm_open,
-        on_open_change=UsersState.confirm_dialog_changed,
     )
 
 
@@ -72,5 +55,6 @@ def users_page() -> rx.Component:
             ),
             empty_state("user-search", T("users.empty")),
         ),
-        _confirm_dialog(),
+        confirm_dialog(UsersState.confirm_text, UsersState.confirm_open, UsersState.confirm_dialog_changed,
+                       UsersState.confirm_toggle, confirm_id="confirm-toggle"),
     )
