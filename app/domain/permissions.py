@@ -34,16 +34,22 @@ class Perm(StrEnum):
     CUSTOMERS_READ = "customers.read"
     CUSTOMERS_WRITE = "customers.write"
     OWN_ACCOUNT = "account.own"
+    # Customers ask for changes to their own data; office staff decide on them.
+    CHANGES_REQUEST = "changes.request"
+    CHANGES_DECIDE = "changes.decide"
+    SETTINGS_MANAGE = "settings.manage"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.ADMIN: frozenset(_OFFICE_BASE | {Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE}),
-    Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE}),
+    Role.ADMIN: frozenset(_OFFICE_BASE | {
+        Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.SETTINGS_MANAGE,
+    }),
+    Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE}),
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
-    Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT}),
+    Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST}),
 }
 
 AREA_OF_ROLE: dict[Role, Area] = {

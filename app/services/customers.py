@@ -364,7 +364,7 @@ def create_customer(
     return customer
 
 
-def _locked_customer(session: Session, customer_id: int) -> Customer | None:
+def locked_customer(session: Session, customer_id: int) -> Customer | None:
     query = select(Customer).where(Customer.id == customer_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -376,7 +376,7 @@ def update_customer(
 ) -> tuple[Customer, list[str]]:
     """Saves the edit if nobody saved the customer since `expected_version`; returns it and the changed fields."""
     require(actor, Perm.CUSTOMERS_WRITE)
-    customer = _locked_customer(session, customer_id)
+    customer = locked_customer(session, customer_id)
     if customer is None:
         raise DomainError("customer.not_found")
     data = validate_customer(raw)
@@ -385,31 +385,50 @@ def update_customer(
     if data.assigned_user_id != customer.assigned_user_id:
         _check_assigned_user(session, data.assigned_user_id)
     _check_external_code(session, data.external_code, customer_id)
-    before = {name: getattr(customer, name) for name in FIELDS}
+    changed = write_changes(session=session, customer=customer, data=data, actor=actor, source=source)
+    return customer, changed
+
+
+# Movements that change the customer's data: what an edit opened before them has not seen.
+DATA_CHANGE_KINDS = ("customer.updated", "request.applied", "request.accepted")
+
+
+def current_values(customer: Customer) -> dict:
+    return {name: getattr(customer, name) for name in FIELDS}
+
+
+def write_changes(
+    *, session: Session, customer: Customer, data: CustomerData, actor: Actor | None, source: str,
+    kind: str = "customer.updated", summary: str | None = None,
+) -> list[str]:
+    """Stores already-validated data on a customer the caller has locked: one new version, one
+    movement per changed field. Returns the changed fields (none: nothing is written)."""
+    before = current_values(customer)
     changed = [name for name, value in data.as_dict().items() if before[name] != value]
     if not changed:
-        return customer, []
+        return []
     old_sort_name = customer.sort_name
     _apply(customer, data)
     if customer.sort_name != old_sort_name:
         _place_in_search_order(session, customer)
     customer.version += 1
     customer.updated_at = utcnow()
-    customer.updated_by_user_id = actor.user_id
+    customer.updated_by_user_id = actor.user_id if actor else None
     session.add(customer)
     _flush_guarding_external_code(session)
     for name in changed:
         movements.record(
-            session=session, customer_id=customer_id, actor=actor, source=source, kind="customer.updated",
-            field=name, before=before[name], after=getattr(customer, name), customer_version=customer.version,
+            session=session, customer_id=customer.id, actor=actor, source=source, kind=kind,
+            field=name, before=before[name], after=getattr(customer, name), summary=summary,
+            customer_version=customer.version,
         )
-    return customer, changed
+    return changed
 
 
 def changes_since(session: Session, customer_id: int, version: int) -> list[ConflictChange]:
     rows = session.exec(
         select(Movement).where(
-            Movement.customer_id == customer_id, Movement.kind == "customer.updated",
+            Movement.customer_id == customer_id, col(Movement.kind).in_(DATA_CHANGE_KINDS),
             col(Movement.customer_version) > version,
         ).order_by(col(Movement.id))
     )
