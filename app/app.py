@@ -19,12 +19,15 @@ from app.pages.field.home import field_home_page
 from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
+from app.pages.office.requests import inbox_page, settings_page
 from app.pages.office.users import users_page
 from app.pages.portal.home import portal_home_page
+from app.pages.portal.my_data import my_data_page
 from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
+from app.state.requests import InboxState, MyDataState, RequestSettingsState
 from app.state.session import start_over
 
 log = logging.getLogger("app")
@@ -53,11 +56,14 @@ app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_hom
 app.add_page(customer_list_page, route="/office/customers", on_load=CustomerListState.load_customers, title="Clienti")
 app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card, title="Cliente")
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title="Posta in uscita")
+app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title="Richieste clienti")
+app.add_page(settings_page, route="/office/settings", on_load=RequestSettingsState.load_settings, title="Impostazioni")
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")
 app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title="Tecnici")
 app.add_page(field_account_page, route="/field/account", on_load=AccountState.load_account, title="Account")
 app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_portal, title="Area riservata")
+app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title="I miei dati")
 app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title="Account")
 
 

@@ -10,7 +10,7 @@ from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
 from app.domain.permissions import Role
 from app.models import Customer, User
-from app.services import customers
+from app.services import change_requests, customers
 from app.services.auth import actor_of
 from app.services.users import create_user
 
@@ -39,6 +39,10 @@ DEMO_USERS = [
     ("tecnico@demo.it", "Luca Moretti", Role.TECHNICIAN),
 ]
 CUSTOMER_USER = ("cliente@demo.it", "Paolo Rossi")
+# A private customer with her own reserved-area login and a change request waiting for the office.
+PRIVATE_USER = ("giulia@demo.it", "Giulia Bianchi")
+PRIVATE_REQUEST = {"email": "giulia.bianchi@posta.example.com", "mobile": "347 220 1940",
+                   "street": "Via Po 21", "cap": "10124", "city": "Torino", "province": "TO"}
 
 
 def seed_demo() -> list[tuple[str, str]]:
@@ -65,7 +69,14 @@ def seed_demo() -> list[tuple[str, str]]:
             rossi_id = session.exec(select(Customer.id).where(Customer.code == "C000001")).one()
             create_user(session=session, email=CUSTOMER_USER[0], full_name=CUSTOMER_USER[1], role=Role.CUSTOMER,
                         password=DEMO_PASSWORD, customer_id=rossi_id)
-    return [(email, role.value) for email, _, role in DEMO_USERS] + [(CUSTOMER_USER[0], Role.CUSTOMER.value)]
+        if session.exec(select(User).where(User.email == PRIVATE_USER[0])).first() is None:
+            bianchi_id = session.exec(select(Customer.id).where(Customer.code == "C000002")).one()
+            giulia = create_user(session=session, email=PRIVATE_USER[0], full_name=PRIVATE_USER[1],
+                                 role=Role.CUSTOMER, password=DEMO_PASSWORD, customer_id=bianchi_id)
+            change_requests.submit_request(session=session, actor=actor_of(giulia), customer_id=bianchi_id,
+                                           raw=PRIVATE_REQUEST)
+    return [(email, role.value) for email, _, role in DEMO_USERS] + [
+        (CUSTOMER_USER[0], Role.CUSTOMER.value), (PRIVATE_USER[0], Role.CUSTOMER.value)]
 
 
 if __name__ == "__main__":

@@ -47,9 +47,11 @@ def user_badge() -> rx.Component:
     )
 
 
-def _nav_item(icon: str, label_key: str, href: str, active: bool) -> rx.Component:
+def _nav_item(icon: str, label_key: str, href: str, active: bool, count: rx.Var | None = None) -> rx.Component:
+    badge = rx.cond(count > 0, rx.badge(count, color_scheme="amber", radius="full", margin_left="auto",
+                                        id=f"nav-count-{label_key}")) if count is not None else rx.fragment()
     return rx.link(
-        rx.hstack(rx.icon(icon, size=16), rx.text(T(label_key), size="2"), align="center", spacing="2",
+        rx.hstack(rx.icon(icon, size=16), rx.text(T(label_key), size="2"), badge, align="center", spacing="2",
                   padding="8px 12px", border_radius="8px", width="100%",
                   background=rx.color("indigo", 4) if active else "transparent",
                   color=rx.color("indigo", 11) if active else rx.color("gray", 12),
@@ -62,8 +64,13 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
     nav = rx.vstack(
         _nav_item("layout-dashboard", "nav.home", "/office", active == "home"),
         _nav_item("building-2", "nav.customers", "/office/customers", active == "customers"),
+        rx.cond(SessionState.can_decide_requests,
+                _nav_item("git-pull-request-arrow", "nav.requests", "/office/requests", active == "requests",
+                          count=SessionState.open_requests)),
         rx.cond(SessionState.can_manage_users, _nav_item("users", "nav.users", "/office/users", active == "users")),
         rx.cond(SessionState.can_read_outbox, _nav_item("mail", "nav.outbox", "/office/outbox", active == "outbox")),
+        rx.cond(SessionState.can_manage_settings,
+                _nav_item("settings", "nav.settings", "/office/settings", active == "settings")),
         _nav_item("user-cog", "nav.account", "/office/account", active == "account"),
         spacing="1", width="100%",
     )
@@ -122,7 +129,7 @@ def field_shell(*content: rx.Component) -> rx.Component:
 
 def portal_shell(*content: rx.Component) -> rx.Component:
     return rx.box(
-        _top_bar("area.portal", [("house", "nav.home", "/portal"),
+        _top_bar("area.portal", [("house", "nav.home", "/portal"), ("id-card", "nav.my_data", "/portal/my-data"),
                                  ("user-cog", "nav.account", "/portal/account")]),
         rx.vstack(*content, spacing="5", width="100%", max_width="960px", margin_x="auto", padding="32px 20px"),
         min_height="100vh",

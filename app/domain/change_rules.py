@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from app.domain.customer_rules import FIELDS, CustomerData, validate_customer
+from app.domain.customer_rules import FIELDS, CustomerData, display_phone, validate_customer
 from app.domain.errors import DomainError
 
 # A request field is what a reviewer decides on: one column, or the whole address, which is only
@@ -88,6 +88,8 @@ def decode(stored: str | None) -> object:
 
 def format_value(field: str, value: object) -> str:
     """What a person reads: 'Via Roma 1, 20121 Milano (MI)' for an address."""
+    if field in ("phone", "mobile"):
+        return display_phone(value if isinstance(value, str) else None)
     if field != "address":
         return "" if value is None else str(value)
     if not isinstance(value, dict):

@@ -14,3 +14,8 @@ def parse_id(value: object) -> int | None:
     if isinstance(value, int) and 0 < value <= MAX_ID:
         return value
     return None
+
+
+def parse_choice(value: object, allowed: object) -> str:
+    """One of the allowed strings, or "" for anything else (lists and dicts included)."""
+    return value if isinstance(value, str) and value in allowed else ""

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from app.domain import change_rules as rules
 from app.domain.change_rules import Policies
 from app.domain.errors import DomainError
+from app.domain.ids import parse_choice
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
 from app.i18n import normalize_language, t
@@ -332,6 +333,35 @@ def pending_review(*, session: Session, actor: Actor, customer_id: int) -> list[
     return sorted(rows, key=lambda r: (order.index(r.field), r.item_id))
 
 
+@dataclass(frozen=True)
+class PendingValue:
+    field: str
+    requested: str
+
+
+def own_pending(*, session: Session, actor: Actor, customer_id: int) -> list[PendingValue]:
+    """What a customer asked for and is still waiting for, field by field."""
+    require_customer_record(actor, Perm.CHANGES_REQUEST, customer_id)
+    return [
+        PendingValue(i.field, rules.format_value(i.field, rules.decode(i.requested_value)))
+        for i in session.exec(select(ChangeRequestItem).where(
+            ChangeRequestItem.customer_id == customer_id, ChangeRequestItem.state == rules.PENDING))
+    ]
+
+
+def applied_with(*, session: Session, actor: Actor, customer_id: int, item_ids: list[int]) -> list[str]:
+    """The fields applied automatically by the requests these items belong to: what the reviewer's
+    decision did not change but the same requests did."""
+    require(actor, Perm.CHANGES_DECIDE)
+    requests = select(ChangeRequestItem.request_id).where(
+        col(ChangeRequestItem.id).in_(item_ids), ChangeRequestItem.customer_id == customer_id)
+    return list(dict.fromkeys(session.exec(
+        select(ChangeRequestItem.field).where(
+            col(ChangeRequestItem.request_id).in_(requests), ChangeRequestItem.state == rules.APPLIED)
+        .order_by(ChangeRequestItem.id)
+    )))
+
+
 def count_open_requests(*, session: Session, actor: Actor) -> int:
     require(actor, Perm.CHANGES_DECIDE)
     return session.exec(select(func.count()).select_from(ChangeRequest).where(ChangeRequest.status == "open")).one()
@@ -378,7 +408,7 @@ def list_inbox(
     limit = max(1, min(int(limit), 200))
     item, request = ChangeRequestItem, ChangeRequest
     conditions = [item.state == rules.PENDING] if filters.to_process else [item.state != rules.PENDING]
-    if filters.field in rules.REQUEST_FIELDS:
+    if parse_choice(filters.field, rules.REQUEST_FIELDS):
         conditions.append(item.field == filters.field)
     wanted = fold(filters.customer)[:100]
     if wanted:

@@ -9,12 +9,13 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.customer_rules import FIELDS, display_phone
 from app.domain.errors import DomainError
-from app.domain.ids import parse_id
+from app.domain.ids import parse_choice, parse_id
 from app.domain.permissions import Actor, Perm, has_perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import customers, movements
 from app.state.paging import KeysetPaging
+from app.state.requests import ReviewMixin
 from app.state.session import SessionState, field_messages
 
 
@@ -27,10 +28,6 @@ class CustomerListRow:
     place: str
     ids: str
     email: str
-
-
-def _choice(value: object, allowed: tuple[str, ...]) -> str:
-    return value if isinstance(value, str) and value in allowed else ""
 
 
 class CustomerListState(KeysetPaging, SessionState):
@@ -61,8 +58,8 @@ class CustomerListState(KeysetPaging, SessionState):
         with session_scope() as session:
             page = customers.search_customers(
                 session=session, actor=actor, query=self.query,
-                kind=_choice(self.kind_filter, ("business", "private")) or None,
-                status=_choice(self.status_filter, ("active", "anonymized")) or None,
+                kind=parse_choice(self.kind_filter, ("business", "private")) or None,
+                status=parse_choice(self.status_filter, ("active", "anonymized")) or None,
                 assigned_user_id=assigned, after=self._cursor,
             )
         self.rows = [
@@ -84,13 +81,13 @@ class CustomerListState(KeysetPaging, SessionState):
     @rx.event
     def filter_kind(self, value: str):
         actor = self._authorize(Perm.CUSTOMERS_READ)
-        self.kind_filter = _choice(value, ("business", "private")) or "all"
+        self.kind_filter = parse_choice(value, ("business", "private")) or "all"
         self._restart(actor)
 
     @rx.event
     def filter_status(self, value: str):
         actor = self._authorize(Perm.CUSTOMERS_READ)
-        self.status_filter = _choice(value, ("active", "anonymized")) or "all"
+        self.status_filter = parse_choice(value, ("active", "anonymized")) or "all"
         self._restart(actor)
 
     @rx.event
@@ -176,7 +173,7 @@ def _form_values(customer) -> dict[str, str]:  # noqa: ANN001
     return values
 
 
-class CustomerCardState(SessionState):
+class CustomerCardState(ReviewMixin, SessionState):
     customer_id: int = 0
     is_new: bool = False
     editing: bool = False
@@ -219,7 +216,7 @@ class CustomerCardState(SessionState):
         params = self.router.url.query_parameters if self.router else {}
         self.can_edit = has_perm(actor, Perm.CUSTOMERS_WRITE)
         self.errors, self.form_message, self.conflict_lines, self.duplicates = {}, "", [], []
-        self.tab = "details"
+        self.tab, self.decision_lines, self.review_error, self.review_open = "details", [], "", False
         with session_scope() as session:
             self.staff_options = [[str(i), n] for i, n in customers.staff_choices(session=session, actor=actor)]
         if params.get("id") == "new":
@@ -227,7 +224,7 @@ class CustomerCardState(SessionState):
                 return rx.redirect("/office/customers")
             self.is_new, self.editing, self.customer_id = True, True, 0
             self.values, self.title, self.code, self.version = dict(EMPTY_FORM), t("customers.new", self.lang), "", 0
-            self.contacts, self.sites, self.movement_rows = [], [], []
+            self.contacts, self.sites, self.movement_rows, self.review_rows = [], [], [], []
             self.form_key += 1
             return
         customer_id = parse_id(params.get("id"))
@@ -238,6 +235,8 @@ class CustomerCardState(SessionState):
             self._reload(actor)
         except DomainError:
             return [rx.toast.error(t("customer.not_found", self.lang)), rx.redirect("/office/customers")]
+        # Waiting changes come first: the window opens by itself.
+        self.review_open = bool(self.review_rows)
 
     def _reload(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -258,6 +257,7 @@ class CustomerCardState(SessionState):
             ]
         self.form_key += 1
         self._load_movements(actor, reset=True)
+        self._load_review(actor, open_window=self.review_open)
 
     def _load_movements(self, actor: Actor, reset: bool) -> None:
         if reset:

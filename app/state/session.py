@@ -9,7 +9,7 @@ from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor, Perm, has_perm, home_path, require
 from app.i18n import normalize_language, t
-from app.services import auth
+from app.services import auth, change_requests
 from app.services.users import set_language
 from app.settings import get_settings
 
@@ -51,6 +51,10 @@ class SessionState(rx.State):
     user_role: str = ""
     can_read_outbox: bool = False
     can_manage_users: bool = False
+    can_decide_requests: bool = False
+    can_manage_settings: bool = False
+    # Customer requests waiting for a decision, counted at each page load for the navigation badge.
+    open_requests: int = 0
     # Set when the visitor picks a language on the sign-in page: that choice then wins over the saved one.
     _language_chosen: bool = False
 
@@ -63,6 +67,8 @@ class SessionState(rx.State):
         self.user_role = actor.role.value if actor else ""
         self.can_read_outbox = has_perm(actor, Perm.OUTBOX_READ)
         self.can_manage_users = has_perm(actor, Perm.USERS_MANAGE)
+        self.can_decide_requests = has_perm(actor, Perm.CHANGES_DECIDE)
+        self.can_manage_settings = has_perm(actor, Perm.SETTINGS_MANAGE)
 
     def _authorize(self, perm: Perm) -> Actor:
         """The actor for a data-touching handler; raises (and the app answers) when not allowed."""
@@ -86,7 +92,15 @@ class SessionState(rx.State):
             return start_over(expired=expired)
         if not has_perm(actor, perm):
             return rx.redirect(home_path(actor.role))
+        self._count_open_requests(actor)
         return actor
+
+    def _count_open_requests(self, actor: Actor) -> None:
+        if not self.can_decide_requests:
+            self.open_requests = 0
+            return
+        with session_scope() as session:
+            self.open_requests = change_requests.count_open_requests(session=session, actor=actor)
 
     @rx.var
     def role_label(self) -> str:

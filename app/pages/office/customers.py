@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.diff_view import review_banner, review_window
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, field_error, office_shell, page_header, pager
 from app.state.customers import (
@@ -379,6 +380,7 @@ def _movements_tab() -> rx.Component:
             rx.segmented_control.item(T("movements.group.customer"), value="customer"),
             rx.segmented_control.item(T("movements.group.contact"), value="contact"),
             rx.segmented_control.item(T("movements.group.site"), value="site"),
+            rx.segmented_control.item(T("movements.group.request"), value="request"),
             value=CustomerCardState.movement_group, on_change=CustomerCardState.filter_movements,
         ),
         rx.cond(
@@ -416,6 +418,7 @@ def customer_card_page() -> rx.Component:
             width="100%", align="start",
         ),
         _conflict_callout(),
+        review_banner(CustomerCardState),
         rx.cond(
             CustomerCardState.is_new,
             rx.card(details, width="100%"),
@@ -434,6 +437,7 @@ def customer_card_page() -> rx.Component:
             ),
         ),
         _duplicates_dialog(),
+        review_window(CustomerCardState),
         confirm_dialog(CustomerCardState.confirm_text, CustomerCardState.confirm_open,
                        CustomerCardState.confirm_dialog_changed, CustomerCardState.confirm_remove,
                        confirm_key="common.remove", color="red"),
