@@ -348,11 +348,13 @@ class ReviewMixin(rx.State, mixin=True):
                 applied = change_requests.applied_with(session=session, actor=actor, customer_id=self.customer_id,
                                                        item_ids=list(decisions))
         except AlreadyDecided as taken:
-            self.review_error = t("requests.already_decided", self.lang, by=taken.by,
-                                  at=format_datetime(taken.at, self.lang))
-            self._load_review(actor, open_window=True)
-            self.review_open = True
-            return None
+            message = t("requests.already_decided", self.lang, by=taken.by, at=format_datetime(taken.at, self.lang))
+            self._reload(actor)  # the other reviewer's decision may have changed the card too
+            if self.review_rows:
+                self.review_error, self.review_open = message, True
+                return None
+            self.review_error, self.review_open = "", False
+            return rx.toast.error(message)
         except DomainError as error:
             messages = field_messages(error, self.lang)
             self.review_error = " ".join(

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_office_user_fixes_an_invalid_vat_number_and_sees_the_movement(page: Page, app_url):
     sign_in(page, app_url, "ufficio@demo.it")
     expect(page).to_have_url(re.compile("/office/?$"), timeout=20_000)
-    page.get_by_role("link", name="Clienti").click()
+    page.get_by_role("link", name="Clienti", exact=True).click()
     search = page.locator("#customer-search")
     search.fill("rossi impianti")
     expect(page.locator("#customer-table")).to_contain_text("Rossi Impianti S.r.l.")

@@ -128,3 +128,20 @@ def test_rules_are_changed_only_by_administrators_and_only_to_known_values(app_d
     settings.save_settings()
     with app_db() as s:
         assert s.get(FieldPolicy, ("email", "import")).action == rules.AUTO
+
+
+def test_the_second_reviewer_is_told_who_decided_first(app_db, two_customers):
+    cards = []
+    for _ in range(2):
+        _, token = signed_in_token(app_db, Role.OFFICE)
+        card = state_of(CustomerCardState, token)
+        card.customer_id = two_customers["acme"]
+        card.review_rows = [_row(two_customers["acme_item"])]
+        card.can_decide_requests = True
+        cards.append(card)
+    cards[0].confirm_review()
+    answer = cards[1].confirm_review()
+    assert "Già deciso da" in str(answer) and cards[1].review_open is False
+    with app_db() as s:
+        assert s.get(ChangeRequestItem, two_customers["acme_item"]).state == rules.ACCEPTED
+        assert s.get(Customer, two_customers["acme"]).version == 2  # applied once
