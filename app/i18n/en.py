@@ -316,6 +316,7 @@ MESSAGES.update({
     "inbox.from": "From",
     "inbox.to": "To",
     "inbox.review": "Review",
+    "inbox.open_card": "Open the card",
     "inbox.empty": "No requests to process",
     "inbox.empty_hint": "When a customer asks to change their data and the rules call for a review, the request appears here.",
     "inbox.empty_processed": "No processed requests with these filters",

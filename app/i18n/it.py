@@ -325,6 +325,7 @@ MESSAGES.update({
     "inbox.from": "Dal",
     "inbox.to": "Al",
     "inbox.review": "Rivedi",
+    "inbox.open_card": "Apri la scheda",
     "inbox.empty": "Nessuna richiesta da evadere",
     "inbox.empty_hint": "Quando un cliente chiede di modificare i suoi dati e le regole prevedono una verifica, la richiesta compare qui.",
     "inbox.empty_processed": "Nessuna richiesta evasa con questi filtri",

@@ -106,8 +106,6 @@ def submit_request(
                             requested_by_name=actor.name)
     session.add(request)
     session.flush()
-    movements.record(session=session, customer_id=customer_id, actor=actor, source=source, kind="request.created",
-                     summary=f"#{request.id}: " + ", ".join(changes))
     now = utcnow()
     state_of = {rules.AUTO: rules.APPLIED, rules.REVIEW: rules.PENDING, rules.REFUSE: rules.REFUSED}
     for field, value in changes.items():
@@ -138,6 +136,11 @@ def submit_request(
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="request.superseded", field=field, summary=f"#{replaced.request_id} → #{request.id}")
             _close_if_done(session, replaced.request_id, now)
+        if state == rules.PENDING:
+            movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                             kind="request.created", field=field,
+                             before=rules.format_value(field, rules.field_value(current, field)),
+                             after=rules.format_value(field, value), summary=f"#{request.id}")
         if state == rules.REFUSED:
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="request.refused", field=field, after=rules.format_value(field, value),

@@ -111,7 +111,7 @@ def test_defaults_apply_phones_and_identifiers_and_hold_the_rest(db, world):
     with db() as s:
         kinds = [m.kind for m in s.exec(select(Movement).where(Movement.customer_id == world["acme"])
                                         .order_by(Movement.id))]
-    assert kinds.count("request.created") == 1 and kinds.count("request.applied") == 4
+    assert kinds.count("request.created") == 7 and kinds.count("request.applied") == 4
 
 
 def test_master_switch_off_applies_everything_even_what_is_refused(db, world):

@@ -15,8 +15,10 @@ def _inbox_row(row: InboxRowView) -> rx.Component:
             row.first_of_customer,
             rx.vstack(
                 rx.text(row.customer, weight="bold", size="2"),
-                rx.link(rx.hstack(rx.icon("git-pull-request-arrow", size=13), T("inbox.review"), spacing="1",
-                                  align="center"),
+                rx.link(rx.hstack(rx.icon("git-pull-request-arrow", size=13),
+                                  rx.cond(InboxState.state_filter == "processed", T("inbox.open_card"),
+                                          T("inbox.review")),
+                                  spacing="1", align="center"),
                         href=f"/office/customer?id={row.customer_id}", size="2"),
                 spacing="1",
             ),
