@@ -38,6 +38,7 @@ class Perm(StrEnum):
     CHANGES_REQUEST = "changes.request"
     CHANGES_DECIDE = "changes.decide"
     SETTINGS_MANAGE = "settings.manage"
+    CONSENTS_RECORD = "consents.record"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
@@ -45,8 +46,9 @@ _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_OFFICE_BASE | {
         Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.SETTINGS_MANAGE,
+        Perm.CONSENTS_RECORD,
     }),
-    Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE}),
+    Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD}),
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST}),

@@ -363,3 +363,21 @@ MESSAGES.update({
     "settings.defaults": "Restore the recommended rules",
     "settings.defaults_confirm": "Go back to the recommended rules for every field? The choices made here will be lost.",
 })
+
+# Consents.
+MESSAGES.update({
+    "movements.group.consent": "Consents",
+    "movements.kind.consent.changed": "Consent recorded",
+    "consents.err.state": "Choose granted, refused or not asked.",
+    "consents.err.source": "Invalid consent source.",
+    "consents.err.type_not_found": "Consent type not found or not active.",
+    "consents.err.subject_not_found": "Contact not found for this customer.",
+    "consents.err.needs_email": "This consent needs an e-mail address: fill in the E-mail field first.",
+    "consents.err.needs_mobile": "This consent needs a mobile number: fill in the Mobile field first.",
+    "consents.err.needs_phone": "This consent needs a phone number: fill in the Phone field first.",
+    "consents.err.needs_address": "This consent needs a postal address: fill in Address and City first.",
+    "consents.err.code": "Code: lower-case letters, digits and underscore, 2 to 40 characters.",
+    "consents.err.code_taken": "A consent type with this code already exists.",
+    "consents.err.channel": "Invalid channel.",
+    "consents.err.position": "The order must be a whole number.",
+})

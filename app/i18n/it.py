@@ -372,3 +372,21 @@ MESSAGES.update({
     "settings.defaults": "Ripristina i valori consigliati",
     "settings.defaults_confirm": "Tornare alle regole consigliate per tutti i dati? Le scelte fatte qui andranno perse.",
 })
+
+# Consents.
+MESSAGES.update({
+    "movements.group.consent": "Consensi",
+    "movements.kind.consent.changed": "Consenso registrato",
+    "consents.err.state": "Scegli dato, negato o non richiesto.",
+    "consents.err.source": "Origine del consenso non valida.",
+    "consents.err.type_not_found": "Tipo di consenso non trovato o non attivo.",
+    "consents.err.subject_not_found": "Contatto non trovato per questo cliente.",
+    "consents.err.needs_email": "Per dare questo consenso serve un indirizzo e-mail: compila prima il campo E-mail.",
+    "consents.err.needs_mobile": "Per dare questo consenso serve un numero di cellulare: compila prima il campo Cellulare.",
+    "consents.err.needs_phone": "Per dare questo consenso serve un numero di telefono: compila prima il campo Telefono.",
+    "consents.err.needs_address": "Per dare questo consenso serve un indirizzo postale: compila prima Indirizzo e Comune.",
+    "consents.err.code": "Codice: lettere minuscole, cifre e trattino basso, da 2 a 40 caratteri.",
+    "consents.err.code_taken": "Esiste già un tipo di consenso con questo codice.",
+    "consents.err.channel": "Canale non valido.",
+    "consents.err.position": "L'ordine deve essere un numero intero.",
+})

@@ -1,12 +1,14 @@
 """Every table, imported here so Alembic and the app see the whole schema."""
 
 from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, FieldPolicy
+from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
-    "AppSetting", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "Contact", "Customer",
+    "AppSetting", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent", "ConsentText",
+    "ConsentType", "Contact", "Customer",
     "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "Site", "User",
 ]

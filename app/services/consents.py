@@ -1,0 +1,240 @@
+"""Consents: types with versioned texts, and an append-only ledger from which every current state
+is derived. A consent never asked is "unknown", never silently "refused"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.domain import consent_rules as rules
+from app.domain.errors import DomainError
+from app.domain.permissions import Actor, Perm, require, require_customer_record
+from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer
+from app.services import movements
+
+# Realistic Italian purposes for a new installation (GDPR art. 6 and 7; D.Lgs. 196/2003).
+DEFAULT_TYPES = [
+    {"code": "trattamento_dati", "title": "Trattamento dei dati personali", "channel": "none", "position": 10,
+     "requires_signature": True,
+     "body": "Acconsento al trattamento dei miei dati personali per l'esecuzione del contratto e per gli "
+             "adempimenti di legge, secondo l'informativa ai sensi degli artt. 13 e 14 del Regolamento UE "
+             "2016/679."},
+    {"code": "newsletter", "title": "Newsletter", "channel": "email", "position": 20,
+     "body": "Acconsento a ricevere via e-mail la newsletter con novità sui prodotti e sui servizi. "
+             "Posso revocare il consenso in qualsiasi momento."},
+    {"code": "marketing", "title": "Comunicazioni commerciali", "channel": "phone", "position": 30,
+     "body": "Acconsento a essere contattato per telefono per offerte commerciali e promozioni."},
+    {"code": "profilazione", "title": "Profilazione", "channel": "none", "position": 40,
+     "body": "Acconsento all'analisi delle mie preferenze e abitudini di acquisto per ricevere proposte "
+             "personalizzate."},
+    {"code": "fattura_email", "title": "Fattura elettronica via e-mail", "channel": "email", "position": 50,
+     "body": "Chiedo di ricevere in copia via e-mail le fatture elettroniche emesse nei miei confronti."},
+]
+
+
+def ensure_default_types(session: Session) -> None:
+    """Creates the default types that do not exist yet (by code); existing ones are left alone."""
+    existing = set(session.exec(select(ConsentType.code)))
+    for raw in DEFAULT_TYPES:
+        if raw["code"] not in existing:
+            _create_type(session, rules.validate_type(raw), user_id=None)
+
+
+def _create_type(session: Session, data: dict, user_id: int | None) -> ConsentType:
+    consent_type = ConsentType(**{k: v for k, v in data.items() if k != "body"})
+    session.add(consent_type)
+    session.flush()
+    session.add(ConsentText(consent_type_id=consent_type.id, version=1, body=data["body"],
+                            sha256=rules.text_hash(data["body"]), created_by_user_id=user_id))
+    session.flush()
+    return consent_type
+
+
+def latest_text(session: Session, type_id: int) -> ConsentText | None:
+    return session.exec(select(ConsentText).where(ConsentText.consent_type_id == type_id)
+                        .order_by(col(ConsentText.version).desc()).limit(1)).first()
+
+
+def save_type(*, session: Session, actor: Actor, raw: dict, type_id: int | None = None) -> ConsentType:
+    """Creates or changes a consent type. A changed text becomes a new version; the old ones stay."""
+    require(actor, Perm.SETTINGS_MANAGE)
+    data = rules.validate_type(raw)
+    holder = session.exec(select(ConsentType.id).where(ConsentType.code == data["code"])).first()
+    if holder is not None and holder != type_id:
+        raise DomainError({"code": "consents.err.code_taken"})
+    if type_id is None:
+        return _create_type(session, data, actor.user_id)
+    consent_type = session.get(ConsentType, type_id)
+    if consent_type is None:
+        raise DomainError("consents.err.type_not_found")
+    for name, value in data.items():
+        if name != "body":
+            setattr(consent_type, name, value)
+    session.add(consent_type)
+    current = latest_text(session, type_id)
+    if current is None or current.body != data["body"]:
+        session.add(ConsentText(consent_type_id=type_id, version=(current.version if current else 0) + 1,
+                                body=data["body"], sha256=rules.text_hash(data["body"]),
+                                created_by_user_id=actor.user_id))
+    session.flush()
+    return consent_type
+
+
+# Recording --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    customer_id: int
+    contact_id: int | None
+    name: str
+    contact_data: dict
+
+
+def _subject(session: Session, customer_id: int, contact_id: int | None) -> Subject:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    if contact_id is None:
+        data = {k: getattr(customer, k) for k in ("email", "phone", "mobile", "street", "city")}
+        return Subject(customer_id, None, customer.display_name, data)
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer_id:
+        raise DomainError("consents.err.subject_not_found")
+    data = {"email": contact.email, "phone": contact.phone, "mobile": None,
+            "street": customer.street, "city": customer.city}
+    return Subject(customer_id, contact_id, f"{contact.first_name} {contact.last_name}", data)
+
+
+def _latest_event(session: Session, customer_id: int, contact_id: int | None, type_id: int) -> ConsentEvent | None:
+    return session.exec(
+        select(ConsentEvent).where(
+            ConsentEvent.customer_id == customer_id, ConsentEvent.contact_id == contact_id,
+            ConsentEvent.consent_type_id == type_id,
+        ).order_by(col(ConsentEvent.id).desc()).limit(1)
+    ).first()
+
+
+def record_consent(
+    *, session: Session, actor: Actor, customer_id: int, contact_id: int | None, type_id: int, state: str,
+    source: str = "office", signature_collected: bool = False,
+) -> ConsentEvent | None:
+    """Appends one event to the ledger, against the type's current text. Returns None when the
+    state, text and signature are already what is asked (nothing to prove twice)."""
+    require_customer_record(actor, Perm.CONSENTS_RECORD, customer_id)
+    if state not in rules.STATES:
+        raise DomainError({"state": "consents.err.state"})
+    if source not in rules.SOURCES:
+        raise DomainError("consents.err.source")
+    consent_type = session.get(ConsentType, type_id)
+    if consent_type is None or not consent_type.active:
+        raise DomainError("consents.err.type_not_found")
+    subject = _subject(session, customer_id, contact_id)
+    if state == rules.GRANTED:
+        missing = rules.channel_needs(consent_type.channel, subject.contact_data)
+        if missing:
+            raise DomainError({"state": missing})
+    text = latest_text(session, type_id)
+    current = _latest_event(session, customer_id, contact_id, type_id)
+    signature = signature_collected is True
+    if current is not None and (current.state, current.consent_text_id, current.signature_collected) == (
+            state, text.id, signature):
+        return None
+    event = ConsentEvent(
+        customer_id=customer_id, contact_id=contact_id, subject_name=subject.name, consent_type_id=type_id,
+        consent_text_id=text.id, text_sha256=text.sha256, state=state, source=source,
+        signature_collected=signature, actor_user_id=actor.user_id, actor_name=actor.name,
+    )
+    session.add(event)
+    movements.record(
+        session=session, customer_id=customer_id, actor=actor, source=source, kind="consent.changed",
+        field=consent_type.code, before=current.state if current else rules.UNKNOWN, after=state,
+        summary=f"{subject.name} · v{text.version}",
+    )
+    session.flush()
+    return event
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    type_id: int
+    code: str
+    title: str
+    channel: str
+    state: str
+    version: int | None
+    latest_version: int
+    text_sha256: str | None
+    signature_missing: bool
+    recorded_at: datetime | None
+    recorded_by: str | None
+    source: str | None
+
+
+def current_consents(*, session: Session, actor: Actor, customer_id: int) -> dict[int | None, list[ConsentStatus]]:
+    """For the customer (key None) and each of its contacts: every active type's current state,
+    derived from the newest event; a type never recorded is unknown."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    types = list(session.exec(select(ConsentType).where(col(ConsentType.active))
+                              .order_by(ConsentType.position, ConsentType.id)))
+    versions = {t.id: v for t, v in ((t, latest_text(session, t.id)) for t in types)}
+    texts = {x.id: x.version for x in session.exec(select(ConsentText).where(
+        col(ConsentText.consent_type_id).in_([t.id for t in types])))}
+    newest: dict[tuple[int | None, int], ConsentEvent] = {}
+    for event in session.exec(select(ConsentEvent).where(ConsentEvent.customer_id == customer_id)
+                              .order_by(ConsentEvent.id)):
+        newest[(event.contact_id, event.consent_type_id)] = event
+    subjects = [None, *session.exec(select(Contact.id).where(Contact.customer_id == customer_id)
+                                     .order_by(Contact.last_name, Contact.first_name, Contact.id))]
+    result: dict[int | None, list[ConsentStatus]] = {}
+    for contact_id in subjects:
+        rows = []
+        for t in types:
+            event = newest.get((contact_id, t.id))
+            state = event.state if event else rules.UNKNOWN
+            rows.append(ConsentStatus(
+                type_id=t.id, code=t.code, title=t.title, channel=t.channel, state=state,
+                version=texts.get(event.consent_text_id) if event else None, latest_version=versions[t.id].version,
+                text_sha256=event.text_sha256 if event else None,
+                signature_missing=t.requires_signature and state == rules.GRANTED and not event.signature_collected,
+                recorded_at=event.created_at if event else None, recorded_by=event.actor_name if event else None,
+                source=event.source if event else None,
+            ))
+        result[contact_id] = rows
+    return result
+
+
+def history(*, session: Session, actor: Actor, customer_id: int, contact_id: int | None, type_id: int) -> list:
+    """Every event of one consent of one subject, newest first, with its text version."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    return list(session.exec(
+        select(ConsentEvent, ConsentText.version).join(ConsentText, ConsentText.id == ConsentEvent.consent_text_id)
+        .where(ConsentEvent.customer_id == customer_id, ConsentEvent.contact_id == contact_id,
+               ConsentEvent.consent_type_id == type_id)
+        .order_by(col(ConsentEvent.id).desc())
+    ).all())
+
+
+def reconsent_list(*, session: Session, actor: Actor, type_id: int, limit: int = 100) -> list[ConsentEvent]:
+    """Subjects whose consent stands on an older text than the current one: they need asking again."""
+    require(actor, Perm.CUSTOMERS_READ)
+    current = latest_text(session, type_id)
+    if current is None:
+        return []
+    newest = (
+        select(func.max(ConsentEvent.id))
+        .where(ConsentEvent.consent_type_id == type_id)
+        .group_by(ConsentEvent.customer_id, ConsentEvent.contact_id)
+    )
+    return list(session.exec(
+        select(ConsentEvent).where(
+            col(ConsentEvent.id).in_(newest), ConsentEvent.state == rules.GRANTED,
+            ConsentEvent.consent_text_id != current.id,
+        ).order_by(ConsentEvent.id).limit(max(1, min(int(limit), 500)))
+    ).all())
