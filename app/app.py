@@ -9,6 +9,7 @@ import reflex as rx
 from reflex_base.event import EventSpec
 from reflex_components_sonner.toast import toast
 
+from app.api.routes import api
 from app.domain.errors import DomainError, NotSignedIn
 from app.i18n import t
 from app.jobs import run_scheduled_jobs
@@ -46,7 +47,7 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
 
 upgrade_to_head_locked()
 
-app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it")
+app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=api)
 
 app.add_page(rx.fragment(), route="/", on_load=LoginState.open_root, title="Anagrafica Clienti")
 app.add_page(login_page, route="/login", on_load=LoginState.open_login, title="Accedi · Anagrafica Clienti")

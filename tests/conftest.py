@@ -70,3 +70,10 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests last: Playwright's sync API keeps an event loop running for the rest of the session,
     which async tests run after it could not use."""
     items.sort(key=lambda item: "/e2e/" in str(item.path))
+
+
+@pytest.fixture
+def app_db(db, engine, monkeypatch):
+    """Points the app's own sessions at the test database."""
+    monkeypatch.setattr("app.db.get_engine", lambda: engine)
+    return db

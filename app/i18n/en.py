@@ -366,6 +366,14 @@ MESSAGES.update({
 
 # Consents.
 MESSAGES.update({
+    "consents.state.granted": "Granted",
+    "consents.state.refused": "Refused",
+    "consents.state.unknown": "Not asked",
+    "consents.pdf.title": "Consent form",
+    "consents.pdf.version": "text version {version}",
+    "consents.pdf.state": "State",
+    "consents.pdf.date": "Date",
+    "consents.pdf.signature": "Signature",
     "movements.group.consent": "Consents",
     "movements.kind.consent.changed": "Consent recorded",
     "consents.err.state": "Choose granted, refused or not asked.",

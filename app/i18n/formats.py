@@ -26,3 +26,7 @@ def format_datetime(value: datetime | None, lang: str) -> str:
 
 def format_long_date(value: date, lang: str) -> str:
     return _format_date(value, "full", locale=LOCALES[normalize_language(lang)])
+
+
+def format_short_date(value: date, lang: str) -> str:
+    return _format_date(value, "dd/MM/yyyy", locale=LOCALES[normalize_language(lang)])

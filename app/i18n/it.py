@@ -375,6 +375,14 @@ MESSAGES.update({
 
 # Consents.
 MESSAGES.update({
+    "consents.state.granted": "Dato",
+    "consents.state.refused": "Negato",
+    "consents.state.unknown": "Non richiesto",
+    "consents.pdf.title": "Modulo dei consensi",
+    "consents.pdf.version": "testo versione {version}",
+    "consents.pdf.state": "Stato",
+    "consents.pdf.date": "Data",
+    "consents.pdf.signature": "Firma",
     "movements.group.consent": "Consensi",
     "movements.kind.consent.changed": "Consenso registrato",
     "consents.err.state": "Scegli dato, negato o non richiesto.",

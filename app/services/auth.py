@@ -24,6 +24,10 @@ from app.services import outbox
 from app.services.security import hash_password, new_token, token_hash, verify_password
 from app.settings import Settings, get_settings
 
+# The browser holds the session token and the language in these cookies; the app and the
+# download routes read them.
+SESSION_COOKIE = "registry_session"
+LANGUAGE_COOKIE = "registry_lang"
 # Don't write last_seen_at on every event: once a minute is precise enough for an 8-hour idle limit.
 TOUCH_EVERY = timedelta(minutes=1)
 RESET_REQUEST_INTERVAL = timedelta(minutes=2)

@@ -169,6 +169,7 @@ class ConsentStatus:
     channel: str
     state: str
     version: int | None
+    text_id: int | None
     latest_version: int
     text_sha256: str | None
     signature_missing: bool
@@ -200,7 +201,8 @@ def current_consents(*, session: Session, actor: Actor, customer_id: int) -> dic
             state = event.state if event else rules.UNKNOWN
             rows.append(ConsentStatus(
                 type_id=t.id, code=t.code, title=t.title, channel=t.channel, state=state,
-                version=texts.get(event.consent_text_id) if event else None, latest_version=versions[t.id].version,
+                version=texts.get(event.consent_text_id) if event else None,
+                text_id=event.consent_text_id if event else None, latest_version=versions[t.id].version,
                 text_sha256=event.text_sha256 if event else None,
                 signature_missing=t.requires_signature and state == rules.GRANTED and not event.signature_collected,
                 recorded_at=event.created_at if event else None, recorded_by=event.actor_name if event else None,

@@ -10,13 +10,12 @@ from app.domain.errors import DomainError
 from app.domain.permissions import Actor, Perm, has_perm, home_path, require
 from app.i18n import normalize_language, t
 from app.services import auth, change_requests
+from app.services.auth import LANGUAGE_COOKIE, SESSION_COOKIE
 from app.services.users import set_language
 from app.settings import get_settings
 
-SESSION_COOKIE = "registry_session"
 # Behind HTTPS the session cookie never travels over plain HTTP.
 SECURE_COOKIES = get_settings().public_base_url.startswith("https://")
-LANGUAGE_COOKIE = "registry_lang"
 
 
 def public(handler):  # noqa: ANN001, ANN201

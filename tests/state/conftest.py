@@ -11,13 +11,6 @@ from tests import factories
 from tests.factories import PASSWORD
 
 
-@pytest.fixture
-def app_db(db, engine, monkeypatch):
-    """Points the app's own sessions at the test database."""
-    monkeypatch.setattr("app.db.get_engine", lambda: engine)
-    return db
-
-
 def state_of(state_class: type[rx.State], token: str = "") -> rx.State:
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(state_class.get_full_name().split(".")[1:])

@@ -1,0 +1,66 @@
+"""HTTP routes next to the app's websocket: downloads that a browser opens as a plain link.
+Each one finds the user from the session cookie and asks the same services the pages use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from app.db import session_scope
+from app.domain.errors import DomainError, Forbidden, NotSignedIn
+from app.domain.ids import parse_id
+from app.i18n import normalize_language, t
+from app.services import auth, consent_pdf
+from app.settings import get_settings
+
+PRIVATE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store, private"}
+
+
+def _refusal(error: DomainError, lang: str) -> Response:
+    status = 401 if isinstance(error, NotSignedIn) else 403 if isinstance(error, Forbidden) else 404
+    return PlainTextResponse(t(error.message_key, lang), status_code=status, headers=PRIVATE_HEADERS)
+
+
+async def _download(request: Request, make: Callable) -> Response:  # noqa: ANN401
+    """Runs `make(session, actor, lang)` -> (bytes, file name, media type) for the signed-in user."""
+    lang = normalize_language(request.cookies.get(auth.LANGUAGE_COOKIE))
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+
+    def work() -> tuple[bytes, str, str]:
+        with session_scope() as session:
+            actor = auth.resolve_session(session=session, token=token)
+            if actor is None:
+                raise NotSignedIn()
+            return make(session, actor, lang)
+
+    try:
+        body, filename, media_type = await run_in_threadpool(work)
+    except DomainError as error:
+        return _refusal(error, lang)
+    return Response(body, media_type=media_type, headers={
+        **PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def consent_form(request: Request) -> Response:
+    customer_id = parse_id(request.path_params.get("customer_id"))
+
+    def make(session, actor, lang):  # noqa: ANN001, ANN202
+        if customer_id is None:
+            raise DomainError("customer.not_found")
+        body, filename = consent_pdf.consent_form(session=session, actor=actor, customer_id=customer_id,
+                                                  issuer=get_settings().company_name, lang=lang)
+        return body, filename, "application/pdf"
+
+    return await _download(request, make)
+
+
+def consent_form_path(customer_id: int) -> str:
+    return f"/api/customers/{customer_id}/consents.pdf"
+
+
+api = Starlette(routes=[Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"])])

@@ -1,0 +1,111 @@
+"""The printable consent form: for the customer and its contacts, each consent's exact text version
+and current state, the date and a box for the signature."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fpdf import FPDF
+from sqlmodel import Session, col, select
+
+from app.domain import consent_rules as rules
+from app.domain.errors import DomainError
+from app.domain.permissions import Actor
+from app.i18n import t
+from app.i18n.formats import format_datetime, format_short_date
+from app.models import ConsentText, Contact, Customer
+from app.services import consents
+
+# The PDF core fonts speak Latin-1, which covers Italian; typographic signs outside it are
+# written with their plain equivalents instead of being lost.
+_PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "€": "EUR",
+                        "\u00a0": " "})
+
+
+def _latin1(text: str) -> str:
+    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+class _Form(FPDF):
+    def __init__(self, issuer: str, title: str) -> None:
+        super().__init__(format="A4")
+        self.issuer, self.form_title = issuer, title
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 16, 18)
+
+    def header(self) -> None:
+        self.set_font("Helvetica", "B", 9)
+        self.set_text_color(90, 90, 110)
+        self.cell(0, 6, _latin1(f"{self.issuer} - {self.form_title}"), new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "", 8)
+        self.set_text_color(120, 120, 120)
+        self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
+
+
+def consent_form(
+    *, session: Session, actor: Actor, customer_id: int, issuer: str, lang: str = "it",
+    today: date | None = None,
+) -> tuple[bytes, str]:
+    """The PDF and a file name for it. Whoever may read the customer's consents may print them."""
+    current = consents.current_consents(session=session, actor=actor, customer_id=customer_id)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    contacts = {c.id: c for c in session.exec(select(Contact).where(Contact.customer_id == customer_id))}
+    texts = {x.consent_type_id: x for x in (consents.latest_text(session, row.type_id)
+                                             for row in current[None])}
+    stated = [row.text_id for rows in current.values() for row in rows if row.text_id]
+    versions = {x.id: x for x in session.exec(select(ConsentText).where(col(ConsentText.id).in_(stated)))}
+    day = today or date.today()
+
+    pdf = _Form(issuer, t("consents.pdf.title", lang))
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, _latin1(t("consents.pdf.title", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    ids = " - ".join(p for p in (customer.code, customer.vat_number, customer.tax_code) if p)
+    pdf.multi_cell(0, 5, _latin1(f"{customer.display_name}\n{ids}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    for contact_id, rows in current.items():
+        if contact_id is None:
+            subject = customer.display_name
+        else:
+            contact = contacts[contact_id]
+            subject = f"{contact.first_name} {contact.last_name} ({t(f'contacts.kind.{contact.kind}', lang)})"
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.set_fill_color(235, 237, 250)
+        pdf.multi_cell(0, 7, _latin1(subject), fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        for row in rows:
+            text = versions.get(row.text_id) or texts[row.type_id]
+            state = t(f"consents.state.{row.state}", lang)
+            when = format_datetime(row.recorded_at, lang) if row.recorded_at else ""
+            pdf.set_font("Helvetica", "B", 10)
+            pdf.multi_cell(0, 5, _latin1(f"{row.title} - {t('consents.pdf.version', lang, version=text.version)}"),
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "", 9)
+            pdf.multi_cell(0, 4.5, _latin1(text.body), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", "B", 9)
+            mark = {rules.GRANTED: "[X]", rules.REFUSED: "[-]"}.get(row.state, "[ ]")
+            line = f"{mark} {t('consents.pdf.state', lang)}: {state}" + (f" ({when})" if when else "")
+            pdf.multi_cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+        pdf.ln(2)
+
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(0, 6, _latin1(f"{t('consents.pdf.date', lang)}: {format_short_date(day, lang)}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.cell(0, 6, _latin1(t("consents.pdf.signature", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.rect(pdf.get_x(), pdf.get_y() + 1, 90, 24)
+    pdf.ln(28)
+    return bytes(pdf.output()), f"consensi-{customer.code}.pdf"
+
