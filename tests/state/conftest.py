@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 import reflex as rx
 
 import app.app  # noqa: F401  builds the app so every state class is registered
