@@ -22,10 +22,12 @@ from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
 from app.pages.office.requests import inbox_page, settings_page
 from app.pages.office.users import users_page
+from app.pages.portal.consents import portal_consents_page
 from app.pages.portal.home import portal_home_page
 from app.pages.portal.my_data import my_data_page
 from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
+from app.state.consents import PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
 from app.state.requests import InboxState, MyDataState, RequestSettingsState
@@ -65,6 +67,8 @@ app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field,
 app.add_page(field_account_page, route="/field/account", on_load=AccountState.load_account, title="Account")
 app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_portal, title="Area riservata")
 app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title="I miei dati")
+app.add_page(portal_consents_page, route="/portal/consents", on_load=PortalConsentsState.load_portal_consents,
+             title="Consensi")
 app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title="Account")
 
 

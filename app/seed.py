@@ -9,8 +9,8 @@ from sqlmodel import select
 from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
 from app.domain.permissions import Role
-from app.models import Customer, User
-from app.services import change_requests, customers
+from app.models import ConsentType, Customer, User
+from app.services import change_requests, consents, customers
 from app.services.auth import actor_of
 from app.services.users import create_user
 
@@ -51,6 +51,7 @@ def seed_demo() -> list[tuple[str, str]]:
             if session.exec(select(User).where(User.email == email)).first() is None:
                 create_user(session=session, email=email, full_name=name, role=role, password=DEMO_PASSWORD)
         admin = actor_of(session.exec(select(User).where(User.email == "admin@demo.it")).one())
+        consents.ensure_default_types(session)
         if session.exec(select(func.count()).select_from(Customer)).one() == 0:
             rossi = customers.create_customer(session=session, actor=admin, raw=DEMO_CUSTOMERS[0])
             customers.save_contact(session=session, actor=admin, customer_id=rossi.id, raw={
@@ -60,6 +61,11 @@ def seed_demo() -> list[tuple[str, str]]:
                 "name": "Magazzino di Sesto", "street": "Via Edison 220", "cap": "20099",
                 "city": "Sesto San Giovanni", "province": "MI", "is_default": True})
             customers.create_customer(session=session, actor=admin, raw=DEMO_CUSTOMERS[1])
+            types = {t.code: t.id for t in session.exec(select(ConsentType))}
+            for code, state, signed in (("trattamento_dati", "granted", True), ("newsletter", "granted", False),
+                                        ("marketing", "refused", False)):
+                consents.record_consent(session=session, actor=admin, customer_id=rossi.id, contact_id=None,
+                                        type_id=types[code], state=state, signature_collected=signed)
     with session_scope() as session:
         generated = session.exec(select(func.count()).select_from(Customer)).one() > len(DEMO_CUSTOMERS)
     if not generated:

@@ -130,6 +130,7 @@ def field_shell(*content: rx.Component) -> rx.Component:
 def portal_shell(*content: rx.Component) -> rx.Component:
     return rx.box(
         _top_bar("area.portal", [("house", "nav.home", "/portal"), ("id-card", "nav.my_data", "/portal/my-data"),
+                                 ("shield-check", "nav.consents", "/portal/consents"),
                                  ("user-cog", "nav.account", "/portal/account")]),
         rx.vstack(*content, spacing="5", width="100%", max_width="960px", margin_x="auto", padding="32px 20px"),
         min_height="100vh",

@@ -39,6 +39,8 @@ class Perm(StrEnum):
     CHANGES_DECIDE = "changes.decide"
     SETTINGS_MANAGE = "settings.manage"
     CONSENTS_RECORD = "consents.record"
+    # A customer user's own consents and their company's, from the reserved area.
+    CONSENTS_OWN = "consents.own"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
@@ -51,7 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD}),
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
-    Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST}),
+    Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST, Perm.CONSENTS_OWN}),
 }
 
 AREA_OF_ROLE: dict[Role, Area] = {

@@ -10,9 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.domain import consent_rules as rules
-from app.domain.errors import DomainError
-from app.domain.permissions import Actor, Perm, require, require_customer_record
-from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer
+from app.domain.errors import DomainError, Forbidden
+from app.domain.permissions import Actor, Perm, has_perm, require, require_customer_record
+from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer, User
 from app.services import movements
 
 # Realistic Italian purposes for a new installation (GDPR art. 6 and 7; D.Lgs. 196/2003).
@@ -118,13 +118,33 @@ def _latest_event(session: Session, customer_id: int, contact_id: int | None, ty
     ).first()
 
 
+def own_subjects(session: Session, actor: Actor) -> list[int | None]:
+    """What a customer user answers for: their company (None) and the contact person with their e-mail."""
+    require(actor, Perm.CONSENTS_OWN)
+    user = session.get(User, actor.user_id)
+    contacts = session.exec(select(Contact.id).where(
+        Contact.customer_id == actor.customer_id, func.lower(Contact.email) == (user.email or "").lower(),
+    ).order_by(Contact.id)).all() if user is not None and user.email else []
+    return [None, *contacts]
+
+
+def _require_recorder(session: Session, actor: Actor, customer_id: int, contact_id: int | None, source: str) -> None:
+    """Staff with the right record for anyone; a customer user only their own, from the reserved area."""
+    if has_perm(actor, Perm.CONSENTS_RECORD):
+        require_customer_record(actor, Perm.CONSENTS_RECORD, customer_id)
+        return
+    require_customer_record(actor, Perm.CONSENTS_OWN, customer_id)
+    if source != "portal" or contact_id not in own_subjects(session, actor):
+        raise Forbidden()
+
+
 def record_consent(
     *, session: Session, actor: Actor, customer_id: int, contact_id: int | None, type_id: int, state: str,
     source: str = "office", signature_collected: bool = False,
 ) -> ConsentEvent | None:
     """Appends one event to the ledger, against the type's current text. Returns None when the
     state, text and signature are already what is asked (nothing to prove twice)."""
-    require_customer_record(actor, Perm.CONSENTS_RECORD, customer_id)
+    _require_recorder(session, actor, customer_id, contact_id, source)
     if state not in rules.STATES:
         raise DomainError({"state": "consents.err.state"})
     if source not in rules.SOURCES:
@@ -182,6 +202,25 @@ def current_consents(*, session: Session, actor: Actor, customer_id: int) -> dic
     """For the customer (key None) and each of its contacts: every active type's current state,
     derived from the newest event; a type never recorded is unknown."""
     require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    return _current(session, customer_id)
+
+
+@dataclass(frozen=True)
+class PortalConsents:
+    subjects: dict[int | None, tuple[str, list[ConsentStatus]]]  # subject -> (name, consents)
+    texts: dict[int, str]  # type id -> the current text, the one a new answer is given to
+
+
+def portal_consents(*, session: Session, actor: Actor) -> PortalConsents:
+    """A customer user's view: their company's consents and their own as a contact person."""
+    subjects = own_subjects(session, actor)
+    current = _current(session, actor.customer_id)
+    names = {subject: _subject(session, actor.customer_id, subject).name for subject in subjects}
+    texts = {row.type_id: latest_text(session, row.type_id).body for row in current[None]}
+    return PortalConsents({s: (names[s], current[s]) for s in subjects if s in current}, texts)
+
+
+def _current(session: Session, customer_id: int) -> dict[int | None, list[ConsentStatus]]:
     types = list(session.exec(select(ConsentType).where(col(ConsentType.active))
                               .order_by(ConsentType.position, ConsentType.id)))
     versions = {t.id: v for t, v in ((t, latest_text(session, t.id)) for t in types)}
@@ -240,3 +279,48 @@ def reconsent_list(*, session: Session, actor: Actor, type_id: int, limit: int =
             ConsentEvent.consent_text_id != current.id,
         ).order_by(ConsentEvent.id).limit(max(1, min(int(limit), 500)))
     ).all())
+
+
+def consent_subjects(*, session: Session, actor: Actor, customer_id: int) -> dict[int | None, tuple]:
+    """(name, e-mail, phone) of the customer (key None) and of each of its contacts."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    subjects: dict[int | None, tuple] = {None: (customer.display_name, customer.email,
+                                                customer.phone or customer.mobile)}
+    for c in session.exec(select(Contact).where(Contact.customer_id == customer_id)):
+        subjects[c.id] = (f"{c.first_name} {c.last_name}", c.email, c.phone)
+    return subjects
+
+
+@dataclass(frozen=True)
+class ConsentDetail:
+    title: str
+    subject_name: str
+    state: str
+    requires_signature: bool
+    signed: bool
+    version: int
+    body: str
+    sha256: str
+    events: list
+
+
+def consent_detail(
+    *, session: Session, actor: Actor, customer_id: int, contact_id: int | None, type_id: int,
+) -> ConsentDetail:
+    """One consent of one subject: the exact text its current state stands on (the current text
+    when it was never recorded), and its whole history."""
+    events = history(session=session, actor=actor, customer_id=customer_id, contact_id=contact_id, type_id=type_id)
+    consent_type = session.get(ConsentType, type_id)
+    if consent_type is None:
+        raise DomainError("consents.err.type_not_found")
+    subject = _subject(session, customer_id, contact_id)
+    newest = events[0][0] if events else None
+    text = session.get(ConsentText, newest.consent_text_id) if newest else latest_text(session, type_id)
+    return ConsentDetail(
+        title=consent_type.title, subject_name=subject.name, state=newest.state if newest else rules.UNKNOWN,
+        requires_signature=consent_type.requires_signature, signed=bool(newest and newest.signature_collected),
+        version=text.version, body=text.body, sha256=text.sha256, events=events,
+    )

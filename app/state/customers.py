@@ -14,6 +14,7 @@ from app.domain.permissions import Actor, Perm, has_perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import customers, movements
+from app.state.consents import ConsentMixin
 from app.state.paging import KeysetPaging
 from app.state.requests import ReviewMixin
 from app.state.session import SessionState, field_messages
@@ -173,7 +174,7 @@ def _form_values(customer) -> dict[str, str]:  # noqa: ANN001
     return values
 
 
-class CustomerCardState(ReviewMixin, SessionState):
+class CustomerCardState(ReviewMixin, ConsentMixin, SessionState):
     customer_id: int = 0
     is_new: bool = False
     editing: bool = False
@@ -258,6 +259,7 @@ class CustomerCardState(ReviewMixin, SessionState):
         self.form_key += 1
         self._load_movements(actor, reset=True)
         self._load_review(actor, open_window=self.review_open)
+        self._load_consents(actor)
 
     def _load_movements(self, actor: Actor, reset: bool) -> None:
         if reset:

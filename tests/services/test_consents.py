@@ -179,3 +179,24 @@ def test_consent_types_are_managed_by_administrators_with_valid_data(db, world):
         consents.save_type(session=s, actor=world["admin"], raw={"code": "newsletter", "title": "X", "body": "B"})
     assert err.value.errors == {"code": "consents.err.code_taken"}
     assert rules.channel_needs("post", {"street": "Via Roma 1", "city": "Roma"}) is None
+
+
+def test_customer_users_answer_for_their_company_and_themselves_from_the_reserved_area(db, world):
+    with db(write=True) as s:
+        client = factories.actor(s, Role.CUSTOMER, customer_id=world["acme"], email="anna@acme.it")
+        other_contact = customers.save_contact(session=s, actor=world["office"], customer_id=world["acme"],
+                                               raw={"first_name": "Ugo", "last_name": "Blu", "email": "ugo@acme.it"})
+    record(db, world, "newsletter", "granted", contact=world["anna"], actor=client, source="portal")
+    record(db, world, "newsletter", "refused", contact=world["anna"], actor=client, source="portal")
+    record(db, world, "profilazione", "refused", actor=client, source="portal")
+    with pytest.raises(Forbidden):
+        record(db, world, "profilazione", "granted", actor=client, source="office")
+    with pytest.raises(Forbidden):
+        record(db, world, "newsletter", "refused", contact=other_contact.id, actor=client, source="portal")
+    with db() as s:
+        mine = consents.portal_consents(session=s, actor=client)
+        [last] = s.exec(select(ConsentEvent).order_by(ConsentEvent.id.desc()).limit(1)).all()
+    assert set(mine.subjects) == {None, world["anna"]}
+    assert {r.code: r.state for r in mine.subjects[world["anna"]][1]}["newsletter"] == "refused"
+    assert last.source == "portal" and last.actor_name == client.name
+    assert "newsletter" in " ".join(mine.texts.values()).lower()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.consent_toggle import consent_history_dialog, consent_row
 from app.components.diff_view import review_banner, review_window
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, field_error, office_shell, page_header, pager
@@ -381,6 +382,7 @@ def _movements_tab() -> rx.Component:
             rx.segmented_control.item(T("movements.group.contact"), value="contact"),
             rx.segmented_control.item(T("movements.group.site"), value="site"),
             rx.segmented_control.item(T("movements.group.request"), value="request"),
+            rx.segmented_control.item(T("movements.group.consent"), value="consent"),
             value=CustomerCardState.movement_group, on_change=CustomerCardState.filter_movements,
         ),
         rx.cond(
@@ -392,6 +394,45 @@ def _movements_tab() -> rx.Component:
         rx.cond(CustomerCardState.movements_more,
                 rx.button(T("movements.more"), variant="soft", on_click=CustomerCardState.more_movements)),
         spacing="3", width="100%",
+    )
+
+
+def _general_consents() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(T("consents.title"), size="4"),
+            rx.spacer(),
+            rx.link(rx.button(rx.icon("printer", size=14), T("consents.pdf"), variant="soft", size="2"),
+                    href=CustomerCardState.consent_pdf_url, is_external=True, id="consent-pdf"),
+            width="100%", align="center",
+        ),
+        rx.cond(~CustomerCardState.can_record_consents,
+                rx.text(T("consents.read_only"), size="2", color_scheme="gray", id="consents-read-only")),
+        rx.vstack(rx.foreach(CustomerCardState.general_consents, lambda v: consent_row(CustomerCardState, v)),
+                  spacing="0", width="100%", id="general-consents"),
+        spacing="2", width="100%", padding_top="24px",
+    )
+
+
+def _channel_consents() -> rx.Component:
+    return rx.vstack(
+        rx.heading(T("consents.channels_title"), size="4"),
+        rx.text(T("consents.channels_help"), size="2", color_scheme="gray"),
+        rx.foreach(
+            CustomerCardState.channel_consents,
+            lambda subject: rx.card(
+                rx.vstack(
+                    rx.hstack(rx.text(subject.name, weight="bold"), rx.text(subject.reach, size="2",
+                                                                            color_scheme="gray"),
+                              spacing="3", align="baseline", wrap="wrap"),
+                    rx.vstack(rx.foreach(subject.consents, lambda v: consent_row(CustomerCardState, v)),
+                              spacing="0", width="100%"),
+                    spacing="1", width="100%",
+                ),
+                width="100%", class_name="channel-consents",
+            ),
+        ),
+        spacing="3", width="100%", padding_top="24px", id="channel-consents",
     )
 
 
@@ -429,8 +470,9 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.sites"), value="sites"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
                 ),
-                rx.tabs.content(rx.box(details, padding_top="16px"), value="details"),
-                rx.tabs.content(rx.box(_contacts_tab(), padding_top="16px"), value="contacts"),
+                rx.tabs.content(rx.box(details, rx.cond(~CustomerCardState.editing, _general_consents()),
+                                       padding_top="16px"), value="details"),
+                rx.tabs.content(rx.box(_contacts_tab(), _channel_consents(), padding_top="16px"), value="contacts"),
                 rx.tabs.content(rx.box(_sites_tab(), padding_top="16px"), value="sites"),
                 rx.tabs.content(rx.box(_movements_tab(), padding_top="16px"), value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",
@@ -438,6 +480,7 @@ def customer_card_page() -> rx.Component:
         ),
         _duplicates_dialog(),
         review_window(CustomerCardState),
+        consent_history_dialog(CustomerCardState),
         confirm_dialog(CustomerCardState.confirm_text, CustomerCardState.confirm_open,
                        CustomerCardState.confirm_dialog_changed, CustomerCardState.confirm_remove,
                        confirm_key="common.remove", color="red"),

@@ -1,0 +1,244 @@
+"""Consents on screen: the toggles and history on the customer card, and the reserved area's page."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from app.api.routes import consent_form_path
+from app.db import session_scope
+from app.domain import consent_rules as rules
+from app.domain.customer_rules import display_phone
+from app.domain.errors import DomainError
+from app.domain.ids import parse_choice, parse_id
+from app.domain.permissions import Actor, Perm, has_perm
+from app.i18n import t
+from app.i18n.formats import format_datetime
+from app.services import consents
+from app.settings import get_settings
+from app.state.session import SessionState
+
+
+@dataclasses.dataclass
+class ConsentView:
+    key: str  # "<contact id or 0>:<type id>": what the toggle sends back
+    title: str
+    channel: str
+    state: str
+    recorded: str
+    signature_missing: bool
+    old_version: bool
+
+
+@dataclasses.dataclass
+class SubjectConsentsView:
+    name: str
+    reach: str
+    consents: list[ConsentView]
+
+
+@dataclasses.dataclass
+class HistoryRowView:
+    state: str
+    color: str
+    version: str
+    source: str
+    actor: str
+    at: str
+    signature: bool
+
+
+STATE_COLORS = {rules.GRANTED: "green", rules.REFUSED: "red", rules.UNKNOWN: "gray"}
+
+
+def parse_consent_key(key: object) -> tuple[int | None, int] | None:
+    """(contact id or None, type id) from a toggle's key; None for anything malformed."""
+    if not isinstance(key, str) or key.count(":") != 1:
+        return None
+    contact, type_id = key.split(":")
+    parsed_type = parse_id(type_id)
+    if parsed_type is None or (contact != "0" and parse_id(contact) is None):
+        return None
+    return (None if contact == "0" else parse_id(contact)), parsed_type
+
+
+def consent_view(contact_id: int | None, row: consents.ConsentStatus, lang: str) -> ConsentView:
+    recorded = ""
+    if row.recorded_at is not None:
+        recorded = t("consents.recorded", lang, date=format_datetime(row.recorded_at, lang), by=row.recorded_by,
+                     source=t(f"source.{row.source}", lang), version=row.version)
+    return ConsentView(
+        key=f"{contact_id or 0}:{row.type_id}", title=row.title, channel="" if row.channel == "none" else t(f"consents.channel.{row.channel}", lang),
+        state=row.state, recorded=recorded, signature_missing=row.signature_missing,
+        old_version=row.version is not None and row.version < row.latest_version,
+    )
+
+
+class ConsentMixin(rx.State, mixin=True):
+    """The card's consents. The card state provides `customer_id` and `contacts`."""
+
+    can_record_consents: bool = False
+    general_consents: list[ConsentView] = []
+    channel_consents: list[SubjectConsentsView] = []
+    consent_error: str = ""
+    consent_pdf_url: str = ""
+    history_open: bool = False
+    history_title: str = ""
+    history_body: str = ""
+    history_hash: str = ""
+    history_rows: list[HistoryRowView] = []
+    history_can_sign: bool = False
+    _history_key: tuple = ()
+
+    def _load_consents(self, actor: Actor) -> None:
+        self.can_record_consents = has_perm(actor, Perm.CONSENTS_RECORD)
+        # The backend answers at the public address too (rxconfig's api_url).
+        self.consent_pdf_url = get_settings().public_base_url + consent_form_path(self.customer_id)
+        with session_scope() as session:
+            current = consents.current_consents(session=session, actor=actor, customer_id=self.customer_id)
+            card_contacts = consents.consent_subjects(session=session, actor=actor, customer_id=self.customer_id)
+        self.general_consents = [consent_view(None, r, self.lang) for r in current[None] if r.channel == "none"]
+        subjects = []
+        for contact_id, rows in current.items():
+            name, email, phone = card_contacts[contact_id]
+            reach = " · ".join(p for p in (email or "", display_phone(phone)) if p) or t("consents.no_reach", self.lang)
+            channel_rows = [consent_view(contact_id, r, self.lang) for r in rows if r.channel != "none"]
+            if channel_rows:
+                subjects.append(SubjectConsentsView(name, reach, channel_rows))
+        self.channel_consents = subjects
+
+    @rx.event
+    def set_consent(self, key: str, state: str | list[str]):
+        actor = self._authorize(Perm.CONSENTS_RECORD)
+        parsed = parse_consent_key(key)
+        wanted = parse_choice(state, rules.STATES)
+        if parsed is None or not wanted:
+            return None
+        contact_id, type_id = parsed
+        try:
+            with session_scope(write=True) as session:
+                consents.record_consent(session=session, actor=actor, customer_id=self.customer_id,
+                                        contact_id=contact_id, type_id=type_id, state=wanted)
+        except DomainError as error:
+            self.consent_error = t(error.message_key, self.lang)
+            return rx.toast.error(self.consent_error)
+        self.consent_error = ""
+        self._load_consents(actor)
+        self._load_movements(actor, reset=True)
+        return None
+
+    @rx.event
+    def open_consent_history(self, key: str):
+        actor = self._authorize(Perm.CUSTOMERS_READ)
+        parsed = parse_consent_key(key)
+        if parsed is None:
+            return
+        self._history_key = parsed
+        self._show_history(actor)
+
+    def _show_history(self, actor: Actor) -> None:
+        contact_id, type_id = self._history_key
+        with session_scope() as session:
+            detail = consents.consent_detail(session=session, actor=actor, customer_id=self.customer_id,
+                                             contact_id=contact_id, type_id=type_id)
+        self.history_title = f"{detail.title} · {detail.subject_name}"
+        self.history_body = detail.body
+        self.history_hash = t("consents.text_version", self.lang, version=detail.version, sha=detail.sha256[:16])
+        self.history_rows = [
+            HistoryRowView(
+                state=t(f"consents.state.{e.state}", self.lang), color=STATE_COLORS[e.state],
+                version=f"v{version}", source=t(f"source.{e.source}", self.lang), actor=e.actor_name,
+                at=format_datetime(e.created_at, self.lang), signature=e.signature_collected,
+            )
+            for e, version in detail.events
+        ]
+        self.history_can_sign = (self.can_record_consents and detail.requires_signature
+                                 and detail.state == rules.GRANTED and not detail.signed)
+        self.history_open = True
+
+    @rx.event
+    def history_dialog_changed(self, is_open: bool):
+        self._authorize(Perm.CUSTOMERS_READ)
+        if is_open is not True:
+            self.history_open = False
+
+    @rx.event
+    def record_signature(self):
+        """The signature of the granted consent was collected on paper or in another system."""
+        actor = self._authorize(Perm.CONSENTS_RECORD)
+        if not self._history_key:
+            return None
+        contact_id, type_id = self._history_key
+        try:
+            with session_scope(write=True) as session:
+                consents.record_consent(session=session, actor=actor, customer_id=self.customer_id,
+                                        contact_id=contact_id, type_id=type_id, state=rules.GRANTED,
+                                        signature_collected=True)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._show_history(actor)
+        self._load_consents(actor)
+        self._load_movements(actor, reset=True)
+        return None
+
+
+@dataclasses.dataclass
+class PortalConsentView:
+    key: str
+    title: str
+    text: str
+    granted: bool
+    state: str
+    recorded: str
+
+
+@dataclasses.dataclass
+class PortalSubjectView:
+    name: str
+    consents: list[PortalConsentView]
+
+
+class PortalConsentsState(SessionState):
+    subjects: list[PortalSubjectView] = []
+
+    @rx.event
+    def load_portal_consents(self):
+        actor = self._enter(Perm.CONSENTS_OWN)
+        if not isinstance(actor, Actor):
+            return actor
+        self._load(actor)
+
+    def _load(self, actor: Actor) -> None:
+        with session_scope() as session:
+            found = consents.portal_consents(session=session, actor=actor)
+        self.subjects = [
+            PortalSubjectView(name, [
+                PortalConsentView(
+                    key=f"{contact_id or 0}:{row.type_id}", title=row.title, text=found.texts[row.type_id],
+                    granted=row.state == rules.GRANTED, state=t(f"consents.state.{row.state}", self.lang),
+                    recorded=format_datetime(row.recorded_at, self.lang),
+                )
+                for row in rows
+            ])
+            for contact_id, (name, rows) in found.subjects.items()
+        ]
+
+    @rx.event
+    def answer(self, key: str, granted: bool):
+        """One click grants, one click withdraws."""
+        actor = self._authorize(Perm.CONSENTS_OWN)
+        parsed = parse_consent_key(key)
+        if parsed is None or not isinstance(granted, bool):
+            return None
+        contact_id, type_id = parsed
+        try:
+            with session_scope(write=True) as session:
+                consents.record_consent(session=session, actor=actor, customer_id=actor.customer_id,
+                                        contact_id=contact_id, type_id=type_id,
+                                        state=rules.GRANTED if granted else rules.REFUSED, source="portal")
+        except DomainError as error:
+            self._load(actor)
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._load(actor)
+        return rx.toast.success(t("portal_consents.saved", self.lang))
