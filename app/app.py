@@ -20,14 +20,15 @@ from app.pages.field.home import field_home_page
 from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
-from app.pages.office.requests import inbox_page, settings_page
+from app.pages.office.requests import inbox_page
+from app.pages.office.settings import settings_page
 from app.pages.office.users import users_page
 from app.pages.portal.consents import portal_consents_page
 from app.pages.portal.home import portal_home_page
 from app.pages.portal.my_data import my_data_page
 from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
-from app.state.consents import PortalConsentsState
+from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
 from app.state.requests import InboxState, MyDataState, RequestSettingsState
@@ -60,7 +61,8 @@ app.add_page(customer_list_page, route="/office/customers", on_load=CustomerList
 app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card, title="Cliente")
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title="Posta in uscita")
 app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title="Richieste clienti")
-app.add_page(settings_page, route="/office/settings", on_load=RequestSettingsState.load_settings, title="Impostazioni")
+app.add_page(settings_page, route="/office/settings",
+             on_load=[RequestSettingsState.load_settings, ConsentTypesState.load_types], title="Impostazioni")
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")
 app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title="Tecnici")

@@ -324,3 +324,53 @@ def consent_detail(
         requires_signature=consent_type.requires_signature, signed=bool(newest and newest.signature_collected),
         version=text.version, body=text.body, sha256=text.sha256, events=events,
     )
+
+
+@dataclass(frozen=True)
+class TypeRow:
+    id: int
+    code: str
+    title: str
+    channel: str
+    requires_signature: bool
+    active: bool
+    position: int
+    version: int
+    body: str
+    to_ask_again: int
+
+
+def list_types(*, session: Session, actor: Actor) -> list[TypeRow]:
+    """Every consent type with its current text and how many subjects stand on an older one."""
+    require(actor, Perm.SETTINGS_MANAGE)
+    rows = []
+    for t in session.exec(select(ConsentType).order_by(ConsentType.position, ConsentType.id)):
+        text = latest_text(session, t.id)
+        stale = len(reconsent_list(session=session, actor=actor, type_id=t.id, limit=500))
+        rows.append(TypeRow(t.id, t.code, t.title, t.channel, t.requires_signature, t.active, t.position,
+                            text.version if text else 0, text.body if text else "", stale))
+    return rows
+
+
+@dataclass(frozen=True)
+class ReconsentRow:
+    customer_id: int
+    customer: str
+    subject: str
+    version: int
+    granted_at: datetime
+
+
+def reconsent_rows(*, session: Session, actor: Actor, type_id: int) -> list[ReconsentRow]:
+    """The re-consent list with names, for the office to call or write to."""
+    events = reconsent_list(session=session, actor=actor, type_id=type_id, limit=500)
+    customers_by_id = {c.id: c for c in session.exec(select(Customer).where(
+        col(Customer.id).in_({e.customer_id for e in events})))} if events else {}
+    versions = {x.id: x.version for x in session.exec(select(ConsentText).where(
+        ConsentText.consent_type_id == type_id))}
+    rows = []
+    for e in events:
+        customer = customers_by_id[e.customer_id]
+        rows.append(ReconsentRow(e.customer_id, f"{customer.code} {customer.display_name}", e.subject_name,
+                                 versions.get(e.consent_text_id, 0), e.created_at))
+    return rows

@@ -17,7 +17,7 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import consents
 from app.settings import get_settings
-from app.state.session import SessionState
+from app.state.session import SessionState, field_messages
 
 
 @dataclasses.dataclass
@@ -68,8 +68,9 @@ def consent_view(contact_id: int | None, row: consents.ConsentStatus, lang: str)
     if row.recorded_at is not None:
         recorded = t("consents.recorded", lang, date=format_datetime(row.recorded_at, lang), by=row.recorded_by,
                      source=t(f"source.{row.source}", lang), version=row.version)
+    channel = "" if row.channel == "none" else t(f"consents.channel.{row.channel}", lang)
     return ConsentView(
-        key=f"{contact_id or 0}:{row.type_id}", title=row.title, channel="" if row.channel == "none" else t(f"consents.channel.{row.channel}", lang),
+        key=f"{contact_id or 0}:{row.type_id}", title=row.title, channel=channel,
         state=row.state, recorded=recorded, signature_missing=row.signature_missing,
         old_version=row.version is not None and row.version < row.latest_version,
     )
@@ -242,3 +243,130 @@ class PortalConsentsState(SessionState):
             return rx.toast.error(t(error.message_key, self.lang))
         self._load(actor)
         return rx.toast.success(t("portal_consents.saved", self.lang))
+
+
+@dataclasses.dataclass
+class TypeRowView:
+    id: int
+    code: str
+    title: str
+    channel: str
+    version: str
+    requires_signature: bool
+    active: bool
+    to_ask_again: int
+
+
+@dataclasses.dataclass
+class ReconsentView:
+    customer_id: int
+    customer: str
+    subject: str
+    granted: str
+
+
+EMPTY_TYPE = {"code": "", "title": "", "channel": "none", "body": "", "position": "0",
+              "requires_signature": "", "active": "on"}
+
+
+class ConsentTypesState(SessionState):
+    type_rows: list[TypeRowView] = []
+    editor_open: bool = False
+    editor_values: dict[str, str] = {}
+    editor_errors: dict[str, str] = {}
+    editor_key: int = 0
+    reconsent_open: bool = False
+    reconsent_title: str = ""
+    reconsent_rows: list[ReconsentView] = []
+    _editing_id: int | None = None
+
+    @rx.event
+    def load_types(self):
+        actor = self._enter(Perm.SETTINGS_MANAGE)
+        if not isinstance(actor, Actor):
+            return actor
+        self._load(actor)
+
+    def _load(self, actor: Actor) -> None:
+        with session_scope() as session:
+            rows = consents.list_types(session=session, actor=actor)
+        self.type_rows = [
+            TypeRowView(r.id, r.code, r.title, t(f"consents.channel_label.{r.channel}", self.lang), f"v{r.version}",
+                        r.requires_signature, r.active, r.to_ask_again)
+            for r in rows
+        ]
+
+    @rx.event
+    def new_type(self):
+        self._authorize(Perm.SETTINGS_MANAGE)
+        self._editing_id = None
+        self._open_editor(dict(EMPTY_TYPE))
+
+    @rx.event
+    def edit_type(self, type_id: int):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        wanted = parse_id(type_id)
+        with session_scope() as session:
+            row = next((r for r in consents.list_types(session=session, actor=actor) if r.id == wanted), None)
+        if row is None:
+            return
+        self._editing_id = row.id
+        self._open_editor({
+            "code": row.code, "title": row.title, "channel": row.channel, "body": row.body,
+            "position": str(row.position), "requires_signature": "on" if row.requires_signature else "",
+            "active": "on" if row.active else "",
+        })
+
+    def _open_editor(self, values: dict[str, str]) -> None:
+        self.editor_values, self.editor_errors = values, {}
+        self.editor_key += 1
+        self.editor_open = True
+
+    @rx.event
+    def editor_changed(self, is_open: bool):
+        self._authorize(Perm.SETTINGS_MANAGE)
+        if is_open is not True:
+            self.editor_open = False
+
+    @rx.event
+    def save_type(self, form_data: dict):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        form = form_data if isinstance(form_data, dict) else {}
+        raw = {name: form.get(name) for name in EMPTY_TYPE}
+        raw["requires_signature"] = form.get("requires_signature") == "on"
+        raw["active"] = form.get("active") == "on"
+        self.editor_values = {k: "" if v is None else ("on" if v is True else ("" if v is False else str(v)))
+                              for k, v in raw.items()}
+        try:
+            with session_scope(write=True) as session:
+                consents.save_type(session=session, actor=actor, raw=raw, type_id=self._editing_id)
+        except DomainError as error:
+            self.editor_errors = field_messages(error, self.lang)
+            return None
+        self.editor_open, self.editor_errors = False, {}
+        self._load(actor)
+        return rx.toast.success(t("consent_types.saved", self.lang))
+
+    @rx.event
+    def show_reconsent(self, type_id: int):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        wanted = parse_id(type_id)
+        row = next((r for r in self.type_rows if r.id == wanted), None)
+        if row is None:
+            return
+        with session_scope() as session:
+            found = consents.reconsent_rows(session=session, actor=actor, type_id=row.id)
+        self.reconsent_title = t("consent_types.reconsent_title", self.lang, title=row.title, version=row.version)
+        self.reconsent_rows = [
+            ReconsentView(r.customer_id, r.customer, r.subject,
+                          t("consent_types.granted_on", self.lang, version=r.version,
+                            date=format_datetime(r.granted_at, self.lang)))
+            for r in found
+        ]
+        self.reconsent_open = True
+
+    @rx.event
+    def reconsent_changed(self, is_open: bool):
+        self._authorize(Perm.SETTINGS_MANAGE)
+        if is_open is not True:
+            self.reconsent_open = False

@@ -1,4 +1,4 @@
-"""Customer requests (the office inbox) and the rules that decide what needs a review."""
+"""Customer requests: the office inbox, and the rules that decide what needs a review."""
 
 from __future__ import annotations
 
@@ -134,10 +134,9 @@ def _policy_row(row: PolicyRowView) -> rx.Component:
     )
 
 
-def settings_page() -> rx.Component:
-    return office_shell(
-        "settings",
-        page_header(T("settings.title")),
+def request_rules_card() -> rx.Component:
+    """Office settings: what happens to each field a customer asks to change, per source."""
+    return rx.fragment(
         rx.card(
             rx.vstack(
                 rx.heading(T("settings.requests_title"), size="4"),
