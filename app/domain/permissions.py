@@ -56,6 +56,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST, Perm.CONSENTS_OWN}),
 }
 
+# Rights an administrator may give one staff user on top of their role.
+GRANTABLE: frozenset[Perm] = frozenset({Perm.CONSENTS_RECORD})
+
+
+def parse_grants(stored: str | None) -> frozenset[Perm]:
+    """The grants stored on a user row ("consents.record ..."); anything not grantable is ignored."""
+    return frozenset(p for p in GRANTABLE if p.value in (stored or "").split())
+
+
 AREA_OF_ROLE: dict[Role, Area] = {
     Role.ADMIN: Area.OFFICE,
     Role.OFFICE: Area.OFFICE,
@@ -74,6 +83,7 @@ class Actor:
     customer_id: int | None
     name: str
     language: str
+    grants: frozenset[Perm] = frozenset()
 
     @property
     def area(self) -> Area:
@@ -85,7 +95,9 @@ class Actor:
 
 
 def has_perm(actor: Actor | None, perm: Perm) -> bool:
-    return actor is not None and perm in ROLE_PERMISSIONS.get(actor.role, frozenset())
+    if actor is None:
+        return False
+    return perm in ROLE_PERMISSIONS.get(actor.role, frozenset()) or (actor.is_staff and perm in actor.grants)
 
 
 def require(actor: Actor | None, perm: Perm) -> Actor:

@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=512)
     is_active: bool = Field(default=True)
     language: str = Field(default="it", max_length=5)
+    # Rights given to this staff user on top of the role, space-separated (see permissions.GRANTABLE).
+    grants: str = Field(default="", max_length=200)
     failed_logins: int = Field(default=0)
     failure_window_start: datetime | None = Field(default=None, sa_column=_ts())
     locked_until: datetime | None = Field(default=None, sa_column=_ts())

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
 from app.domain.passwords import MAX_LENGTH, validate_new_password
-from app.domain.permissions import Actor, Role
+from app.domain.permissions import Actor, Role, parse_grants
 from app.i18n import normalize_language, t
 from app.models import AuthSession, PasswordToken, User
 from app.models.base import utcnow
@@ -60,6 +60,7 @@ def actor_of(user: User) -> Actor:
         customer_id=user.customer_id,
         name=user.full_name,
         language=normalize_language(user.language),
+        grants=parse_grants(user.grants),
     )
 
 

@@ -10,10 +10,20 @@ from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
 from app.domain.passwords import validate_new_password
-from app.domain.permissions import Actor, Perm, Role, require
+from app.domain.permissions import (
+    GRANTABLE,
+    ROLE_PERMISSIONS,
+    STAFF_ROLES,
+    Actor,
+    Perm,
+    Role,
+    has_perm,
+    parse_grants,
+    require,
+)
 from app.i18n import LANGUAGES
 from app.models import Customer, OutboxMessage, User
-from app.services.auth import end_all_sessions, normalize_email, void_password_links
+from app.services.auth import actor_of, end_all_sessions, normalize_email, void_password_links
 from app.services.security import hash_password
 
 
@@ -47,6 +57,9 @@ class UserRow:
     customer_name: str
     is_active: bool
     last_login_at: datetime | None
+    # For staff: whether they may record consents, and whether that comes with the role.
+    records_consents: bool = False
+    consents_by_role: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,10 +88,14 @@ def list_users(
         name, user_id = after
         query = query.where(or_(sort_key > name, (sort_key == name) & (col(User.id) > user_id)))
     found = list(session.exec(query.add_columns(sort_key.label("sort_key"))))
-    rows = [
-        UserRow(u.id, u.full_name, u.email, u.role, c.display_name if c else "", u.is_active, u.last_login_at)
-        for u, c, _ in found[:limit]
-    ]
+    rows = []
+    for u, c, _ in found[:limit]:
+        staff = actor_of(u)
+        rows.append(UserRow(
+            u.id, u.full_name, u.email, u.role, c.display_name if c else "", u.is_active, u.last_login_at,
+            records_consents=has_perm(staff, Perm.CONSENTS_RECORD),
+            consents_by_role=Perm.CONSENTS_RECORD in ROLE_PERMISSIONS[staff.role],
+        ))
     # The cursor carries the database's own lower(): SQLite folds only A-Z, Python folds more.
     next_after = (found[limit - 1][2], found[limit - 1][0].id) if len(found) > limit else None
     return UserPage(rows=rows, next_after=next_after)
@@ -97,6 +114,22 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) ->
     if not active:
         end_all_sessions(session=session, user_id=user.id, reason="disabled")
         void_password_links(session=session, user_id=user.id)
+    return user
+
+
+def set_grant(*, session: Session, actor: Actor, user_id: int, perm: str, granted: bool) -> User:
+    """Gives or takes back a right on top of a staff user's role (for example recording consents)."""
+    require(actor, Perm.USERS_MANAGE)
+    wanted = next((p for p in GRANTABLE if p.value == perm), None)
+    user = session.get(User, user_id)
+    if user is None:
+        raise DomainError("users.not_found")
+    if wanted is None or Role(user.role) not in STAFF_ROLES:
+        raise DomainError("users.grant_invalid")
+    grants = set(parse_grants(user.grants))
+    grants = grants | {wanted} if granted is True else grants - {wanted}
+    user.grants = " ".join(sorted(p.value for p in grants))
+    session.add(user)
     return user
 
 

@@ -139,6 +139,9 @@ class UserView:
     is_active: bool
     last_login: str
     is_self: bool
+    is_staff: bool
+    records_consents: bool
+    consents_by_role: bool
 
 
 class UsersState(KeysetPaging, SessionState):
@@ -164,7 +167,8 @@ class UsersState(KeysetPaging, SessionState):
                 id=row.id, full_name=row.full_name, email=row.email, role=t(f"role.{row.role}", self.lang),
                 customer_name=row.customer_name, is_active=row.is_active,
                 last_login=format_datetime(row.last_login_at, self.lang) or t("users.never", self.lang),
-                is_self=row.id == actor.user_id,
+                is_self=row.id == actor.user_id, is_staff=row.role != "customer",
+                records_consents=row.records_consents, consents_by_role=row.consents_by_role,
             )
             for row in page.rows
         ]
@@ -221,3 +225,19 @@ class UsersState(KeysetPaging, SessionState):
             return rx.toast.error(t(error.message_key, self.lang))
         self._fetch_users(actor)
         return rx.toast.success(t("users.enabled" if active else "users.disabled", self.lang, name=name))
+
+    @rx.event
+    def set_consent_right(self, user_id: int, granted: bool):
+        """The right to record consents for a staff user whose role does not include it."""
+        actor = self._authorize(Perm.USERS_MANAGE)
+        row = next((r for r in self.user_rows if r.id == parse_id(user_id)), None)
+        if row is None or row.consents_by_role or not isinstance(granted, bool):
+            return None
+        try:
+            with session_scope(write=True) as session:
+                users.set_grant(session=session, actor=actor, user_id=row.id, perm=Perm.CONSENTS_RECORD.value,
+                                granted=granted)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._fetch_users(actor)
+        return None

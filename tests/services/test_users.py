@@ -1,8 +1,10 @@
 import pytest
 
 from app.domain.errors import DomainError, Forbidden
-from app.domain.permissions import Role
+from app.domain.permissions import Perm, Role, has_perm
+from app.models import User
 from app.services import auth, users
+from app.services.auth import actor_of
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -72,3 +74,21 @@ def test_paging_users_with_accented_capitals_loses_nobody(db):
         pages = factories.all_pages(lambda after: users.list_users(session=s, actor=admin, after=after, limit=2))
     seen = [r.id for p in pages for r in p.rows]
     assert len(seen) == len(set(seen)) == 7
+
+
+def test_the_right_to_record_consents_can_be_given_to_one_staff_user(db):
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        credit = factories.user(s, Role.CREDIT_MANAGER)
+        client = factories.user(s, Role.CUSTOMER)
+        assert not has_perm(actor_of(credit), Perm.CONSENTS_RECORD)
+        users.set_grant(session=s, actor=admin, user_id=credit.id, perm="consents.record", granted=True)
+        assert has_perm(actor_of(s.get(User, credit.id)), Perm.CONSENTS_RECORD)
+        for perm, user_id in (("users.manage", credit.id), ("consents.record", client.id)):
+            with pytest.raises(DomainError):
+                users.set_grant(session=s, actor=admin, user_id=user_id, perm=perm, granted=True)
+        with pytest.raises(Forbidden):
+            users.set_grant(session=s, actor=actor_of(credit), user_id=credit.id, perm="consents.record",
+                            granted=True)
+        users.set_grant(session=s, actor=admin, user_id=credit.id, perm="consents.record", granted=False)
+        assert not has_perm(actor_of(s.get(User, credit.id)), Perm.CONSENTS_RECORD)

@@ -16,6 +16,14 @@ def _row(user: UserView) -> rx.Component:
         rx.table.cell(rx.cond(user.is_active, rx.badge(T("common.yes"), color_scheme="green"),
                               rx.badge(T("common.no"), color_scheme="gray"))),
         rx.table.cell(user.last_login, white_space="nowrap"),
+        rx.table.cell(rx.cond(
+            user.is_staff,
+            rx.cond(user.consents_by_role,
+                    rx.tooltip(rx.icon("check", size=16, color=rx.color("green", 10)), content=T("users.by_role")),
+                    rx.switch(checked=user.records_consents, size="1",
+                              on_change=lambda on: UsersState.set_consent_right(user.id, on),
+                              aria_label=T("users.col.consents"))),
+        )),
         rx.table.cell(
             rx.cond(
                 user.is_self,
@@ -45,6 +53,7 @@ def users_page() -> rx.Component:
                         rx.table.column_header_cell(T("users.col.customer")),
                         rx.table.column_header_cell(T("users.col.active")),
                         rx.table.column_header_cell(T("users.col.last_login")),
+                        rx.table.column_header_cell(T("users.col.consents")),
                         rx.table.column_header_cell(""),
                     )),
                     rx.table.body(rx.foreach(UsersState.user_rows, _row)),
