@@ -62,6 +62,9 @@ def test_no_text_lists_everyone_by_name(db, registry):
     ("c000003", ["Carlo Rossini"]),               # internal code
     ("ext-9", ["Acme Impianti"]),                 # external code
     ("example.it", ["Nicolò D'Àmico", "Mario Rossi"]),
+    ("übel café s.r.l.", ["Übel Café S.r.l."]),   # long, with punctuation
+    ("cafe s.r.l.s.", []),                        # the words match, the punctuation does not
+    ("s.r.l.", ["Übel Café S.r.l."]),             # punctuation only
     ("zzqqxx", []),                               # no hit
     ("100%", []),                                 # LIKE wildcards are plain characters
     ("a_c", []),
