@@ -62,6 +62,9 @@ def test_no_text_lists_everyone_by_name(db, registry):
     ("c000003", ["Carlo Rossini"]),               # internal code
     ("ext-9", ["Acme Impianti"]),                 # external code
     ("example.it", ["Nicolò D'Àmico", "Mario Rossi"]),
+    ("übel café s.r.l.", ["Übel Café S.r.l."]),   # long, with punctuation
+    ("cafe s.r.l.s.", []),                        # the words match, the punctuation does not
+    ("s.r.l.", ["Übel Café S.r.l."]),             # punctuation only
     ("zzqqxx", []),                               # no hit
     ("100%", []),                                 # LIKE wildcards are plain characters
     ("a_c", []),
@@ -136,3 +139,21 @@ def test_long_queries_match_the_whole_text_not_just_some_trigrams(db, registry):
             "kind": "business", "company_name": "Laboratorio Nolano Gino", "vat_number": "01114601006"})
     assert names(db, office, query="ginolab") == []  # gin, nol and lab are all there, but not together
     assert names(db, office, query="nolano gino") == ["Laboratorio Nolano Gino"]
+
+
+def test_text_search_walks_past_many_candidates_the_filters_drop(db, registry):
+    """Far more than a page of index matches fail the filter before the one that passes."""
+    office, _, _ = registry
+    with db(write=True) as s:
+        for _ in range(60):
+            customers.create_customer(session=s, actor=office, confirmed_duplicates=True,
+                                      raw={"kind": "private", "first_name": "Mario", "last_name": "Zanetti"})
+        customers.create_customer(session=s, actor=office, confirmed_duplicates=True,
+                                  raw={"kind": "business", "company_name": "Zanetti Servizi",
+                                       "vat_number": "00743110157"})
+    assert names(db, office, query="zanetti", kind="business") == ["Zanetti Servizi"]
+    assert names(db, office, query="zanetti", limit=100) == ["Mario Zanetti"] * 60 + ["Zanetti Servizi"]
+    with db() as s:
+        pages = factories.all_pages(lambda after: customers.search_customers(
+            session=s, actor=office, query="zanetti", after=after, limit=7))
+    assert [r.name for p in pages for r in p.rows] == ["Mario Zanetti"] * 60 + ["Zanetti Servizi"]
