@@ -22,7 +22,7 @@ from app.domain.permissions import (
     require,
 )
 from app.i18n import LANGUAGES
-from app.models import Customer, OutboxMessage, User
+from app.models import Customer, OutboxMessage, PortalAccess, User
 from app.services.auth import actor_of, end_all_sessions, normalize_email, void_password_links
 from app.services.security import hash_password
 
@@ -45,6 +45,9 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    if role is Role.CUSTOMER:  # set-up and demo users see their whole company
+        session.add(PortalAccess(user_id=user.id, customer_id=customer_id, visibility="company"))
+        session.flush()
     return user
 
 

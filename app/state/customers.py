@@ -14,6 +14,7 @@ from app.domain.permissions import Actor, Perm, has_perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import customers, movements
+from app.state.accesses import AccessMixin
 from app.state.consents import ConsentMixin
 from app.state.paging import KeysetPaging
 from app.state.requests import ReviewMixin
@@ -174,7 +175,7 @@ def _form_values(customer) -> dict[str, str]:  # noqa: ANN001
     return values
 
 
-class CustomerCardState(ReviewMixin, ConsentMixin, SessionState):
+class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, SessionState):
     customer_id: int = 0
     is_new: bool = False
     editing: bool = False
@@ -226,6 +227,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, SessionState):
             self.is_new, self.editing, self.customer_id = True, True, 0
             self.values, self.title, self.code, self.version = dict(EMPTY_FORM), t("customers.new", self.lang), "", 0
             self.contacts, self.sites, self.movement_rows, self.review_rows = [], [], [], []
+            self.access_rows, self.general_consents, self.channel_consents = [], [], []
             self.form_key += 1
             return
         customer_id = parse_id(params.get("id"))
@@ -260,6 +262,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, SessionState):
         self._load_movements(actor, reset=True)
         self._load_review(actor, open_window=self.review_open)
         self._load_consents(actor)
+        self._load_accesses(actor)
 
     def _load_movements(self, actor: Actor, reset: bool) -> None:
         if reset:
@@ -287,7 +290,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, SessionState):
     @rx.event
     def set_tab(self, tab: str):
         self._authorize(Perm.CUSTOMERS_READ)
-        if tab in ("details", "contacts", "sites", "movements"):
+        if tab in ("details", "contacts", "sites", "accesses", "movements"):
             self.tab = tab
 
     @rx.event

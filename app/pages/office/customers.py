@@ -8,6 +8,7 @@ from app.components.consent_toggle import consent_history_dialog, consent_row
 from app.components.diff_view import review_banner, review_window
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, field_error, office_shell, page_header, pager
+from app.state.accesses import AccessView
 from app.state.customers import (
     ContactView,
     CustomerCardState,
@@ -383,6 +384,7 @@ def _movements_tab() -> rx.Component:
             rx.segmented_control.item(T("movements.group.site"), value="site"),
             rx.segmented_control.item(T("movements.group.request"), value="request"),
             rx.segmented_control.item(T("movements.group.consent"), value="consent"),
+            rx.segmented_control.item(T("movements.group.access"), value="access"),
             value=CustomerCardState.movement_group, on_change=CustomerCardState.filter_movements,
         ),
         rx.cond(
@@ -436,6 +438,102 @@ def _channel_consents() -> rx.Component:
     )
 
 
+def _access_row(a: AccessView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(a.full_name, weight="medium"), rx.text(a.email, size="1", color_scheme="gray"),
+                                spacing="0")),
+        rx.table.cell(rx.cond(a.active, rx.badge(T("common.yes"), color_scheme="green"),
+                              rx.badge(T("accesses.off"), color_scheme="gray"))),
+        rx.table.cell(rx.vstack(rx.text(a.rights, size="2"), rx.text(a.visibility, size="1", color_scheme="gray"),
+                                spacing="0")),
+        rx.table.cell(rx.badge(a.invitation, color_scheme=a.invitation_color)),
+        rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
+            rx.cond(a.can_resend, rx.button(rx.icon("send", size=12), T("accesses.resend"), size="1", variant="soft",
+                                            on_click=CustomerCardState.resend_invitation(a.user_id))),
+            rx.button(rx.icon("pencil", size=12), T("consent_types.edit"), size="1", variant="ghost",
+                      on_click=CustomerCardState.edit_access(a.user_id)),
+            spacing="2", justify="end"))),
+        class_name="access-row",
+    )
+
+
+def _check(name: str, label_key: str) -> rx.Component:
+    return rx.hstack(
+        rx.checkbox(name=name, id=f"acc-{name}", default_checked=CustomerCardState.access_values[name] == "on"),
+        rx.text(T(label_key), as_="label", html_for=f"acc-{name}", size="2"),
+        align="center",
+    )
+
+
+def _access_dialog() -> rx.Component:
+    v, errors = CustomerCardState.access_values, CustomerCardState.access_errors
+    form = rx.form(
+        rx.vstack(
+            rx.grid(
+                _small_input(errors, "full_name", "field.access.full_name", default_value=v["full_name"],
+                             id="acc-full_name"),
+                _small_input(errors, "email", "field.access.email", type="email", default_value=v["email"],
+                             id="acc-email"),
+                rx.vstack(
+                    rx.text(T("field.access.language"), size="1", weight="medium"),
+                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                        rx.select.item("Italiano", value="it"), rx.select.item("English", value="en")),
+                        name="language", default_value=v["language"]),
+                    spacing="1", width="100%",
+                ),
+                rx.vstack(
+                    rx.text(T("field.access.visibility"), size="1", weight="medium"),
+                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                        rx.select.item(T("accesses.visibility.own"), value="own"),
+                        rx.select.item(T("accesses.visibility.company"), value="company")),
+                        name="visibility", default_value=v["visibility"]),
+                    spacing="1", width="100%",
+                ),
+                columns="2", spacing="3", width="100%",
+            ),
+            _check("active", "field.access.active"),
+            _check("receives_reminders", "field.access.receives_reminders"),
+            _check("receives_signed_sheets", "field.access.receives_signed_sheets"),
+            _check("may_see_contracts", "field.access.may_see_contracts"),
+            rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
+                    rx.button(T("common.save"), type="submit", id="save-access"), spacing="3", justify="end",
+                    width="100%"),
+            spacing="3", width="100%",
+        ),
+        on_submit=CustomerCardState.save_access, key=CustomerCardState.access_key, width="100%",
+    )
+    return rx.dialog.root(
+        rx.dialog.content(rx.dialog.title(T("accesses.edit")), form, max_width="640px"),
+        open=CustomerCardState.access_dialog_open, on_open_change=CustomerCardState.access_dialog_changed,
+    )
+
+
+def _accesses_tab() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(T("accesses.help"), size="2", color_scheme="gray", max_width="760px"),
+            rx.spacer(),
+            rx.cond(CustomerCardState.can_edit,
+                    rx.button(rx.icon("user-plus", size=14), T("accesses.add"), size="2", variant="soft",
+                              on_click=CustomerCardState.new_access, id="add-access")),
+            width="100%", align="start",
+        ),
+        rx.cond(
+            CustomerCardState.access_rows.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
+                    "accesses.col.user", "field.access.active", "accesses.col.rights", "accesses.col.invitation")],
+                    rx.table.column_header_cell(""))),
+                rx.table.body(rx.foreach(CustomerCardState.access_rows, _access_row)),
+                variant="surface", width="100%", id="accesses-table",
+            ),
+            empty_state("key-round", T("accesses.empty"), T("accesses.empty_hint")),
+        ),
+        _access_dialog(),
+        spacing="3", width="100%",
+    )
+
+
 def customer_card_page() -> rx.Component:
     details = rx.cond(CustomerCardState.editing, _details_form(), _details_view())
     return office_shell(
@@ -468,12 +566,14 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.details"), value="details"),
                     rx.tabs.trigger(T("card.tab.contacts"), value="contacts"),
                     rx.tabs.trigger(T("card.tab.sites"), value="sites"),
+                    rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
                 ),
                 rx.tabs.content(rx.box(details, rx.cond(~CustomerCardState.editing, _general_consents()),
                                        padding_top="16px"), value="details"),
                 rx.tabs.content(rx.box(_contacts_tab(), _channel_consents(), padding_top="16px"), value="contacts"),
                 rx.tabs.content(rx.box(_sites_tab(), padding_top="16px"), value="sites"),
+                rx.tabs.content(rx.box(_accesses_tab(), padding_top="16px"), value="accesses"),
                 rx.tabs.content(rx.box(_movements_tab(), padding_top="16px"), value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",
             ),

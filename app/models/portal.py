@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field, SQLModel
+
+from app.models.base import utcnow
+
+
+class PortalAccess(SQLModel, table=True):
+    """What one reserved-area user of a customer receives and may see. Whether they may sign in at
+    all is the user's own active flag, so that turning access off and disabling the user are one thing."""
+
+    __tablename__ = "portal_access"
+
+    user_id: int = Field(primary_key=True, foreign_key="app_user.id", ondelete="CASCADE")
+    customer_id: int = Field(foreign_key="customer.id", index=True, ondelete="RESTRICT")
+    receives_reminders: bool = Field(default=True)
+    receives_signed_sheets: bool = Field(default=True)
+    may_see_contracts: bool = Field(default=False)
+    visibility: str = Field(default="own", max_length=10)  # own (records about them) | company
+    invited_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

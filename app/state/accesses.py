@@ -1,0 +1,133 @@
+"""The customer card's Accesses tab: the customer's reserved-area users."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from app.db import session_scope
+from app.domain.errors import DomainError
+from app.domain.ids import parse_id
+from app.domain.permissions import Actor, Perm
+from app.i18n import t
+from app.i18n.formats import format_datetime
+from app.services import portal_accesses
+from app.state.session import field_messages
+
+INVITATION_COLORS = {"none": "gray", "sent": "blue", "expired": "orange", "accepted": "green"}
+EMPTY_ACCESS = {"full_name": "", "email": "", "language": "it", "active": "on", "receives_reminders": "on",
+                "receives_signed_sheets": "on", "may_see_contracts": "", "visibility": "own"}
+
+
+@dataclasses.dataclass
+class AccessView:
+    user_id: int
+    full_name: str
+    email: str
+    active: bool
+    rights: str
+    visibility: str
+    invitation: str
+    invitation_color: str
+    can_resend: bool
+
+
+class AccessMixin(rx.State, mixin=True):
+    """The card state provides `customer_id` and `_load_movements`."""
+
+    access_rows: list[AccessView] = []
+    access_dialog_open: bool = False
+    access_values: dict[str, str] = {}
+    access_errors: dict[str, str] = {}
+    access_key: int = 0
+    _editing_access: int | None = None
+
+    def _load_accesses(self, actor: Actor) -> None:
+        with session_scope() as session:
+            rows = portal_accesses.list_accesses(session=session, actor=actor, customer_id=self.customer_id)
+        views = []
+        for r in rows:
+            rights = [t(key, self.lang) for flag, key in (
+                (r.receives_reminders, "accesses.short.reminders"), (r.receives_signed_sheets, "accesses.short.sheets"),
+                (r.may_see_contracts, "accesses.short.contracts")) if flag]
+            invitation = t(f"accesses.invitation.{r.invitation}", self.lang,
+                           date=format_datetime(r.invited_at, self.lang))
+            views.append(AccessView(
+                user_id=r.user_id, full_name=r.full_name, email=r.email, active=r.active, rights=", ".join(rights),
+                visibility=t(f"accesses.visibility.{r.visibility}", self.lang), invitation=invitation,
+                invitation_color=INVITATION_COLORS[r.invitation],
+                can_resend=r.active and r.invitation != "accepted",
+            ))
+        self.access_rows = views
+
+    @rx.event
+    def new_access(self):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        self._editing_access = None
+        self._open_access(dict(EMPTY_ACCESS))
+
+    @rx.event
+    def edit_access(self, user_id: int):
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        wanted = parse_id(user_id)
+        with session_scope() as session:
+            rows = portal_accesses.list_accesses(session=session, actor=actor, customer_id=self.customer_id)
+        row = next((r for r in rows if r.user_id == wanted), None)
+        if row is None:
+            return
+        self._editing_access = row.user_id
+        on = {True: "on", False: ""}
+        self._open_access({
+            "full_name": row.full_name, "email": row.email, "language": row.language, "active": on[row.active],
+            "receives_reminders": on[row.receives_reminders], "receives_signed_sheets": on[row.receives_signed_sheets],
+            "may_see_contracts": on[row.may_see_contracts], "visibility": row.visibility,
+        })
+
+    def _open_access(self, values: dict[str, str]) -> None:
+        self.access_values, self.access_errors = values, {}
+        self.access_key += 1
+        self.access_dialog_open = True
+
+    @rx.event
+    def access_dialog_changed(self, is_open: bool):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        if is_open is not True:
+            self.access_dialog_open = False
+
+    @rx.event
+    def save_access(self, form_data: dict):
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        form = form_data if isinstance(form_data, dict) else {}
+        raw = {name: form.get(name) for name in EMPTY_ACCESS}
+        self.access_values = {k: "" if v is None else str(v) for k, v in raw.items()}
+        try:
+            with session_scope(write=True) as session:
+                saved = portal_accesses.save_access(session=session, actor=actor, customer_id=self.customer_id,
+                                                    raw=raw, user_id=self._editing_access)
+        except DomainError as error:
+            self.access_errors = field_messages(error, self.lang)
+            return None
+        self.access_dialog_open, self.access_errors = False, {}
+        self._load_accesses(actor)
+        self._load_movements(actor, reset=True)
+        message = t("accesses.invited", self.lang, email=saved.email) if saved.invited else \
+            t("accesses.saved", self.lang)
+        return rx.toast.success(message)
+
+    @rx.event
+    def resend_invitation(self, user_id: int):
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        wanted = parse_id(user_id)
+        row = next((r for r in self.access_rows if r.user_id == wanted), None)
+        if row is None:
+            return None
+        try:
+            with session_scope(write=True) as session:
+                portal_accesses.resend_invitation(session=session, actor=actor, customer_id=self.customer_id,
+                                                  user_id=row.user_id)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._load_accesses(actor)
+        self._load_movements(actor, reset=True)
+        return rx.toast.success(t("accesses.resent", self.lang, email=row.email))
