@@ -99,16 +99,23 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
     )
 
 
-def _top_bar(area_key: str, links: list[tuple[str, str, str]]) -> rx.Component:
+def _bar_links(links: list[tuple[str, str, str]]) -> list[rx.Component]:
+    return [
+        rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(T(key), size="2", display=["none", "block"]),
+                          align="center", spacing="1"), href=href, underline="none", color_scheme="gray")
+        for icon, key, href in links
+    ]
+
+
+def _top_bar(area_key: str, links: list[tuple[str, str, str]], middle: rx.Component | None = None,
+             after: list[tuple[str, str, str]] | None = None) -> rx.Component:
     return rx.hstack(
         brand("3", compact_on_phone=True),
         rx.badge(T(area_key), color_scheme="indigo", variant="soft"),
         rx.spacer(),
-        *[
-            rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(T(key), size="2", display=["none", "block"]),
-                              align="center", spacing="1"), href=href, underline="none", color_scheme="gray")
-            for icon, key, href in links
-        ],
+        *_bar_links(links),
+        middle if middle is not None else rx.fragment(),
+        *_bar_links(after or []),
         language_switch(),
         rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray", on_click=SessionState.logout,
                        aria_label="logout", id="logout"),
@@ -127,11 +134,29 @@ def field_shell(*content: rx.Component) -> rx.Component:
     )
 
 
+def module_icon(key: rx.Var, size: int = 16) -> rx.Component:
+    """The icon of a reserved-area module (icons are chosen when the page is built, hence the match)."""
+    return rx.match(
+        key,
+        ("my_data", rx.icon("id-card", size=size)),
+        ("consents", rx.icon("shield-check", size=size)),
+        ("reminders", rx.icon("bell", size=size)),
+        ("support", rx.icon("life-buoy", size=size)),
+        rx.icon("square", size=size),
+    )
+
+
+def _portal_link(link) -> rx.Component:  # noqa: ANN001
+    return rx.link(rx.hstack(module_icon(link.key), rx.text(link.label, size="2", display=["none", "block"]),
+                             align="center", spacing="1"),
+                   href=link.href, underline="none", color_scheme="gray", id=f"nav-{link.key}")
+
+
 def portal_shell(*content: rx.Component) -> rx.Component:
     return rx.box(
-        _top_bar("area.portal", [("house", "nav.home", "/portal"), ("id-card", "nav.my_data", "/portal/my-data"),
-                                 ("shield-check", "nav.consents", "/portal/consents"),
-                                 ("user-cog", "nav.account", "/portal/account")]),
+        _top_bar("area.portal", [("house", "nav.home", "/portal")],
+                 rx.foreach(SessionState.portal_links, _portal_link),
+                 [("user-cog", "nav.account", "/portal/account")]),
         rx.vstack(*content, spacing="5", width="100%", max_width="960px", margin_x="auto", padding="32px 20px"),
         min_height="100vh",
         background=f"linear-gradient(180deg, {rx.color('indigo', 2)} 0%, {rx.color('gray', 1)} 320px)",

@@ -5,11 +5,12 @@ from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
-from app.models.portal import PortalAccess
+from app.models.portal import PortalAccess, PortalProfile
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
     "AppSetting", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent", "ConsentText",
     "ConsentType", "Contact", "Customer",
-    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "Site", "User",
+    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Site",
+    "User",
 ]

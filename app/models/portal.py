@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import utcnow
@@ -20,5 +20,25 @@ class PortalAccess(SQLModel, table=True):
     receives_signed_sheets: bool = Field(default=True)
     may_see_contracts: bool = Field(default=False)
     visibility: str = Field(default="own", max_length=10)  # own (records about them) | company
+    # None: the default profile.
+    profile_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("portal_profile.id", ondelete="SET NULL"), nullable=True))
     invited_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class PortalProfile(SQLModel, table=True):
+    """Which reserved-area modules a user sees and in what order. Exactly one is the default,
+    used for every access without a profile."""
+
+    __tablename__ = "portal_profile"
+    __table_args__ = (
+        Index("ux_portal_profile_one_default", "is_default", unique=True,
+              sqlite_where=text("is_default"), postgresql_where=text("is_default")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=120)
+    modules: str = Field(max_length=400)  # ordered, comma-separated module keys
+    is_default: bool = Field(default=False)

@@ -11,9 +11,10 @@ from sqlmodel import Session, col, select
 
 from app.domain.customer_rules import clean_email
 from app.domain.errors import DomainError
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, Role, require_customer_record
 from app.i18n import LANGUAGES, normalize_language, t
-from app.models import Customer, PasswordToken, PortalAccess, User
+from app.models import Customer, PasswordToken, PortalAccess, PortalProfile, User
 from app.models.base import utcnow
 from app.services import movements, outbox
 from app.services.auth import end_all_sessions, issue_password_token, void_password_links
@@ -81,6 +82,7 @@ class AccessRow:
     receives_signed_sheets: bool
     may_see_contracts: bool
     visibility: str
+    profile_id: int | None
     invitation: str  # none | sent | expired | accepted
     invited_at: datetime | None
     last_login_at: datetime | None
@@ -111,7 +113,7 @@ def list_accesses(*, session: Session, actor: Actor, customer_id: int, now: date
         AccessRow(
             user_id=u.id, full_name=u.full_name, email=u.email, language=u.language, active=u.is_active,
             receives_reminders=a.receives_reminders, receives_signed_sheets=a.receives_signed_sheets,
-            may_see_contracts=a.may_see_contracts, visibility=a.visibility,
+            may_see_contracts=a.may_see_contracts, visibility=a.visibility, profile_id=a.profile_id,
             invitation=_invitation_state(session, u, a, now), invited_at=a.invited_at, last_login_at=u.last_login_at,
         )
         for u, a in found
@@ -143,6 +145,7 @@ def save_access(
     if session.get(Customer, customer_id) is None:
         raise DomainError("customer.not_found")
     data = validate_access(raw)
+    profile_id = _profile_choice(session, raw.get("profile_id") if isinstance(raw, dict) else None)
     holder = session.exec(select(User.id).where(func.lower(User.email) == data.email)).first()
     if holder is not None and holder != user_id:
         raise DomainError({"email": "users.email_taken"})
@@ -162,6 +165,7 @@ def save_access(
     for flag in FLAGS:
         setattr(access, flag, getattr(data, flag))
     access.visibility = data.visibility
+    access.profile_id = profile_id
     session.add_all([user, access])
     session.flush()
     after = _snapshot(user, access)
@@ -186,7 +190,18 @@ def _snapshot(user: User, access: PortalAccess) -> dict[str, object]:
     return {
         "full_name": user.full_name, "email": user.email, "language": user.language, "active": user.is_active,
         **{flag: getattr(access, flag) for flag in FLAGS}, "visibility": access.visibility,
+        "profile_id": access.profile_id,
     }
+
+
+def _profile_choice(session: Session, raw: object) -> int | None:
+    """None for the default profile; otherwise an existing profile's id."""
+    if raw in (None, "", "default"):
+        return None
+    profile_id = parse_id(raw)
+    if profile_id is None or session.get(PortalProfile, profile_id) is None:
+        raise DomainError({"profile_id": "accesses.err.profile"})
+    return profile_id
 
 
 def resend_invitation(

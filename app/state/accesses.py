@@ -12,12 +12,13 @@ from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
-from app.services import portal_accesses
+from app.services import portal_accesses, portal_profiles
 from app.state.session import field_messages
 
 INVITATION_COLORS = {"none": "gray", "sent": "blue", "expired": "orange", "accepted": "green"}
 EMPTY_ACCESS = {"full_name": "", "email": "", "language": "it", "active": "on", "receives_reminders": "on",
-                "receives_signed_sheets": "on", "may_see_contracts": "", "visibility": "own"}
+                "receives_signed_sheets": "on", "may_see_contracts": "", "visibility": "own",
+                "profile_id": "default"}
 
 
 @dataclasses.dataclass
@@ -28,6 +29,7 @@ class AccessView:
     active: bool
     rights: str
     visibility: str
+    profile: str
     invitation: str
     invitation_color: str
     can_resend: bool
@@ -41,11 +43,17 @@ class AccessMixin(rx.State, mixin=True):
     access_values: dict[str, str] = {}
     access_errors: dict[str, str] = {}
     access_key: int = 0
+    profile_options: list[list[str]] = []
     _editing_access: int | None = None
 
     def _load_accesses(self, actor: Actor) -> None:
         with session_scope() as session:
             rows = portal_accesses.list_accesses(session=session, actor=actor, customer_id=self.customer_id)
+            profiles = portal_profiles.list_profiles(session=session, actor=actor)
+        names = {p.id: p.name for p in profiles}
+        default_name = next((p.name for p in profiles if p.is_default), "")
+        self.profile_options = [["default", t("accesses.default_profile", self.lang, name=default_name)]] + [
+            [str(p.id), p.name] for p in profiles if not p.is_default]
         views = []
         for r in rows:
             rights = [t(key, self.lang) for flag, key in (
@@ -55,7 +63,8 @@ class AccessMixin(rx.State, mixin=True):
                            date=format_datetime(r.invited_at, self.lang))
             views.append(AccessView(
                 user_id=r.user_id, full_name=r.full_name, email=r.email, active=r.active, rights=", ".join(rights),
-                visibility=t(f"accesses.visibility.{r.visibility}", self.lang), invitation=invitation,
+                visibility=t(f"accesses.visibility.{r.visibility}", self.lang),
+                profile=names.get(r.profile_id, default_name), invitation=invitation,
                 invitation_color=INVITATION_COLORS[r.invitation],
                 can_resend=r.active and r.invitation != "accepted",
             ))
@@ -82,6 +91,7 @@ class AccessMixin(rx.State, mixin=True):
             "full_name": row.full_name, "email": row.email, "language": row.language, "active": on[row.active],
             "receives_reminders": on[row.receives_reminders], "receives_signed_sheets": on[row.receives_signed_sheets],
             "may_see_contracts": on[row.may_see_contracts], "visibility": row.visibility,
+            "profile_id": str(row.profile_id) if row.profile_id else "default",
         })
 
     def _open_access(self, values: dict[str, str]) -> None:

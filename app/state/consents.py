@@ -205,7 +205,7 @@ class PortalConsentsState(SessionState):
 
     @rx.event
     def load_portal_consents(self):
-        actor = self._enter(Perm.CONSENTS_OWN)
+        actor = self._enter_module("consents")
         if not isinstance(actor, Actor):
             return actor
         self._load(actor)
@@ -228,7 +228,7 @@ class PortalConsentsState(SessionState):
     @rx.event
     def answer(self, key: str, granted: bool):
         """One click grants, one click withdraws."""
-        actor = self._authorize(Perm.CONSENTS_OWN)
+        actor = self._authorize_module(Perm.CONSENTS_OWN, "consents")
         parsed = parse_consent_key(key)
         if parsed is None or not isinstance(granted, bool):
             return None

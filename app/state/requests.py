@@ -69,7 +69,7 @@ class MyDataState(SessionState):
 
     @rx.event
     def load_my_data(self):
-        actor = self._enter(Perm.CHANGES_REQUEST)
+        actor = self._enter_module("my_data")
         if not isinstance(actor, Actor):
             return actor
         self.errors, self.form_message = {}, ""
@@ -114,7 +114,7 @@ class MyDataState(SessionState):
 
     @rx.event
     def send_changes(self, form_data: dict):
-        actor = self._authorize(Perm.CHANGES_REQUEST)
+        actor = self._authorize_module(Perm.CHANGES_REQUEST, "my_data")
         form = form_data if isinstance(form_data, dict) else {}
         raw = {column: form.get(column) for column in rules.EDITABLE_COLUMNS if column in form}
         self.values = {**self.values, **{k: "" if v is None else str(v) for k, v in raw.items()}}
@@ -140,7 +140,7 @@ class MyDataState(SessionState):
 
     @rx.event
     def load_more_requests(self):
-        actor = self._authorize(Perm.CHANGES_REQUEST)
+        actor = self._authorize_module(Perm.CHANGES_REQUEST, "my_data")
         if self._requests_before is not None:
             self._load_requests(actor, reset=False)
 

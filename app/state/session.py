@@ -3,13 +3,16 @@ or is marked `@public` (sign-in, language switch): a test holds the whole app to
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from app.db import session_scope
 from app.domain.errors import DomainError
-from app.domain.permissions import Actor, Perm, has_perm, home_path, require
+from app.domain.permissions import Actor, Perm, Role, has_perm, home_path, require
+from app.domain.portal_modules import MODULES
 from app.i18n import normalize_language, t
-from app.services import auth, change_requests
+from app.services import auth, change_requests, portal_profiles
 from app.services.auth import LANGUAGE_COOKIE, SESSION_COOKIE
 from app.services.users import set_language
 from app.settings import get_settings
@@ -39,6 +42,14 @@ def field_messages(error: DomainError, lang: str) -> dict[str, str]:
     return {name: t(key, lang, **error.params) for name, key in error.errors.items()}
 
 
+@dataclasses.dataclass
+class PortalLink:
+    key: str
+    label: str
+    href: str
+    help: str
+
+
 class SessionState(rx.State):
     session_token: str = rx.Cookie(
         "", name=SESSION_COOKIE, same_site="strict", max_age=7 * 24 * 3600, secure=SECURE_COOKIES
@@ -54,6 +65,8 @@ class SessionState(rx.State):
     can_manage_settings: bool = False
     # Customer requests waiting for a decision, counted at each page load for the navigation badge.
     open_requests: int = 0
+    # A reserved-area user's modules, in their profile's order.
+    portal_links: list[PortalLink] = []
     # Set when the visitor picks a language on the sign-in page: that choice then wins over the saved one.
     _language_chosen: bool = False
 
@@ -92,7 +105,29 @@ class SessionState(rx.State):
         if not has_perm(actor, perm):
             return rx.redirect(home_path(actor.role))
         self._count_open_requests(actor)
+        if actor.role is Role.CUSTOMER:
+            with session_scope() as session:
+                modules = portal_profiles.modules_for(session=session, actor=actor)
+            self.portal_links = [
+                PortalLink(m, t(f"module.{m}", self.lang), MODULES[m], t(f"module.{m}.help", self.lang))
+                for m in modules
+            ]
         return actor
+
+    def _enter_module(self, module: str) -> Actor | rx.event.EventSpec:
+        """A reserved-area page: the actor, or back home when the profile does not show the module."""
+        actor = self._enter(Perm.PORTAL_ACCESS)
+        if not isinstance(actor, Actor):
+            return actor
+        if module not in {link.key for link in self.portal_links}:
+            return rx.redirect("/portal")
+        return actor
+
+    def _authorize_module(self, perm: Perm, module: str) -> Actor:
+        """A reserved-area handler: the permission, and the module in the user's profile."""
+        actor = self._authorize(perm)
+        with session_scope() as session:
+            return portal_profiles.require_module(session=session, actor=actor, module=module)
 
     def _count_open_requests(self, actor: Actor) -> None:
         if not self.can_decide_requests:

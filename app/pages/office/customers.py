@@ -444,8 +444,8 @@ def _access_row(a: AccessView) -> rx.Component:
                                 spacing="0")),
         rx.table.cell(rx.cond(a.active, rx.badge(T("common.yes"), color_scheme="green"),
                               rx.badge(T("accesses.off"), color_scheme="gray"))),
-        rx.table.cell(rx.vstack(rx.text(a.rights, size="2"), rx.text(a.visibility, size="1", color_scheme="gray"),
-                                spacing="0")),
+        rx.table.cell(rx.vstack(rx.text(a.rights, size="2"),
+                                rx.text(a.visibility, " · ", a.profile, size="1", color_scheme="gray"), spacing="0")),
         rx.table.cell(rx.badge(a.invitation, color_scheme=a.invitation_color)),
         rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
             rx.cond(a.can_resend, rx.button(rx.icon("send", size=12), T("accesses.resend"), size="1", variant="soft",
@@ -487,6 +487,14 @@ def _access_dialog() -> rx.Component:
                         rx.select.item(T("accesses.visibility.own"), value="own"),
                         rx.select.item(T("accesses.visibility.company"), value="company")),
                         name="visibility", default_value=v["visibility"]),
+                    spacing="1", width="100%",
+                ),
+                rx.vstack(
+                    rx.text(T("accesses.profile"), size="1", weight="medium"),
+                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                        rx.foreach(CustomerCardState.profile_options, lambda o: rx.select.item(o[1], value=o[0]))),
+                        name="profile_id", default_value=v["profile_id"]),
+                    field_error(errors.get("profile_id", "")),
                     spacing="1", width="100%",
                 ),
                 columns="2", spacing="3", width="100%",

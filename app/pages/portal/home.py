@@ -3,7 +3,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import portal_shell
+from app.components.shell import module_icon, portal_shell
 from app.state.areas import PortalHomeState
 
 
@@ -31,4 +31,24 @@ def portal_home_page() -> rx.Component:
             ),
             size="3", width="100%", id="portal-company",
         ),
+        rx.grid(
+            rx.foreach(PortalHomeState.portal_links, _module_card),
+            columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%", id="portal-modules",
+        ),
+    )
+
+
+def _module_card(link) -> rx.Component:  # noqa: ANN001
+    return rx.link(
+        rx.card(
+            rx.hstack(
+                rx.center(module_icon(link.key, 22), width="44px", height="44px", border_radius="10px",
+                          background=rx.color("indigo", 3), color=rx.color("indigo", 11), flex_shrink="0"),
+                rx.vstack(rx.text(link.label, weight="bold", size="3"),
+                          rx.text(link.help, size="2", color_scheme="gray"), spacing="1"),
+                align="center", spacing="4",
+            ),
+            size="2", width="100%", class_name="module-card", _hover={"background": rx.color("indigo", 2)},
+        ),
+        href=link.href, underline="none", color="inherit", width="100%",
     )
