@@ -41,6 +41,7 @@ class Perm(StrEnum):
     CONSENTS_RECORD = "consents.record"
     # A customer user's own consents and their company's, from the reserved area.
     CONSENTS_OWN = "consents.own"
+    TICKETS_ANSWER = "tickets.answer"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
@@ -48,9 +49,11 @@ _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_OFFICE_BASE | {
         Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.SETTINGS_MANAGE,
-        Perm.CONSENTS_RECORD,
+        Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER,
     }),
-    Role.OFFICE: frozenset(_OFFICE_BASE | {Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD}),
+    Role.OFFICE: frozenset(_OFFICE_BASE | {
+        Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER,
+    }),
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST, Perm.CONSENTS_OWN}),

@@ -5,12 +5,12 @@ from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
-from app.models.portal import PortalAccess, PortalProfile
+from app.models.portal import PortalAccess, PortalProfile, Reminder, Ticket, TicketMessage
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
     "AppSetting", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent", "ConsentText",
     "ConsentType", "Contact", "Customer",
-    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Site",
-    "User",
+    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Site",
+    "Ticket", "TicketMessage", "User",
 ]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import utcnow
@@ -42,3 +42,48 @@ class PortalProfile(SQLModel, table=True):
     name: str = Field(max_length=120)
     modules: str = Field(max_length=400)  # ordered, comma-separated module keys
     is_default: bool = Field(default=False)
+
+
+class Reminder(SQLModel, table=True):
+    """A reserved-area user's own reminder: nobody else sees it."""
+
+    __table_args__ = (Index("ix_reminder_user_due", "user_id", "due_on", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE")
+    due_on: date
+    text: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Ticket(SQLModel, table=True):
+    """A support request opened from the reserved area."""
+
+    __table_args__ = (
+        Index("ix_ticket_customer", "customer_id", "id"),
+        Index("ix_ticket_status", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", ondelete="RESTRICT")
+    opened_by_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    assigned_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    subject: str = Field(max_length=200)
+    status: str = Field(default="open", max_length=10)  # open (waits for the office) | answered | closed
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class TicketMessage(SQLModel, table=True):
+    """One message of a support request's thread, from the customer or from the office."""
+
+    __tablename__ = "ticket_message"
+    __table_args__ = (Index("ix_ticket_message_ticket", "ticket_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")
+    author_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    author_name: str = Field(max_length=200)
+    from_office: bool = Field(default=False)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

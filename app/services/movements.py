@@ -12,7 +12,7 @@ from app.models import Movement
 
 SOURCES = ("office", "portal", "api", "import", "system")
 # Groups the timeline can be filtered by; a movement's kind starts with its group.
-KIND_GROUPS = ("customer", "contact", "site", "request", "consent", "access")
+KIND_GROUPS = ("customer", "contact", "site", "request", "consent", "access", "ticket")
 
 
 def record(

@@ -1,0 +1,78 @@
+"""A reserved-area user's personal reminders: each user sees and changes only their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from app.domain.errors import DomainError
+from app.domain.permissions import Actor, Perm, require
+from app.models import Reminder
+
+MAX_REMINDERS = 500
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    id: int
+    due_on: date
+    text: str
+
+
+def _clean(raw: object) -> tuple[date, str]:
+    if not isinstance(raw, dict):
+        raise DomainError("customer.err.form")
+    errors: dict[str, str] = {}
+    due_on = None
+    value = raw.get("due_on")
+    try:
+        due_on = value if isinstance(value, date) else date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        errors["due_on"] = "reminders.err.date"
+    text = " ".join(str(raw.get("text") or "").split())
+    if not text:
+        errors["text"] = "customer.err.required"
+    elif len(text) > 500:
+        errors["text"] = "customer.err.too_long"
+    if errors:
+        raise DomainError(errors)
+    return due_on, text
+
+
+def list_reminders(*, session: Session, actor: Actor) -> list[ReminderRow]:
+    require(actor, Perm.PORTAL_ACCESS)
+    return [
+        ReminderRow(r.id, r.due_on, r.text)
+        for r in session.exec(select(Reminder).where(Reminder.user_id == actor.user_id)
+                              .order_by(Reminder.due_on, Reminder.id).limit(MAX_REMINDERS))
+    ]
+
+
+def _own(session: Session, actor: Actor, reminder_id: int) -> Reminder:
+    reminder = session.get(Reminder, reminder_id) if isinstance(reminder_id, int) else None
+    if reminder is None or reminder.user_id != actor.user_id:
+        raise DomainError("reminders.not_found")
+    return reminder
+
+
+def save_reminder(*, session: Session, actor: Actor, raw: dict, reminder_id: int | None = None) -> Reminder:
+    require(actor, Perm.PORTAL_ACCESS)
+    due_on, text = _clean(raw)
+    if reminder_id is None:
+        count = len(session.exec(select(col(Reminder.id)).where(Reminder.user_id == actor.user_id)).all())
+        if count >= MAX_REMINDERS:
+            raise DomainError("reminders.too_many")
+        reminder = Reminder(user_id=actor.user_id, due_on=due_on, text=text)
+    else:
+        reminder = _own(session, actor, reminder_id)
+        reminder.due_on, reminder.text = due_on, text
+    session.add(reminder)
+    session.flush()
+    return reminder
+
+
+def delete_reminder(*, session: Session, actor: Actor, reminder_id: int) -> None:
+    require(actor, Perm.PORTAL_ACCESS)
+    session.delete(_own(session, actor, reminder_id))

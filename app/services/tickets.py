@@ -1,0 +1,257 @@
+"""Support requests: opened and followed from the reserved area, assigned to the staff user the
+portal settings name, answered by the office; each step is a movement and, where due, an e-mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.domain.errors import DomainError
+from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
+from app.i18n import normalize_language, t
+from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
+from app.models.base import utcnow
+from app.services import movements, outbox
+from app.settings import get_settings
+
+ASSIGNEE_SETTING = "portal.ticket_assignee"
+STATUSES = ("open", "answered", "closed")
+
+
+# Who receives new requests ----------------------------------------------------------------
+
+
+def ticket_assignee(session: Session) -> User | None:
+    """The staff user named in the portal settings, else the first active administrator."""
+    setting = session.get(AppSetting, ASSIGNEE_SETTING)
+    user = session.get(User, int(setting.value)) if setting and setting.value.isdigit() else None
+    if user is not None and user.is_active and Role(user.role) in STAFF_ROLES:
+        return user
+    return session.exec(select(User).where(User.role == Role.ADMIN.value, col(User.is_active))
+                        .order_by(User.id)).first()
+
+
+def set_ticket_assignee(*, session: Session, actor: Actor, user_id: int) -> None:
+    require(actor, Perm.SETTINGS_MANAGE)
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active or Role(user.role) not in STAFF_ROLES:
+        raise DomainError({"assignee": "tickets.err.assignee"})
+    setting = session.get(AppSetting, ASSIGNEE_SETTING) or AppSetting(key=ASSIGNEE_SETTING, value="")
+    setting.value, setting.updated_at, setting.updated_by_user_id = str(user.id), utcnow(), actor.user_id
+    session.add(setting)
+
+
+# The reserved area ------------------------------------------------------------------------
+
+
+def _clean_text(value: object, limit: int, field: str, errors: dict) -> str:
+    text = str(value or "").strip().replace("\r\n", "\n") if field == "body" else " ".join(str(value or "").split())
+    if not text:
+        errors[field] = "customer.err.required"
+    elif len(text) > limit:
+        errors[field] = "customer.err.too_long"
+    return text
+
+
+def _sees_whole_company(session: Session, actor: Actor) -> bool:
+    access = session.get(PortalAccess, actor.user_id)
+    return access is not None and access.visibility == "company"
+
+
+def _visible_ticket(session: Session, actor: Actor, ticket_id: object) -> Ticket:
+    """A ticket the actor may see: staff any; a customer user their company's, or only the ones
+    they opened when their visibility is "own"."""
+    ticket = session.get(Ticket, ticket_id) if isinstance(ticket_id, int) and not isinstance(ticket_id, bool) \
+        else None
+    if ticket is None:
+        raise DomainError("tickets.not_found")
+    if actor.role is Role.CUSTOMER:
+        require(actor, Perm.PORTAL_ACCESS)
+        mine = ticket.opened_by_user_id == actor.user_id
+        if ticket.customer_id != actor.customer_id or not (mine or _sees_whole_company(session, actor)):
+            raise DomainError("tickets.not_found")  # the same answer as for a ticket that does not exist
+    else:
+        require(actor, Perm.TICKETS_ANSWER)
+    return ticket
+
+
+def open_ticket(*, session: Session, actor: Actor, raw: dict) -> Ticket:
+    require(actor, Perm.PORTAL_ACCESS)
+    errors: dict[str, str] = {}
+    raw = raw if isinstance(raw, dict) else {}
+    subject = _clean_text(raw.get("subject"), 200, "subject", errors)
+    body = _clean_text(raw.get("body"), 10_000, "body", errors)
+    if errors:
+        raise DomainError(errors)
+    assignee = ticket_assignee(session)
+    ticket = Ticket(customer_id=actor.customer_id, opened_by_user_id=actor.user_id, subject=subject,
+                    assigned_user_id=assignee.id if assignee else None)
+    session.add(ticket)
+    session.flush()
+    first = TicketMessage(ticket_id=ticket.id, author_user_id=actor.user_id, author_name=actor.name, body=body)
+    session.add(first)
+    session.flush()
+    movements.record(session=session, customer_id=actor.customer_id, actor=actor, source="portal",
+                     kind="ticket.opened", summary=f"#{ticket.id} {subject}")
+    if assignee is not None:
+        _tell_staff(session, ticket, first, assignee, "new")
+    session.flush()
+    return ticket
+
+
+def reply(*, session: Session, actor: Actor, ticket_id: int, body: object) -> TicketMessage:
+    """A message in the thread: from the customer it reopens the request; from the office it answers."""
+    ticket = _visible_ticket(session, actor, ticket_id)
+    errors: dict[str, str] = {}
+    text = _clean_text(body, 10_000, "body", errors)
+    if errors:
+        raise DomainError(errors)
+    if ticket.status == "closed":
+        raise DomainError("tickets.closed")
+    from_office = actor.is_staff
+    message = TicketMessage(ticket_id=ticket.id, author_user_id=actor.user_id, author_name=actor.name,
+                            from_office=from_office, body=text)
+    ticket.status, ticket.updated_at = ("answered" if from_office else "open"), utcnow()
+    session.add_all([message, ticket])
+    session.flush()
+    movements.record(session=session, customer_id=ticket.customer_id, actor=actor,
+                     source="office" if from_office else "portal",
+                     kind="ticket.answered" if from_office else "ticket.replied", summary=f"#{ticket.id}")
+    if from_office:
+        _tell_customer(session, ticket, message)
+    else:
+        assignee = session.get(User, ticket.assigned_user_id) if ticket.assigned_user_id else None
+        if assignee is not None and assignee.is_active:
+            _tell_staff(session, ticket, message, assignee, "reply")
+    session.flush()
+    return message
+
+
+def close_ticket(*, session: Session, actor: Actor, ticket_id: int) -> None:
+    ticket = _visible_ticket(session, actor, ticket_id)
+    require(actor, Perm.TICKETS_ANSWER)
+    ticket.status, ticket.updated_at = "closed", utcnow()
+    session.add(ticket)
+    movements.record(session=session, customer_id=ticket.customer_id, actor=actor, source="office",
+                     kind="ticket.closed", summary=f"#{ticket.id}")
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    id: int
+    customer_id: int
+    customer: str
+    subject: str
+    status: str
+    opened_by: str
+    assigned_to: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    rows: list[TicketRow]
+    next_before_id: int | None
+
+
+def list_tickets(
+    *, session: Session, actor: Actor, status: str = "", before_id: int | None = None, limit: int = 25,
+) -> TicketPage:
+    """Newest first. Staff see every customer's; a customer user what their visibility allows."""
+    limit = max(1, min(int(limit), 100))
+    query = select(Ticket, Customer).join(Customer, Customer.id == Ticket.customer_id)
+    if actor is not None and actor.role is Role.CUSTOMER:
+        require(actor, Perm.PORTAL_ACCESS)
+        query = query.where(Ticket.customer_id == actor.customer_id)
+        if not _sees_whole_company(session, actor):
+            query = query.where(Ticket.opened_by_user_id == actor.user_id)
+    else:
+        require(actor, Perm.TICKETS_ANSWER)
+    if status in STATUSES:
+        query = query.where(Ticket.status == status)
+    if isinstance(before_id, int):
+        query = query.where(Ticket.id < before_id)
+    found = session.exec(query.order_by(col(Ticket.id).desc()).limit(limit + 1)).all()
+    names = _user_names(session, {x for t_, _ in found for x in (t_.opened_by_user_id, t_.assigned_user_id) if x})
+    rows = [
+        TicketRow(t_.id, c.id, c.display_name, t_.subject, t_.status, names.get(t_.opened_by_user_id, ""),
+                  names.get(t_.assigned_user_id, ""), t_.updated_at)
+        for t_, c in found[:limit]
+    ]
+    return TicketPage(rows, rows[-1].id if len(found) > limit else None)
+
+
+def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {u.id: u.full_name for u in session.exec(select(User).where(col(User.id).in_(ids)))}
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    author: str
+    from_office: bool
+    body: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Thread:
+    ticket: TicketRow
+    messages: list[ThreadMessage]
+    can_answer: bool
+
+
+def thread(*, session: Session, actor: Actor, ticket_id: int) -> Thread:
+    ticket = _visible_ticket(session, actor, ticket_id)
+    customer = session.get(Customer, ticket.customer_id)
+    names = _user_names(session, {x for x in (ticket.opened_by_user_id, ticket.assigned_user_id) if x})
+    row = TicketRow(ticket.id, customer.id, customer.display_name, ticket.subject, ticket.status,
+                    names.get(ticket.opened_by_user_id, ""), names.get(ticket.assigned_user_id, ""),
+                    ticket.updated_at)
+    messages = [
+        ThreadMessage(m.author_name, m.from_office, m.body, m.created_at)
+        for m in session.exec(select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
+                              .order_by(TicketMessage.id))
+    ]
+    return Thread(row, messages, has_perm(actor, Perm.TICKETS_ANSWER))
+
+
+# E-mails ----------------------------------------------------------------------------------
+
+
+def _tell_staff(session: Session, ticket: Ticket, message: TicketMessage, staff: User, what: str) -> None:
+    """Staff are always told: the customer's "block automatic e-mails" is about the customer's users."""
+    lang = normalize_language(staff.language)
+    customer = session.get(Customer, ticket.customer_id)
+    settings = get_settings()
+    outbox.enqueue(
+        session=session, dedupe_key=f"ticket-message:{message.id}", to_address=staff.email,
+        subject=t(f"mail.ticket_{what}.subject", lang, number=ticket.id, customer=customer.display_name),
+        body_text=t("mail.ticket_staff.body", lang, name=staff.full_name, author=message.author_name,
+                    customer=customer.display_name, subject=ticket.subject, body=message.body, number=ticket.id,
+                    link=f"{settings.public_base_url}/office/tickets"),
+        kind="ticket",
+    )
+
+
+def _tell_customer(session: Session, ticket: Ticket, message: TicketMessage) -> None:
+    customer = session.get(Customer, ticket.customer_id)
+    user = session.get(User, ticket.opened_by_user_id) if ticket.opened_by_user_id else None
+    if customer.block_automatic_emails or user is None or not user.is_active:
+        return
+    lang = normalize_language(user.language)
+    settings = get_settings()
+    outbox.enqueue(
+        session=session, dedupe_key=f"ticket-message:{message.id}", to_address=user.email,
+        subject=t("mail.ticket_answer.subject", lang, number=ticket.id, subject=ticket.subject),
+        body_text=t("mail.ticket_answer.body", lang, name=user.full_name, author=message.author_name,
+                    body=message.body,
+                    number=ticket.id, link=f"{settings.public_base_url}/portal/support", app=t("app.name", lang)),
+        kind="ticket",
+    )
