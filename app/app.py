@@ -23,15 +23,18 @@ from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
 from app.pages.office.requests import inbox_page
 from app.pages.office.settings import settings_page
+from app.pages.office.tickets import tickets_page
 from app.pages.office.users import users_page
 from app.pages.portal.consents import portal_consents_page
 from app.pages.portal.home import portal_home_page
+from app.pages.portal.modules import reminders_page, support_page
 from app.pages.portal.my_data import my_data_page
 from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
+from app.state.portal import OfficeTicketsState, PortalSettingsState, RemindersState, SupportState
 from app.state.requests import InboxState, MyDataState, RequestSettingsState
 from app.state.session import start_over
 
@@ -63,7 +66,9 @@ app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardS
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title="Posta in uscita")
 app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title="Richieste clienti")
 app.add_page(settings_page, route="/office/settings",
-             on_load=[RequestSettingsState.load_settings, ConsentTypesState.load_types], title="Impostazioni")
+             on_load=[RequestSettingsState.load_settings, ConsentTypesState.load_types,
+                      PortalSettingsState.load_portal_settings], title="Impostazioni")
+app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title="Assistenza")
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")
 app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title="Tecnici")
@@ -72,6 +77,8 @@ app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_por
 app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title="I miei dati")
 app.add_page(portal_consents_page, route="/portal/consents", on_load=PortalConsentsState.load_portal_consents,
              title="Consensi")
+app.add_page(reminders_page, route="/portal/reminders", on_load=RemindersState.load_reminders, title="Promemoria")
+app.add_page(support_page, route="/portal/support", on_load=SupportState.load_support, title="Assistenza")
 app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title="Account")
 
 

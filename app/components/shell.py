@@ -67,6 +67,8 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
         rx.cond(SessionState.can_decide_requests,
                 _nav_item("git-pull-request-arrow", "nav.requests", "/office/requests", active == "requests",
                           count=SessionState.open_requests)),
+        rx.cond(SessionState.can_answer_tickets,
+                _nav_item("life-buoy", "nav.tickets", "/office/tickets", active == "tickets")),
         rx.cond(SessionState.can_manage_users, _nav_item("users", "nav.users", "/office/users", active == "users")),
         rx.cond(SessionState.can_read_outbox, _nav_item("mail", "nav.outbox", "/office/outbox", active == "outbox")),
         rx.cond(SessionState.can_manage_settings,

@@ -63,6 +63,7 @@ class SessionState(rx.State):
     can_manage_users: bool = False
     can_decide_requests: bool = False
     can_manage_settings: bool = False
+    can_answer_tickets: bool = False
     # Customer requests waiting for a decision, counted at each page load for the navigation badge.
     open_requests: int = 0
     # A reserved-area user's modules, in their profile's order.
@@ -81,6 +82,7 @@ class SessionState(rx.State):
         self.can_manage_users = has_perm(actor, Perm.USERS_MANAGE)
         self.can_decide_requests = has_perm(actor, Perm.CHANGES_DECIDE)
         self.can_manage_settings = has_perm(actor, Perm.SETTINGS_MANAGE)
+        self.can_answer_tickets = has_perm(actor, Perm.TICKETS_ANSWER)
 
     def _authorize(self, perm: Perm) -> Actor:
         """The actor for a data-touching handler; raises (and the app answers) when not allowed."""

@@ -8,6 +8,7 @@ from app.components.i18n import T
 from app.components.shell import field_error, office_shell, page_header
 from app.pages.office.requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
+from app.state.portal import ModuleChoice, PortalSettingsState, ProfileView
 
 
 def _type_row(row: TypeRowView) -> rx.Component:
@@ -124,12 +125,105 @@ def consent_types_card() -> rx.Component:
     )
 
 
+def _profile_row(p: ProfileView) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(p.code, font_family="monospace", size="2")),
+        rx.table.cell(rx.hstack(rx.text(p.name, weight="medium"),
+                                rx.cond(p.is_default, rx.badge(T("profiles.default"), color_scheme="indigo")))),
+        rx.table.cell(rx.text(p.modules, size="2")),
+        rx.table.cell(rx.button(rx.icon("pencil", size=12), T("consent_types.edit"), size="1", variant="ghost",
+                                on_click=PortalSettingsState.edit_profile(p.id))),
+        id=f"profile-{p.code}",
+    )
+
+
+def _module_choice(m: ModuleChoice) -> rx.Component:
+    return rx.hstack(
+        rx.checkbox(checked=m.included, on_change=lambda _: PortalSettingsState.toggle_module(m.key),
+                    id=f"module-{m.key}"),
+        rx.text(m.label, as_="label", html_for=f"module-{m.key}", size="2", flex="1"),
+        rx.icon_button(rx.icon("arrow-up", size=12), size="1", variant="ghost", type="button",
+                       aria_label=T("profiles.up"), on_click=PortalSettingsState.move_module(m.key, -1)),
+        rx.icon_button(rx.icon("arrow-down", size=12), size="1", variant="ghost", type="button",
+                       aria_label=T("profiles.down"), on_click=PortalSettingsState.move_module(m.key, 1)),
+        align="center", width="100%",
+    )
+
+
+def _profile_dialog() -> rx.Component:
+    s = PortalSettingsState
+    v = s.profile_values
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(T("profiles.edit")),
+            rx.form(
+                rx.vstack(
+                    rx.grid(
+                        rx.vstack(rx.text(T("profiles.code"), size="2", weight="medium"),
+                                  rx.input(name="code", default_value=v["code"], width="100%", id="profile-code"),
+                                  field_error(s.profile_errors.get("code", "")), spacing="1"),
+                        rx.vstack(rx.text(T("profiles.name"), size="2", weight="medium"),
+                                  rx.input(name="name", default_value=v["name"], width="100%", id="profile-name"),
+                                  field_error(s.profile_errors.get("name", "")), spacing="1"),
+                        columns="2", spacing="3", width="100%",
+                    ),
+                    rx.text(T("profiles.modules"), size="2", weight="medium"),
+                    rx.vstack(rx.foreach(s.module_choices, _module_choice), spacing="1", width="100%"),
+                    field_error(s.profile_errors.get("modules", "")),
+                    rx.hstack(rx.checkbox(name="is_default", id="profile-default",
+                                          default_checked=v["is_default"] == "on"),
+                              rx.text(T("profiles.make_default"), as_="label", html_for="profile-default", size="2")),
+                    field_error(s.profile_errors.get("is_default", "")),
+                    rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray",
+                                                      type="button")),
+                            rx.button(T("common.save"), type="submit", id="save-profile"), spacing="3",
+                            justify="end", width="100%"),
+                    spacing="3", width="100%",
+                ),
+                on_submit=s.save_profile, key=s.profile_key, width="100%",
+            ),
+            max_width="560px",
+        ),
+        open=s.profile_open, on_open_change=s.profile_dialog_changed,
+    )
+
+
+def portal_settings_card() -> rx.Component:
+    s = PortalSettingsState
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("portal_settings.title"), size="4"),
+            rx.vstack(
+                rx.text(T("tickets.assignee"), weight="medium", size="2"),
+                rx.text(T("tickets.assignee_help"), size="1", color_scheme="gray"),
+                rx.select.root(rx.select.trigger(min_width="280px"), rx.select.content(
+                    rx.foreach(s.assignee_options, lambda o: rx.select.item(o[1], value=o[0]))),
+                    value=s.assignee, on_change=s.set_assignee),
+                spacing="1",
+            ),
+            rx.divider(),
+            rx.hstack(rx.vstack(rx.text(T("profiles.title"), weight="medium", size="2"),
+                                rx.text(T("profiles.help"), size="1", color_scheme="gray"), spacing="0"),
+                      rx.spacer(),
+                      rx.button(rx.icon("plus", size=14), T("profiles.new"), size="2", variant="soft",
+                                on_click=s.new_profile, id="new-profile"),
+                      width="100%", align="start"),
+            rx.table.root(rx.table.body(rx.foreach(s.profile_rows, _profile_row)), variant="surface", size="1",
+                          width="100%"),
+            spacing="3", width="100%",
+        ),
+        size="3", width="100%",
+    )
+
+
 def settings_page() -> rx.Component:
     return office_shell(
         "settings",
         page_header(T("settings.title")),
         request_rules_card(),
         consent_types_card(),
+        portal_settings_card(),
         _editor(),
+        _profile_dialog(),
         _reconsent_dialog(),
     )
