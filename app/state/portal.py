@@ -222,7 +222,6 @@ class SupportState(TicketThreadMixin, SessionState):
         actor = self._enter_module("support")
         if not isinstance(actor, Actor):
             return actor
-        self.thread_open = False
         self._load(actor)
 
     def _load(self, actor: Actor) -> None:
@@ -288,7 +287,6 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
         actor = self._enter(Perm.TICKETS_ANSWER)
         if not isinstance(actor, Actor):
             return actor
-        self.thread_open = False
         self._first_page()
         self._fetch(actor)
 

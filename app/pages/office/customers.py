@@ -385,6 +385,7 @@ def _movements_tab() -> rx.Component:
             rx.segmented_control.item(T("movements.group.request"), value="request"),
             rx.segmented_control.item(T("movements.group.consent"), value="consent"),
             rx.segmented_control.item(T("movements.group.access"), value="access"),
+            rx.segmented_control.item(T("movements.group.ticket"), value="ticket"),
             value=CustomerCardState.movement_group, on_change=CustomerCardState.filter_movements,
         ),
         rx.cond(

@@ -14,8 +14,8 @@ def _row(ticket: TicketView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text("#", ticket.id, font_family="monospace")),
         rx.table.cell(rx.link(ticket.customer, href=f"/office/customer?id={ticket.customer_id}")),
-        rx.table.cell(rx.link(ticket.subject, on_click=OfficeTicketsState.show_ticket(ticket.id), cursor="pointer",
-                              weight="medium")),
+        rx.table.cell(rx.button(ticket.subject, on_click=OfficeTicketsState.show_ticket(ticket.id), variant="ghost",
+                                size="2", class_name="ticket-open")),
         rx.table.cell(rx.badge(ticket.status, color_scheme=ticket.status_color)),
         rx.table.cell(ticket.opened_by),
         rx.table.cell(ticket.assigned_to),

@@ -72,8 +72,8 @@ def reminders_page() -> rx.Component:
 def _ticket(ticket: TicketView) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text("#", ticket.id, font_family="monospace")),
-        rx.table.cell(rx.link(ticket.subject, on_click=SupportState.show_ticket(ticket.id), cursor="pointer",
-                              weight="medium")),
+        rx.table.cell(rx.button(ticket.subject, on_click=SupportState.show_ticket(ticket.id), variant="ghost",
+                                size="2", class_name="ticket-open")),
         rx.table.cell(rx.badge(ticket.status, color_scheme=ticket.status_color)),
         rx.table.cell(ticket.opened_by),
         rx.table.cell(ticket.updated, white_space="nowrap"),
