@@ -44,7 +44,7 @@ def test_office_records_consents_others_read_them_customer_withdraws(page: Page,
 
     sign_in(page, app_url, "cliente@demo.it")
     expect(page).to_have_url(re.compile("/portal/?$"), timeout=20_000)
-    page.get_by_role("link", name="Consensi").click()
+    page.locator("#nav-consents").click()
     newsletter = page.locator(".portal-consent", has_text="Newsletter")
     switch = newsletter.get_by_role("switch")
     expect(switch).to_be_checked(timeout=20_000)

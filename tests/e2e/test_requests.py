@@ -18,7 +18,7 @@ def sign_out(page: Page) -> None:
 def test_customer_asks_office_decides_customer_sees_the_outcome(page: Page, app_url):
     sign_in(page, app_url, "cliente@demo.it")
     expect(page).to_have_url(re.compile("/portal/?$"), timeout=20_000)
-    page.get_by_role("link", name="I miei dati").click()
+    page.locator("#nav-my_data").click()
     expect(page.locator("#my-phone")).to_have_value(re.compile(r"\d"), timeout=20_000)
     page.locator("#my-phone").fill("02 5555 1234")
     page.locator("#my-email").fill("nuova@rossiimpianti.example.com")
