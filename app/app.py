@@ -34,7 +34,13 @@ from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
-from app.state.portal import OfficeTicketsState, PortalSettingsState, RemindersState, SupportState
+from app.state.portal import (
+    MailTemplatesState,
+    OfficeTicketsState,
+    PortalSettingsState,
+    RemindersState,
+    SupportState,
+)
 from app.state.requests import InboxState, MyDataState, RequestSettingsState
 from app.state.session import start_over
 
@@ -67,7 +73,8 @@ app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbo
 app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title="Richieste clienti")
 app.add_page(settings_page, route="/office/settings",
              on_load=[RequestSettingsState.load_settings, ConsentTypesState.load_types,
-                      PortalSettingsState.load_portal_settings], title="Impostazioni")
+                      PortalSettingsState.load_portal_settings, MailTemplatesState.load_templates],
+             title="Impostazioni")
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title="Assistenza")
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")

@@ -581,3 +581,30 @@ MESSAGES.update({
     "mail.ticket_answer.subject": "Answer to your request no. {number}: {subject}",
     "mail.ticket_answer.body": "Hello {name},\n\n{author} answered your request no. {number}:\n\n{body}\n\nYou can reply from the reserved area: {link}\n\n{app}",
 })
+
+# E-mail templates.
+MESSAGES.update({
+    "templates.title": "E-mail templates",
+    "templates.help": "The text of the e-mails the application sends, in Italian and English. Between braces the data filled in: use only those listed.",
+    "templates.template": "E-mail",
+    "templates.language": "Language",
+    "templates.subject": "Subject",
+    "templates.body": "Text",
+    "templates.placeholders": "Available data: {names}",
+    "templates.custom": "Custom text",
+    "templates.standard": "Standard text",
+    "templates.save": "Save the template",
+    "templates.saved": "Template saved.",
+    "templates.reset": "Back to the standard text",
+    "templates.reset_done": "Standard text restored.",
+    "templates.name.invite": "Invitation to the reserved area",
+    "templates.name.reset": "Password reset",
+    "templates.name.request_decided": "Outcome of a data change request",
+    "templates.name.ticket_answer": "Answer to a support request (to the customer)",
+    "templates.name.ticket_new": "New support request (to the office)",
+    "templates.name.ticket_reply": "New message from the customer (to the office)",
+    "templates.err.unknown": "Template not found.",
+    "templates.err.braces": "Unbalanced braces: write each piece of data between two braces, as in the list.",
+    "templates.err.placeholder": "{placeholder} is not among the available data.",
+    "templates.err.required_placeholder": "The text must contain {placeholder}.",
+})

@@ -590,3 +590,30 @@ MESSAGES.update({
     "mail.ticket_answer.subject": "Risposta alla tua richiesta n. {number}: {subject}",
     "mail.ticket_answer.body": "Buongiorno {name},\n\n{author} ha risposto alla tua richiesta n. {number}:\n\n{body}\n\nPuoi rispondere dall'area riservata: {link}\n\n{app}",
 })
+
+# E-mail templates.
+MESSAGES.update({
+    "templates.title": "Modelli delle e-mail",
+    "templates.help": "Il testo delle e-mail che l'applicazione invia, in italiano e in inglese. Tra graffe i dati che vengono inseriti: usa solo quelli elencati.",
+    "templates.template": "E-mail",
+    "templates.language": "Lingua",
+    "templates.subject": "Oggetto",
+    "templates.body": "Testo",
+    "templates.placeholders": "Dati disponibili: {names}",
+    "templates.custom": "Testo personalizzato",
+    "templates.standard": "Testo standard",
+    "templates.save": "Salva il modello",
+    "templates.saved": "Modello salvato.",
+    "templates.reset": "Torna al testo standard",
+    "templates.reset_done": "Ripristinato il testo standard.",
+    "templates.name.invite": "Invito all'area riservata",
+    "templates.name.reset": "Reimpostazione della password",
+    "templates.name.request_decided": "Esito di una richiesta di modifica dei dati",
+    "templates.name.ticket_answer": "Risposta a una richiesta di assistenza (al cliente)",
+    "templates.name.ticket_new": "Nuova richiesta di assistenza (all'ufficio)",
+    "templates.name.ticket_reply": "Nuovo messaggio del cliente (all'ufficio)",
+    "templates.err.unknown": "Modello non trovato.",
+    "templates.err.braces": "Parentesi graffe non bilanciate: scrivi ogni dato tra due graffe, come nell'elenco.",
+    "templates.err.placeholder": "{placeholder} non è tra i dati disponibili.",
+    "templates.err.required_placeholder": "Il testo deve contenere {placeholder}.",
+})

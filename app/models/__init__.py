@@ -1,6 +1,6 @@
 """Every table, imported here so Alembic and the app see the whole schema."""
 
-from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, FieldPolicy
+from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, EmailTemplate, FieldPolicy
 from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.movement import Movement
@@ -10,7 +10,7 @@ from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
     "AppSetting", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent", "ConsentText",
-    "ConsentType", "Contact", "Customer",
+    "ConsentType", "Contact", "Customer", "EmailTemplate",
     "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Site",
     "Ticket", "TicketMessage", "User",
 ]

@@ -81,3 +81,16 @@ class ChangeRequestItem(SQLModel, table=True):
     superseded_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("change_request_item.id"), nullable=True)
     )
+
+
+class EmailTemplate(SQLModel, table=True):
+    """The office's own wording of one e-mail in one language; without a row the standard text is used."""
+
+    __tablename__ = "email_template"
+
+    key: str = Field(primary_key=True, max_length=40)
+    lang: str = Field(primary_key=True, max_length=5)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")

@@ -20,7 +20,7 @@ from app.domain.permissions import Actor, Role, parse_grants
 from app.i18n import normalize_language, t
 from app.models import AuthSession, PasswordToken, User
 from app.models.base import utcnow
-from app.services import outbox
+from app.services import mail_templates, outbox
 from app.services.security import hash_password, new_token, token_hash, verify_password
 from app.settings import Settings, get_settings
 
@@ -278,17 +278,10 @@ def request_password_reset(
     )
     lang = normalize_language(user.language)
     link = f"{settings.public_base_url}/set-password?token={token}"
-    app_name = t("app.name", lang)
-    outbox.enqueue(
-        session=session,
-        dedupe_key=f"password-reset:{token_hash(token)}",
-        to_address=user.email,
-        subject=t("mail.reset.subject", lang, app=app_name),
-        body_text=t(
-            "mail.reset.body", lang, name=user.full_name, minutes=settings.reset_link_minutes, link=link, app=app_name
-        ),
-        kind="password_reset",
-    )
+    subject, body = mail_templates.render(session, "reset", lang, name=user.full_name,
+                                          minutes=settings.reset_link_minutes, link=link, app=t("app.name", lang))
+    outbox.enqueue(session=session, dedupe_key=f"password-reset:{token_hash(token)}", to_address=user.email,
+                   subject=subject, body_text=body, kind="password_reset")
 
 
 def _usable_token(session: Session, token: object, now: datetime) -> tuple[PasswordToken, User] | None:

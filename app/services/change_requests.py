@@ -18,7 +18,7 @@ from app.domain.text import fold
 from app.i18n import normalize_language, t
 from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, User
 from app.models.base import utcnow
-from app.services import customers, movements, outbox
+from app.services import customers, mail_templates, movements, outbox
 
 REVIEW_SWITCH = "change_requests.review_enabled"
 
@@ -281,14 +281,10 @@ def _tell_requester(session: Session, request_id: int, customer: Customer) -> No
         f"({t(_OUTCOME_KEYS[i.state], lang)})"
         for i in items
     )
-    app_name = t("app.name", lang)
-    outbox.enqueue(
-        session=session, dedupe_key=f"change-request-decided:{request_id}", to_address=user.email,
-        subject=t("mail.request_decided.subject", lang, app=app_name, number=request_id),
-        body_text=t("mail.request_decided.body", lang, name=user.full_name, number=request_id, lines=lines,
-                    app=app_name),
-        kind="change_request_decided",
-    )
+    subject, body = mail_templates.render(session, "request_decided", lang, name=user.full_name, number=request_id,
+                                          lines=lines, app=t("app.name", lang))
+    outbox.enqueue(session=session, dedupe_key=f"change-request-decided:{request_id}", to_address=user.email,
+                   subject=subject, body_text=body, kind="change_request_decided")
 
 
 # Reading ----------------------------------------------------------------------------------

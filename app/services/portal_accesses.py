@@ -16,7 +16,7 @@ from app.domain.permissions import Actor, Perm, Role, require_customer_record
 from app.i18n import LANGUAGES, normalize_language, t
 from app.models import Customer, PasswordToken, PortalAccess, PortalProfile, User
 from app.models.base import utcnow
-from app.services import movements, outbox
+from app.services import mail_templates, movements, outbox
 from app.services.auth import end_all_sessions, issue_password_token, void_password_links
 from app.services.security import token_hash
 from app.settings import Settings, get_settings
@@ -228,11 +228,9 @@ def _invite(session: Session, user: User, access: PortalAccess, settings: Settin
     lang = normalize_language(user.language)
     app_name = t("app.name", lang)
     customer = session.get(Customer, user.customer_id)
-    outbox.enqueue(
-        session=session, dedupe_key=f"invitation:{token_hash(token)}", to_address=user.email,
-        subject=t("mail.invite.subject", lang, app=app_name, company=settings.company_name),
-        body_text=t("mail.invite.body", lang, name=user.full_name, customer=customer.display_name,
-                    company=settings.company_name, hours=int(INVITATION_VALID.total_seconds() // 3600),
-                    link=f"{settings.public_base_url}/set-password?token={token}", app=app_name),
-        kind="invitation",
-    )
+    subject, body = mail_templates.render(
+        session, "invite", lang, name=user.full_name, customer=customer.display_name, company=settings.company_name,
+        hours=int(INVITATION_VALID.total_seconds() // 3600),
+        link=f"{settings.public_base_url}/set-password?token={token}", app=app_name)
+    outbox.enqueue(session=session, dedupe_key=f"invitation:{token_hash(token)}", to_address=user.email,
+                   subject=subject, body_text=body, kind="invitation")

@@ -13,7 +13,7 @@ from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, req
 from app.i18n import normalize_language, t
 from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
-from app.services import movements, outbox
+from app.services import mail_templates, movements, outbox
 from app.settings import get_settings
 
 ASSIGNEE_SETTING = "portal.ticket_assignee"
@@ -230,14 +230,12 @@ def _tell_staff(session: Session, ticket: Ticket, message: TicketMessage, staff:
     lang = normalize_language(staff.language)
     customer = session.get(Customer, ticket.customer_id)
     settings = get_settings()
-    outbox.enqueue(
-        session=session, dedupe_key=f"ticket-message:{message.id}", to_address=staff.email,
-        subject=t(f"mail.ticket_{what}.subject", lang, number=ticket.id, customer=customer.display_name),
-        body_text=t("mail.ticket_staff.body", lang, name=staff.full_name, author=message.author_name,
-                    customer=customer.display_name, subject=ticket.subject, body=message.body, number=ticket.id,
-                    link=f"{settings.public_base_url}/office/tickets"),
-        kind="ticket",
-    )
+    subject, body = mail_templates.render(
+        session, f"ticket_{what}", lang, name=staff.full_name, author=message.author_name,
+        customer=customer.display_name, subject=ticket.subject, body=message.body, number=ticket.id,
+        link=f"{settings.public_base_url}/office/tickets")
+    outbox.enqueue(session=session, dedupe_key=f"ticket-message:{message.id}", to_address=staff.email,
+                   subject=subject, body_text=body, kind="ticket")
 
 
 def _tell_customer(session: Session, ticket: Ticket, message: TicketMessage) -> None:
@@ -247,11 +245,9 @@ def _tell_customer(session: Session, ticket: Ticket, message: TicketMessage) -> 
         return
     lang = normalize_language(user.language)
     settings = get_settings()
-    outbox.enqueue(
-        session=session, dedupe_key=f"ticket-message:{message.id}", to_address=user.email,
-        subject=t("mail.ticket_answer.subject", lang, number=ticket.id, subject=ticket.subject),
-        body_text=t("mail.ticket_answer.body", lang, name=user.full_name, author=message.author_name,
-                    body=message.body,
-                    number=ticket.id, link=f"{settings.public_base_url}/portal/support", app=t("app.name", lang)),
-        kind="ticket",
-    )
+    subject, body = mail_templates.render(
+        session, "ticket_answer", lang, name=user.full_name, author=message.author_name, body=message.body,
+        number=ticket.id, subject=ticket.subject, link=f"{settings.public_base_url}/portal/support",
+        app=t("app.name", lang))
+    outbox.enqueue(session=session, dedupe_key=f"ticket-message:{message.id}", to_address=user.email,
+                   subject=subject, body_text=body, kind="ticket")

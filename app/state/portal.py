@@ -11,11 +11,12 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_choice, parse_id
+from app.domain.mail_templates import TEMPLATES
 from app.domain.permissions import Actor, Perm
 from app.domain.portal_modules import MODULES
-from app.i18n import t
+from app.i18n import LANGUAGES, t
 from app.i18n.formats import format_datetime, format_short_date
-from app.services import customers, portal_profiles, reminders, tickets
+from app.services import customers, mail_templates, portal_profiles, reminders, tickets
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages
 
@@ -499,3 +500,73 @@ class PortalSettingsState(SessionState):
         self.profile_open = False
         self._load(actor)
         return rx.toast.success(t("settings.saved", self.lang))
+
+
+class MailTemplatesState(SessionState):
+    template_key: str = "invite"
+    template_lang: str = "it"
+    template_subject: str = ""
+    template_body: str = ""
+    template_placeholders: str = ""
+    template_custom: bool = False
+    template_errors: dict[str, str] = {}
+    template_form_key: int = 0
+
+    @rx.var
+    def template_options(self) -> list[list[str]]:
+        return [[key, t(f"templates.name.{key}", self.lang)] for key in TEMPLATES]
+
+    @rx.event
+    def load_templates(self):
+        actor = self._enter(Perm.SETTINGS_MANAGE)
+        if not isinstance(actor, Actor):
+            return actor
+        self._show(actor)
+
+    def _show(self, actor: Actor) -> None:
+        with session_scope() as session:
+            text = mail_templates.read_template(session=session, actor=actor, key=self.template_key,
+                                                lang=self.template_lang)
+        self.template_subject, self.template_body = text.subject, text.body
+        self.template_placeholders = t("templates.placeholders", self.lang,
+                                       names=", ".join("{" + p + "}" for p in text.placeholders))
+        self.template_custom, self.template_errors = text.customized, {}
+        self.template_form_key += 1
+
+    @rx.event
+    def pick_template(self, key: str):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        self.template_key = parse_choice(key, tuple(TEMPLATES)) or "invite"
+        self._show(actor)
+
+    @rx.event
+    def pick_language(self, lang: str):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        self.template_lang = parse_choice(lang, LANGUAGES) or "it"
+        self._show(actor)
+
+    @rx.event
+    def save_template(self, form_data: dict):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        form = form_data if isinstance(form_data, dict) else {}
+        self.template_subject = str(form.get("subject") or "")
+        self.template_body = str(form.get("body") or "")
+        try:
+            with session_scope(write=True) as session:
+                mail_templates.save_template(session=session, actor=actor, key=self.template_key,
+                                             lang=self.template_lang, subject=form.get("subject"),
+                                             body=form.get("body"))
+        except DomainError as error:
+            self.template_errors = field_messages(error, self.lang)
+            return None
+        self._show(actor)
+        return rx.toast.success(t("templates.saved", self.lang))
+
+    @rx.event
+    def reset_template(self):
+        actor = self._authorize(Perm.SETTINGS_MANAGE)
+        with session_scope(write=True) as session:
+            mail_templates.reset_template(session=session, actor=actor, key=self.template_key,
+                                          lang=self.template_lang)
+        self._show(actor)
+        return rx.toast.success(t("templates.reset_done", self.lang))

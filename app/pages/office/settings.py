@@ -8,7 +8,7 @@ from app.components.i18n import T
 from app.components.shell import field_error, office_shell, page_header
 from app.pages.office.requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
-from app.state.portal import ModuleChoice, PortalSettingsState, ProfileView
+from app.state.portal import MailTemplatesState, ModuleChoice, PortalSettingsState, ProfileView
 
 
 def _type_row(row: TypeRowView) -> rx.Component:
@@ -216,6 +216,51 @@ def portal_settings_card() -> rx.Component:
     )
 
 
+def mail_templates_card() -> rx.Component:
+    s = MailTemplatesState
+    form = rx.form(
+        rx.vstack(
+            rx.text(T("templates.subject"), size="2", weight="medium"),
+            rx.input(name="subject", default_value=s.template_subject, width="100%", id="template-subject"),
+            field_error(s.template_errors.get("subject", "")),
+            rx.text(T("templates.body"), size="2", weight="medium"),
+            rx.text_area(name="body", default_value=s.template_body, rows="10", width="100%", id="template-body"),
+            field_error(s.template_errors.get("body", "")),
+            field_error(s.template_errors.get("", "")),
+            rx.text(s.template_placeholders, size="1", color_scheme="gray", font_family="monospace"),
+            rx.hstack(
+                rx.cond(s.template_custom, rx.button(T("templates.reset"), variant="soft", color_scheme="gray",
+                                                     type="button", on_click=s.reset_template)),
+                rx.spacer(),
+                rx.button(rx.icon("save", size=14), T("templates.save"), type="submit", id="save-template"),
+                width="100%",
+            ),
+            spacing="2", width="100%",
+        ),
+        on_submit=s.save_template, key=s.template_form_key, width="100%",
+    )
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("templates.title"), size="4"),
+            rx.text(T("templates.help"), size="2", color_scheme="gray"),
+            rx.hstack(
+                rx.select.root(rx.select.trigger(min_width="320px"), rx.select.content(
+                    rx.foreach(s.template_options, lambda o: rx.select.item(o[1], value=o[0]))),
+                    value=s.template_key, on_change=s.pick_template),
+                rx.segmented_control.root(rx.segmented_control.item("Italiano", value="it"),
+                                          rx.segmented_control.item("English", value="en"),
+                                          value=s.template_lang, on_change=s.pick_language),
+                rx.badge(rx.cond(s.template_custom, T("templates.custom"), T("templates.standard")),
+                         color_scheme=rx.cond(s.template_custom, "indigo", "gray")),
+                spacing="3", align="center", wrap="wrap",
+            ),
+            form,
+            spacing="3", width="100%",
+        ),
+        size="3", width="100%",
+    )
+
+
 def settings_page() -> rx.Component:
     return office_shell(
         "settings",
@@ -223,6 +268,7 @@ def settings_page() -> rx.Component:
         request_rules_card(),
         consent_types_card(),
         portal_settings_card(),
+        mail_templates_card(),
         _editor(),
         _profile_dialog(),
         _reconsent_dialog(),
