@@ -540,7 +540,7 @@ class MailTemplatesState(SessionState):
         self._show(actor)
 
     @rx.event
-    def pick_language(self, lang: str):
+    def pick_language(self, lang: str | list[str]):
         actor = self._authorize(Perm.SETTINGS_MANAGE)
         self.template_lang = parse_choice(lang, LANGUAGES) or "it"
         self._show(actor)
