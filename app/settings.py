@@ -70,6 +70,8 @@ class Settings:
     mail_from: str
     company_name: str
     default_language: str
+    notify_email: str | None = None  # the company's address for warnings such as contract expiries
+    contract_warning_days: int = 30
     session_idle_minutes: int = 8 * 60
     session_absolute_days: int = 7
     login_max_failures: int = 5
@@ -111,6 +113,8 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("MAIL_FROM", "Anagrafica clienti <noreply@localhost>"),
         company_name=os.environ.get("COMPANY_NAME", "Anagrafica Clienti"),
         default_language=os.environ.get("DEFAULT_LANGUAGE", "it"),
+        notify_email=os.environ.get("NOTIFY_EMAIL", "").strip() or None,
+        contract_warning_days=_int("CONTRACT_WARNING_DAYS", 30),
     )
 
 

@@ -608,3 +608,25 @@ MESSAGES.update({
     "templates.err.placeholder": "{placeholder} is not among the available data.",
     "templates.err.required_placeholder": "The text must contain {placeholder}.",
 })
+
+# Contracts, reports and attachments.
+MESSAGES.update({
+    "movements.group.contract": "Contracts",
+    "movements.kind.contract.added": "Contract added",
+    "movements.kind.contract.updated": "Contract changed",
+    "movements.kind.report.added": "Verification/report added",
+    "movements.kind.report.updated": "Verification/report changed",
+    "movements.kind.attachment.added": "File attached",
+    "movements.kind.attachment.removed": "File removed",
+    "documents.err.date": "Invalid date.",
+    "documents.err.expires_before_start": "The expiry cannot come before the start.",
+    "documents.err.number_taken": "A contract with this number already exists.",
+    "documents.err.kind": "Invalid kind.",
+    "documents.not_found": "Document not found.",
+    "uploads.err.name": "File name not accepted: rename the file without slashes, special characters or an overlong name.",
+    "uploads.err.empty": "The file is empty.",
+    "uploads.err.too_big": "The file is larger than the {limit_mb} MB limit.",
+    "uploads.err.type": "File type not accepted: upload PDF, images (JPG, PNG, GIF, WebP) or Office/OpenDocument documents.",
+    "mail.contract_expiry.subject": "Contract {number} of {customer} expiring",
+    "mail.contract_expiry.body": "Contract {number} \"{title}\" of {customer} expires on {date} (in {days} days).\n\nCustomer card: {link}",
+})

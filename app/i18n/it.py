@@ -617,3 +617,25 @@ MESSAGES.update({
     "templates.err.placeholder": "{placeholder} non è tra i dati disponibili.",
     "templates.err.required_placeholder": "Il testo deve contenere {placeholder}.",
 })
+
+# Contracts, reports and attachments.
+MESSAGES.update({
+    "movements.group.contract": "Contratti",
+    "movements.kind.contract.added": "Contratto aggiunto",
+    "movements.kind.contract.updated": "Contratto modificato",
+    "movements.kind.report.added": "Verifica/rapporto aggiunto",
+    "movements.kind.report.updated": "Verifica/rapporto modificato",
+    "movements.kind.attachment.added": "File allegato",
+    "movements.kind.attachment.removed": "File rimosso",
+    "documents.err.date": "Data non valida.",
+    "documents.err.expires_before_start": "La scadenza non può precedere l'inizio.",
+    "documents.err.number_taken": "Esiste già un contratto con questo numero.",
+    "documents.err.kind": "Tipo non valido.",
+    "documents.not_found": "Documento non trovato.",
+    "uploads.err.name": "Nome del file non accettato: rinomina il file senza barre, caratteri speciali o nomi troppo lunghi.",
+    "uploads.err.empty": "Il file è vuoto.",
+    "uploads.err.too_big": "Il file supera il limite di {limit_mb} MB.",
+    "uploads.err.type": "Tipo di file non accettato: carica PDF, immagini (JPG, PNG, GIF, WebP) o documenti Office/OpenDocument.",
+    "mail.contract_expiry.subject": "Contratto {number} di {customer} in scadenza",
+    "mail.contract_expiry.body": "Il contratto {number} \"{title}\" di {customer} scade il {date} (tra {days} giorni).\n\nScheda del cliente: {link}",
+})

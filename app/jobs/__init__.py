@@ -1,13 +1,15 @@
 """Scheduled work. Runs inside the app (a lifespan task per worker; rows are claimed, so running
-on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`."""
+on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`,
+`python -m app.jobs contracts`, `python -m app.jobs files`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import date
 
 from app.db import session_scope
-from app.services import outbox
+from app.services import documents, outbox
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -19,7 +21,23 @@ async def deliver_outbox() -> int:
     return await outbox.deliver_pending(session_factory=session_scope, settings=get_settings())
 
 
-JOBS = {"outbox": deliver_outbox}
+async def warn_expiring_contracts() -> int:
+    def run() -> int:
+        with session_scope(write=True) as session:
+            return documents.warn_expiring_contracts(session=session, today=date.today())
+
+    return await asyncio.to_thread(run)
+
+
+async def remove_orphan_files() -> int:
+    def run() -> int:
+        with session_scope() as session:
+            return documents.remove_orphans(session=session)
+
+    return await asyncio.to_thread(run)
+
+
+JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files}
 
 
 async def run_scheduled_jobs() -> None:

@@ -3,14 +3,15 @@
 from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, EmailTemplate, FieldPolicy
 from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.customer import CodeSequence, Contact, Customer, Site
+from app.models.document import Attachment, Contract, Report
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal import PortalAccess, PortalProfile, Reminder, Ticket, TicketMessage
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
-    "AppSetting", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent", "ConsentText",
-    "ConsentType", "Contact", "Customer", "EmailTemplate",
-    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Site",
-    "Ticket", "TicketMessage", "User",
+    "AppSetting", "Attachment", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent",
+    "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "EmailTemplate", "FieldPolicy", "Movement",
+    "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Report", "Site", "Ticket",
+    "TicketMessage", "User",
 ]

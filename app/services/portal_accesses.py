@@ -21,7 +21,6 @@ from app.services.auth import end_all_sessions, issue_password_token, void_passw
 from app.services.security import token_hash
 from app.settings import Settings, get_settings
 
-INVITATION_VALID = timedelta(hours=72)
 VISIBILITIES = ("own", "company")
 FLAGS = ("receives_reminders", "receives_signed_sheets", "may_see_contracts")
 _TRUE = (True, "on", "true", "1", 1)
@@ -222,7 +221,8 @@ def resend_invitation(
 def _invite(session: Session, user: User, access: PortalAccess, settings: Settings) -> None:
     """The invitation is asked for by the office, so "block automatic e-mails" does not stop it."""
     now = utcnow()
-    token = issue_password_token(session=session, user=user, purpose="invite", valid_for=INVITATION_VALID, now=now)
+    valid_for = timedelta(hours=settings.invitation_link_hours)
+    token = issue_password_token(session=session, user=user, purpose="invite", valid_for=valid_for, now=now)
     access.invited_at = now
     session.add(access)
     lang = normalize_language(user.language)
@@ -230,7 +230,7 @@ def _invite(session: Session, user: User, access: PortalAccess, settings: Settin
     customer = session.get(Customer, user.customer_id)
     subject, body = mail_templates.render(
         session, "invite", lang, name=user.full_name, customer=customer.display_name, company=settings.company_name,
-        hours=int(INVITATION_VALID.total_seconds() // 3600),
+        hours=settings.invitation_link_hours,
         link=f"{settings.public_base_url}/set-password?token={token}", app=app_name)
     outbox.enqueue(session=session, dedupe_key=f"invitation:{token_hash(token)}", to_address=user.email,
                    subject=subject, body_text=body, kind="invitation")

@@ -1,0 +1,298 @@
+"""Contracts, verifications and reports with private attachments, and the contract expiry warnings."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.domain import upload_rules
+from app.domain.errors import DomainError, Forbidden
+from app.domain.permissions import Actor, Perm, Role, require, require_customer_record
+from app.i18n import t
+from app.models import Attachment, Contract, Customer, Report, User
+from app.models.base import utcnow
+from app.services import movements, outbox
+from app.services.portal_profiles import require_module
+from app.settings import Settings, get_settings
+
+REPORT_KINDS = ("verification", "report", "certificate", "other")
+OWNER_KINDS = ("contract", "report")
+ORPHAN_AGE = timedelta(hours=1)
+
+
+# Contracts and reports ----------------------------------------------------------------
+
+
+def _day(value: object, field: str, errors: dict) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "")[:10])
+    except ValueError:
+        errors[field] = "documents.err.date"
+        return None
+
+
+def _text(value: object, field: str, limit: int, errors: dict, required: bool = False) -> str | None:
+    text = " ".join(str(value or "").split()) if field != "notes" else str(value or "").strip()
+    if required and not text:
+        errors[field] = "customer.err.required"
+    elif len(text) > limit:
+        errors[field] = "customer.err.too_long"
+    return text or None
+
+
+def contract_state(expires_on: date, today: date, warning_days: int) -> str:
+    if expires_on < today:
+        return "expired"
+    return "expiring" if expires_on <= today + timedelta(days=warning_days) else "active"
+
+
+def save_contract(
+    *, session: Session, actor: Actor, customer_id: int, raw: dict, contract_id: int | None = None,
+) -> Contract:
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    if session.get(Customer, customer_id) is None:
+        raise DomainError("customer.not_found")
+    raw = raw if isinstance(raw, dict) else {}
+    errors: dict[str, str] = {}
+    number = _text(raw.get("number"), "number", 40, errors, required=True)
+    title = _text(raw.get("title"), "title", 200, errors, required=True)
+    start_on = _day(raw.get("start_on"), "start_on", errors)
+    expires_on = _day(raw.get("expires_on"), "expires_on", errors)
+    notes = _text(raw.get("notes"), "notes", 4000, errors)
+    if start_on and expires_on and expires_on < start_on:
+        errors["expires_on"] = "documents.err.expires_before_start"
+    holder = session.exec(select(Contract.id).where(Contract.number == number)).first() if number else None
+    if holder is not None and holder != contract_id:
+        errors["number"] = "documents.err.number_taken"
+    if errors:
+        raise DomainError(errors)
+    if contract_id is None:
+        contract = Contract(customer_id=customer_id, number=number, title=title, start_on=start_on,
+                            expires_on=expires_on)
+        kind = "contract.added"
+    else:
+        contract = session.get(Contract, contract_id)
+        if contract is None or contract.customer_id != customer_id:
+            raise DomainError("documents.not_found")
+        if contract.expires_on != expires_on:
+            contract.expiry_notice_at = None  # a renewed contract is warned about again
+        kind = "contract.updated"
+    contract.number, contract.title, contract.start_on, contract.expires_on = number, title, start_on, expires_on
+    contract.notes, contract.shared, contract.updated_at = notes, raw.get("shared") in (True, "on", "true"), utcnow()
+    session.add(contract)
+    session.flush()
+    movements.record(session=session, customer_id=customer_id, actor=actor, source="office", kind=kind,
+                     summary=f"{contract.number} {contract.title} ({contract.expires_on.isoformat()})")
+    return contract
+
+
+def save_report(*, session: Session, actor: Actor, customer_id: int, raw: dict, report_id: int | None = None) -> Report:
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    if session.get(Customer, customer_id) is None:
+        raise DomainError("customer.not_found")
+    raw = raw if isinstance(raw, dict) else {}
+    errors: dict[str, str] = {}
+    title = _text(raw.get("title"), "title", 200, errors, required=True)
+    kind = raw.get("kind") if raw.get("kind") in REPORT_KINDS else None
+    if kind is None:
+        errors["kind"] = "documents.err.kind"
+    report_date = _day(raw.get("report_date"), "report_date", errors)
+    notes = _text(raw.get("notes"), "notes", 4000, errors)
+    if errors:
+        raise DomainError(errors)
+    if report_id is None:
+        report = Report(customer_id=customer_id, title=title, kind=kind, report_date=report_date)
+    else:
+        report = session.get(Report, report_id)
+        if report is None or report.customer_id != customer_id:
+            raise DomainError("documents.not_found")
+    report.title, report.kind, report.report_date, report.notes = title, kind, report_date, notes
+    report.shared = raw.get("shared") in (True, "on", "true")
+    session.add(report)
+    session.flush()
+    movements.record(session=session, customer_id=customer_id, actor=actor, source="office",
+                     kind="report.added" if report_id is None else "report.updated",
+                     summary=f"{report.title} ({report.report_date.isoformat()})")
+    return report
+
+
+# Attachments -------------------------------------------------------------------------------
+
+
+def _folders(settings: Settings) -> tuple[Path, Path]:
+    files, incoming = settings.upload_dir / "files", settings.upload_dir / "incoming"
+    files.mkdir(parents=True, exist_ok=True)
+    incoming.mkdir(parents=True, exist_ok=True)
+    return files, incoming
+
+
+def _owner(session: Session, owner_kind: str, owner_id: object) -> Contract | Report:
+    model = {"contract": Contract, "report": Report}.get(owner_kind) if isinstance(owner_kind, str) else None
+    owner = session.get(model, owner_id) if model and isinstance(owner_id, int) else None
+    if owner is None:
+        raise DomainError("documents.not_found")
+    return owner
+
+
+def store_attachment(
+    *, session: Session, actor: Actor, owner_kind: str, owner_id: int, filename: object, data: bytes,
+    settings: Settings | None = None,
+) -> Attachment:
+    """Checks and stores one uploaded file. The file is complete on disk under its final random
+    name before its row is written; if the transaction then fails, the file has no row, is never
+    counted or served, and `remove_orphans` deletes it."""
+    settings = settings or get_settings()
+    owner = _owner(session, owner_kind, owner_id)
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, owner.customer_id)
+    name = upload_rules.check_name(filename)
+    if not isinstance(data, bytes | bytearray):
+        raise DomainError({"file": "uploads.err.empty"})
+    upload_rules.check_size(len(data), settings.upload_max_bytes)
+    _, content_type = upload_rules.detect_type(bytes(data[: upload_rules.SNIFF_BYTES]))
+    files, incoming = _folders(settings)
+    stored_name = secrets.token_hex(16)
+    partial = incoming / stored_name
+    with open(partial, "xb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, files / stored_name)
+    attachment = Attachment(
+        customer_id=owner.customer_id, owner_kind=owner_kind, owner_id=owner.id, original_name=name,
+        stored_name=stored_name, content_type=content_type, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_user_id=actor.user_id, uploaded_by_name=actor.name,
+    )
+    session.add(attachment)
+    session.flush()
+    movements.record(session=session, customer_id=owner.customer_id, actor=actor, source="office",
+                     kind="attachment.added", summary=f"{name} ({owner_kind} {owner.id})")
+    return attachment
+
+
+def remove_attachment(*, session: Session, actor: Actor, attachment_id: int) -> None:
+    """The row goes now (with a movement naming the file and its hash); the file follows with the
+    next `remove_orphans`."""
+    attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+    if attachment is None:
+        raise DomainError("documents.not_found")
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, attachment.customer_id)
+    movements.record(session=session, customer_id=attachment.customer_id, actor=actor, source="office",
+                     kind="attachment.removed", summary=f"{attachment.original_name} sha256 {attachment.sha256[:16]}")
+    session.delete(attachment)
+
+
+def list_attachments(*, session: Session, actor: Actor, owner_kind: str, owner_id: int) -> list[Attachment]:
+    owner = _owner(session, owner_kind, owner_id)
+    _require_reader(session, actor, owner_kind, owner)
+    return list(session.exec(select(Attachment).where(Attachment.owner_kind == owner_kind,
+                                                      Attachment.owner_id == owner.id).order_by(Attachment.id)))
+
+
+def _require_reader(session: Session, actor: Actor, owner_kind: str, owner: Contract | Report) -> None:
+    """Staff who may read customers read everything; a customer user only their own customer's
+    shared documents, contracts only with the right to see them, through their profile's module."""
+    if actor is not None and actor.role is Role.CUSTOMER:
+        require_customer_record(actor, Perm.PORTAL_ACCESS, owner.customer_id)
+        if not owner.shared:
+            raise Forbidden()
+        require_module(session=session, actor=actor, module="contracts" if owner_kind == "contract" else "reports")
+        return
+    require_customer_record(actor, Perm.CUSTOMERS_READ, owner.customer_id)
+
+
+@dataclass(frozen=True)
+class Download:
+    path: Path
+    filename: str
+    content_type: str
+
+
+def open_download(
+    *, session: Session, actor: Actor, attachment_id: object, settings: Settings | None = None,
+) -> Download:
+    settings = settings or get_settings()
+    attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+    if attachment is None:
+        raise DomainError("documents.not_found")
+    _require_reader(session, actor, attachment.owner_kind, _owner(session, attachment.owner_kind,
+                                                                 attachment.owner_id))
+    path = settings.upload_dir / "files" / attachment.stored_name
+    if not path.is_file():
+        raise DomainError("documents.not_found")
+    return Download(path, attachment.original_name, attachment.content_type)
+
+
+def remove_orphans(*, session: Session, settings: Settings | None = None, now: float | None = None) -> int:
+    """Deletes stored files no row refers to (and unfinished uploads) once they are an hour old:
+    left by a failed transaction, a crash, or a removed attachment."""
+    settings = settings or get_settings()
+    files, incoming = _folders(settings)
+    cutoff = (now or time.time()) - ORPHAN_AGE.total_seconds()
+    known = set(session.exec(select(Attachment.stored_name)))
+    removed = 0
+    for folder in (files, incoming):
+        for path in folder.iterdir():
+            if path.is_file() and (folder is incoming or path.name not in known) and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+# Expiry warnings ------------------------------------------------------------------------
+
+
+def expiring_contracts(*, session: Session, actor: Actor, today: date, days: int = 30) -> list[tuple]:
+    """(contract, customer) expiring from today within `days`, soonest first, for the office home."""
+    require(actor, Perm.CUSTOMERS_READ)
+    return list(session.exec(
+        select(Contract, Customer).join(Customer, Customer.id == Contract.customer_id)
+        .where(Contract.expires_on >= today, Contract.expires_on <= today + timedelta(days=days))
+        .order_by(Contract.expires_on, Contract.id).limit(100)
+    ).all())
+
+
+def warn_expiring_contracts(*, session: Session, today: date, settings: Settings | None = None) -> int:
+    """Queues one e-mail per contract entering its warning period, exactly once: the claim on the
+    row and the outbox's unique key hold across restarts and several workers running this at once."""
+    settings = settings or get_settings()
+    address = settings.notify_email or session.exec(
+        select(User.email).where(User.role == Role.ADMIN.value, col(User.is_active)).order_by(User.id)).first()
+    if not address:
+        return 0
+    due = session.exec(
+        select(Contract, Customer).join(Customer, Customer.id == Contract.customer_id)
+        .where(col(Contract.expiry_notice_at).is_(None), Contract.expires_on >= today,
+               Contract.expires_on <= today + timedelta(days=settings.contract_warning_days))
+        .order_by(Contract.id)
+    ).all()
+    queued = 0
+    for contract, customer in due:
+        claimed = session.execute(
+            update(Contract).where(Contract.id == contract.id, col(Contract.expiry_notice_at).is_(None))
+            .values(expiry_notice_at=utcnow())
+        ).rowcount
+        if claimed != 1:
+            continue
+        lang = settings.default_language
+        outbox.enqueue(
+            session=session, dedupe_key=f"contract-expiry:{contract.id}:{contract.expires_on.isoformat()}",
+            to_address=address,
+            subject=t("mail.contract_expiry.subject", lang, number=contract.number, customer=customer.display_name),
+            body_text=t("mail.contract_expiry.body", lang, number=contract.number, title=contract.title,
+                        customer=customer.display_name, date=contract.expires_on.strftime("%d/%m/%Y"),
+                        days=(contract.expires_on - today).days,
+                        link=f"{settings.public_base_url}/office/customer?id={customer.id}"),
+            kind="contract_expiry",
+        )
+        queued += 1
+    return queued
