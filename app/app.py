@@ -27,12 +27,13 @@ from app.pages.office.tickets import tickets_page
 from app.pages.office.users import users_page
 from app.pages.portal.consents import portal_consents_page
 from app.pages.portal.home import portal_home_page
-from app.pages.portal.modules import reminders_page, support_page
+from app.pages.portal.modules import contracts_page, reminders_page, reports_page, support_page
 from app.pages.portal.my_data import my_data_page
 from app.state.areas import AccountState, FieldHomeState, PortalHomeState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
+from app.state.documents import PortalDocumentsState
 from app.state.office import OfficeHomeState, OutboxState, UsersState
 from app.state.portal import (
     MailTemplatesState,
@@ -84,6 +85,10 @@ app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_por
 app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title="I miei dati")
 app.add_page(portal_consents_page, route="/portal/consents", on_load=PortalConsentsState.load_portal_consents,
              title="Consensi")
+app.add_page(contracts_page, route="/portal/contracts", on_load=PortalDocumentsState.load_portal_contracts,
+             title="Contratti")
+app.add_page(reports_page, route="/portal/reports", on_load=PortalDocumentsState.load_portal_reports,
+             title="Verifiche e rapporti")
 app.add_page(reminders_page, route="/portal/reminders", on_load=RemindersState.load_reminders, title="Promemoria")
 app.add_page(support_page, route="/portal/support", on_load=SupportState.load_support, title="Assistenza")
 app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title="Account")

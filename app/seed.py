@@ -3,6 +3,8 @@ generated ones. Safe to run again: what exists is left alone."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -10,7 +12,7 @@ from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
 from app.domain.permissions import Role
 from app.models import ConsentType, Customer, User
-from app.services import change_requests, consents, customers
+from app.services import change_requests, consents, customers, documents
 from app.services.auth import actor_of
 from app.services.users import create_user
 
@@ -61,6 +63,11 @@ def seed_demo() -> list[tuple[str, str]]:
                 "name": "Magazzino di Sesto", "street": "Via Edison 220", "cap": "20099",
                 "city": "Sesto San Giovanni", "province": "MI", "is_default": True})
             customers.create_customer(session=session, actor=admin, raw=DEMO_CUSTOMERS[1])
+            today = date.today()
+            documents.save_contract(session=session, actor=admin, customer_id=rossi.id, raw={
+                "number": "CT-2026-014", "title": "Manutenzione caldaie e condizionatori",
+                "start_on": today.replace(year=today.year - 1), "expires_on": today + timedelta(days=20),
+                "shared": True})
             types = {t.code: t.id for t in session.exec(select(ConsentType))}
             for code, state, signed in (("trattamento_dati", "granted", True), ("newsletter", "granted", False),
                                         ("marketing", "refused", False)):

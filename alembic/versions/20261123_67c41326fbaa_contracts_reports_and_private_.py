@@ -77,6 +77,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_attachment_owner', ['owner_kind', 'owner_id', 'id'], unique=False)
 
     # ### end Alembic commands ###
+    # The reserved area's new sections, first in the default profile as long as it is the one
+    # the migrations created.
+    op.execute(
+        "UPDATE portal_profile SET modules = 'contracts,reports,' || modules "
+        "WHERE code = 'DEFAULT' AND modules = 'my_data,consents,reminders,support'"
+    )
 
 
 def downgrade() -> None:

@@ -4,6 +4,7 @@ Each one finds the user from the session cookie and asks the same services the p
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +16,7 @@ from app.db import session_scope
 from app.domain.errors import DomainError, Forbidden, NotSignedIn
 from app.domain.ids import parse_id
 from app.i18n import normalize_language, t
-from app.services import auth, consent_pdf
+from app.services import auth, consent_pdf, documents
 from app.settings import get_settings
 
 PRIVATE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store, private"}
@@ -43,7 +44,13 @@ async def _download(request: Request, make: Callable) -> Response:  # noqa: ANN4
     except DomainError as error:
         return _refusal(error, lang)
     return Response(body, media_type=media_type, headers={
-        **PRIVATE_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'})
+        **PRIVATE_HEADERS, "Content-Disposition": _disposition(filename)})
+
+
+def _disposition(filename: str) -> str:
+    """Always a download, never shown inline; the name survives accents (RFC 6266)."""
+    plain = filename.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 async def consent_form(request: Request) -> Response:
@@ -59,8 +66,21 @@ async def consent_form(request: Request) -> Response:
     return await _download(request, make)
 
 
+async def attachment(request: Request) -> Response:
+    attachment_id = parse_id(request.path_params.get("attachment_id"))
+
+    def make(session, actor, lang):  # noqa: ANN001, ANN202, ARG001
+        found = documents.open_download(session=session, actor=actor, attachment_id=attachment_id)
+        return found.path.read_bytes(), found.filename, found.content_type
+
+    return await _download(request, make)
+
+
 def consent_form_path(customer_id: int) -> str:
     return f"/api/customers/{customer_id}/consents.pdf"
 
 
-api = Starlette(routes=[Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"])])
+api = Starlette(routes=[
+    Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"]),
+    Route("/api/attachments/{attachment_id}", attachment, methods=["GET"]),
+])

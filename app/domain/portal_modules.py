@@ -5,8 +5,10 @@ from __future__ import annotations
 from app.domain.errors import DomainError
 
 # Every module a portal profile can list, in the default order. A module is offered once its pages
-# exist; the others (interventions, contracts, reports) join as those capabilities are built.
+# exist; interventions join when that capability is built.
 MODULES: dict[str, str] = {
+    "contracts": "/portal/contracts",
+    "reports": "/portal/reports",
     "my_data": "/portal/my-data",
     "consents": "/portal/consents",
     "reminders": "/portal/reminders",

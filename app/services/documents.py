@@ -296,3 +296,27 @@ def warn_expiring_contracts(*, session: Session, today: date, settings: Settings
         )
         queued += 1
     return queued
+
+
+# Reading --------------------------------------------------------------------------------
+
+
+def customer_documents(*, session: Session, actor: Actor, customer_id: int) -> tuple[list[Contract], list[Report]]:
+    """A customer's contracts (latest expiry first) and reports (newest first), for the card."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    contracts = list(session.exec(select(Contract).where(Contract.customer_id == customer_id)
+                                  .order_by(col(Contract.expires_on).desc(), col(Contract.id).desc())))
+    reports = list(session.exec(select(Report).where(Report.customer_id == customer_id)
+                                .order_by(col(Report.report_date).desc(), col(Report.id).desc())))
+    return contracts, reports
+
+
+def shared_documents(*, session: Session, actor: Actor, kind: str) -> list[Contract] | list[Report]:
+    """What the reserved area shows a customer user: their company's shared contracts (with the
+    right to see contracts) or shared reports, through their profile's section."""
+    require(actor, Perm.PORTAL_ACCESS)
+    module, model = ("contracts", Contract) if kind == "contract" else ("reports", Report)
+    require_module(session=session, actor=actor, module=module)
+    order = (col(Contract.expires_on).desc(),) if model is Contract else (col(Report.report_date).desc(),)
+    return list(session.exec(select(model).where(model.customer_id == actor.customer_id, col(model.shared))
+                             .order_by(*order, col(model.id).desc())))

@@ -16,6 +16,7 @@ from app.i18n.formats import format_datetime
 from app.services import customers, movements
 from app.state.accesses import AccessMixin
 from app.state.consents import ConsentMixin
+from app.state.documents import DocumentsMixin
 from app.state.paging import KeysetPaging
 from app.state.requests import ReviewMixin
 from app.state.session import SessionState, field_messages
@@ -175,7 +176,7 @@ def _form_values(customer) -> dict[str, str]:  # noqa: ANN001
     return values
 
 
-class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, SessionState):
+class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, DocumentsMixin, SessionState):
     customer_id: int = 0
     is_new: bool = False
     editing: bool = False
@@ -228,6 +229,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, SessionState):
             self.values, self.title, self.code, self.version = dict(EMPTY_FORM), t("customers.new", self.lang), "", 0
             self.contacts, self.sites, self.movement_rows, self.review_rows = [], [], [], []
             self.access_rows, self.general_consents, self.channel_consents = [], [], []
+            self.contract_rows, self.report_rows = [], []
             self.form_key += 1
             return
         customer_id = parse_id(params.get("id"))
@@ -263,6 +265,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, SessionState):
         self._load_review(actor, open_window=self.review_open)
         self._load_consents(actor)
         self._load_accesses(actor)
+        self._load_documents(actor)
 
     def _load_movements(self, actor: Actor, reset: bool) -> None:
         if reset:
@@ -290,7 +293,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, SessionState):
     @rx.event
     def set_tab(self, tab: str):
         self._authorize(Perm.CUSTOMERS_READ)
-        if tab in ("details", "contacts", "sites", "accesses", "movements"):
+        if tab in ("details", "contacts", "sites", "contracts", "reports", "accesses", "movements"):
             self.tab = tab
 
     @rx.event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import reflex as rx
 
@@ -11,14 +12,23 @@ from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
-from app.i18n.formats import format_datetime
-from app.services import outbox, users
+from app.i18n.formats import format_datetime, format_short_date
+from app.services import documents, outbox, users
 from app.settings import get_settings
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState
 
 
+@dataclasses.dataclass
+class ExpiringView:
+    customer_id: int
+    customer: str
+    contract: str
+    expires: str
+
+
 class OfficeHomeState(SessionState):
+    expiring: list[ExpiringView] = []
     stat_customers: int = 0
     stat_active_users: int = 0
     stat_portal_users: int = 0
@@ -39,6 +49,11 @@ class OfficeHomeState(SessionState):
         self.stat_active_users = summary.active_users
         self.stat_portal_users = summary.portal_users
         self.stat_outbox_pending = summary.outbox_pending
+        with session_scope() as session:
+            soon = documents.expiring_contracts(session=session, actor=actor, today=date.today(), days=30)
+        self.expiring = [ExpiringView(customer.id, customer.display_name, f"{contract.number} · {contract.title}",
+                                      format_short_date(contract.expires_on, self.lang))
+                         for contract, customer in soon]
 
 
 @dataclasses.dataclass

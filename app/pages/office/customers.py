@@ -6,8 +6,10 @@ import reflex as rx
 
 from app.components.consent_toggle import consent_history_dialog, consent_row
 from app.components.diff_view import review_banner, review_window
+from app.components.documents import document_dialog, documents_tab, remove_file_dialog, upload_dialog
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, field_error, office_shell, page_header, pager
+from app.settings import get_settings
 from app.state.accesses import AccessView
 from app.state.customers import (
     ContactView,
@@ -575,6 +577,8 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.details"), value="details"),
                     rx.tabs.trigger(T("card.tab.contacts"), value="contacts"),
                     rx.tabs.trigger(T("card.tab.sites"), value="sites"),
+                    rx.tabs.trigger(T("card.tab.contracts"), value="contracts", id="tab-contracts"),
+                    rx.tabs.trigger(T("card.tab.reports"), value="reports", id="tab-reports"),
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
                 ),
@@ -582,6 +586,10 @@ def customer_card_page() -> rx.Component:
                                        padding_top="16px"), value="details"),
                 rx.tabs.content(rx.box(_contacts_tab(), _channel_consents(), padding_top="16px"), value="contacts"),
                 rx.tabs.content(rx.box(_sites_tab(), padding_top="16px"), value="sites"),
+                rx.tabs.content(rx.box(documents_tab(CustomerCardState, "contract", CustomerCardState.can_edit),
+                                       padding_top="16px"), value="contracts"),
+                rx.tabs.content(rx.box(documents_tab(CustomerCardState, "report", CustomerCardState.can_edit),
+                                       padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_accesses_tab(), padding_top="16px"), value="accesses"),
                 rx.tabs.content(rx.box(_movements_tab(), padding_top="16px"), value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",
@@ -590,6 +598,9 @@ def customer_card_page() -> rx.Component:
         _duplicates_dialog(),
         review_window(CustomerCardState),
         consent_history_dialog(CustomerCardState),
+        document_dialog(CustomerCardState),
+        upload_dialog(CustomerCardState, get_settings().upload_max_bytes // (1024 * 1024)),
+        remove_file_dialog(CustomerCardState),
         confirm_dialog(CustomerCardState.confirm_text, CustomerCardState.confirm_open,
                        CustomerCardState.confirm_dialog_changed, CustomerCardState.confirm_remove,
                        confirm_key="common.remove", color="red"),

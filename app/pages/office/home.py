@@ -36,4 +36,25 @@ def office_home_page() -> rx.Component:
             ),
             columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="4", width="100%",
         ),
+        rx.card(
+            rx.vstack(
+                rx.heading(T("contracts.expiring_title"), size="4"),
+                rx.cond(
+                    OfficeHomeState.expiring.length() > 0,
+                    rx.table.root(rx.table.body(rx.foreach(OfficeHomeState.expiring, _expiring)), size="1",
+                                  width="100%", id="expiring-contracts"),
+                    rx.text(T("contracts.expiring_empty"), size="2", color_scheme="gray"),
+                ),
+                spacing="3", width="100%",
+            ),
+            width="100%",
+        ),
+    )
+
+
+def _expiring(row) -> rx.Component:  # noqa: ANN001
+    return rx.table.row(
+        rx.table.cell(rx.badge(row.expires, color_scheme="amber")),
+        rx.table.cell(rx.text(row.contract, weight="medium")),
+        rx.table.cell(rx.link(row.customer, href=f"/office/customer?id={row.customer_id}")),
     )

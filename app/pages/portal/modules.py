@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.documents import document_card
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, field_error, portal_shell
 from app.components.ticket_thread import ticket_thread
+from app.state.documents import PortalDocumentsState
 from app.state.portal import RemindersState, ReminderView, SupportState, TicketView
 
 
@@ -111,3 +113,21 @@ def support_page() -> rx.Component:
                 empty_state("life-buoy", T("tickets.empty"), T("tickets.empty_hint"))),
         ticket_thread(s),
     )
+
+
+def _documents_page(title_key: str, help_key: str) -> rx.Component:
+    return portal_shell(
+        _heading(title_key, help_key),
+        rx.cond(PortalDocumentsState.portal_docs.length() > 0,
+                rx.vstack(rx.foreach(PortalDocumentsState.portal_docs, lambda d: document_card(None, d)),
+                          spacing="3", width="100%", id="portal-documents"),
+                empty_state("file-text", T("documents.portal_empty"), T("documents.portal_empty_hint"))),
+    )
+
+
+def contracts_page() -> rx.Component:
+    return _documents_page("module.contracts", "module.contracts.help")
+
+
+def reports_page() -> rx.Component:
+    return _documents_page("module.reports", "module.reports.help")

@@ -1,0 +1,300 @@
+"""Contracts and reports on the customer card, with their files; and the reserved area's view of them."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import reflex as rx
+
+from app.db import session_scope
+from app.domain.errors import DomainError
+from app.domain.ids import parse_choice, parse_id
+from app.domain.permissions import Actor, Perm
+from app.i18n import t
+from app.i18n.formats import format_datetime, format_short_date
+from app.services import documents
+from app.settings import get_settings
+from app.state.session import SessionState, field_messages
+
+STATE_COLORS = {"active": "green", "expiring": "amber", "expired": "red"}
+UPLOAD_ID = "document-files"
+
+
+def download_url(attachment_id: int) -> str:
+    return f"{get_settings().public_base_url}/api/attachments/{attachment_id}"
+
+
+def _report_subtitle(report, lang: str) -> str:  # noqa: ANN001
+    return f"{t(f'reports.kind.{report.kind}', lang)} · {format_short_date(report.report_date, lang)}"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+@dataclasses.dataclass
+class FileView:
+    id: int
+    name: str
+    detail: str
+    url: str
+
+
+@dataclasses.dataclass
+class DocumentView:
+    id: int
+    kind: str  # contract | report
+    title: str
+    subtitle: str
+    state: str
+    state_color: str
+    shared: bool
+    files: list[FileView]
+
+
+def _files(session, actor: Actor, kind: str, owner_id: int, lang: str) -> list[FileView]:  # noqa: ANN001
+    return [
+        FileView(a.id, a.original_name, f"{_size(a.size)} · {a.uploaded_by_name} · "
+                                        f"{format_datetime(a.uploaded_at, lang)}", download_url(a.id))
+        for a in documents.list_attachments(session=session, actor=actor, owner_kind=kind, owner_id=owner_id)
+    ]
+
+
+class DocumentsMixin(rx.State, mixin=True):
+    """The card state provides `customer_id` and `_load_movements`."""
+
+    contract_rows: list[DocumentView] = []
+    report_rows: list[DocumentView] = []
+    doc_dialog: str = ""  # "", "contract" or "report": which form is open
+    doc_values: dict[str, str] = {}
+    doc_errors: dict[str, str] = {}
+    doc_key: int = 0
+    upload_open: bool = False
+    upload_title: str = ""
+    upload_hint: str = ""
+    upload_progress: int = 0
+    upload_errors: list[str] = []
+    remove_file_open: bool = False
+    remove_file_text: str = ""
+    _editing_doc: int | None = None
+    _upload_owner: tuple = ()
+    _removing_file: int | None = None
+
+    def _load_documents(self, actor: Actor) -> None:
+        today, days = date.today(), get_settings().contract_warning_days
+        with session_scope() as session:
+            contracts, reports = documents.customer_documents(session=session, actor=actor,
+                                                              customer_id=self.customer_id)
+            self.contract_rows = [
+                DocumentView(
+                    c.id, "contract", f"{c.number} · {c.title}",
+                    t("contracts.period", self.lang, start=format_short_date(c.start_on, self.lang),
+                      end=format_short_date(c.expires_on, self.lang)),
+                    t(f"contracts.state.{documents.contract_state(c.expires_on, today, days)}", self.lang),
+                    STATE_COLORS[documents.contract_state(c.expires_on, today, days)], c.shared,
+                    _files(session, actor, "contract", c.id, self.lang),
+                )
+                for c in contracts
+            ]
+            self.report_rows = [
+                DocumentView(r.id, "report", r.title, _report_subtitle(r, self.lang), "", "gray", r.shared,
+                             _files(session, actor, "report", r.id, self.lang))
+                for r in reports
+            ]
+
+    @rx.event
+    def new_document(self, kind: str):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        kind = parse_choice(kind, documents.OWNER_KINDS)
+        if not kind:
+            return
+        self._editing_doc = None
+        today = date.today().isoformat()
+        values = {"number": "", "title": "", "start_on": today, "expires_on": "", "notes": "", "shared": ""} \
+            if kind == "contract" else {"title": "", "kind": "report", "report_date": today, "notes": "", "shared": ""}
+        self._open_doc(kind, values)
+
+    @rx.event
+    def edit_document(self, kind: str, document_id: int):
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        kind, wanted = parse_choice(kind, documents.OWNER_KINDS), parse_id(document_id)
+        with session_scope() as session:
+            contracts, reports = documents.customer_documents(session=session, actor=actor,
+                                                              customer_id=self.customer_id)
+        found = next((d for d in (contracts if kind == "contract" else reports) if d.id == wanted), None)
+        if found is None:
+            return
+        self._editing_doc = found.id
+        on = "on" if found.shared else ""
+        if kind == "contract":
+            values = {"number": found.number, "title": found.title, "start_on": found.start_on.isoformat(),
+                      "expires_on": found.expires_on.isoformat(), "notes": found.notes or "", "shared": on}
+        else:
+            values = {"title": found.title, "kind": found.kind, "report_date": found.report_date.isoformat(),
+                      "notes": found.notes or "", "shared": on}
+        self._open_doc(kind, values)
+
+    def _open_doc(self, kind: str, values: dict[str, str]) -> None:
+        self.doc_dialog, self.doc_values, self.doc_errors = kind, values, {}
+        self.doc_key += 1
+
+    @rx.event
+    def doc_dialog_changed(self, is_open: bool):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        if is_open is not True:
+            self.doc_dialog = ""
+
+    @rx.event
+    def save_document(self, form_data: dict):
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        form = form_data if isinstance(form_data, dict) else {}
+        kind = self.doc_dialog
+        self.doc_values = {k: "" if form.get(k) is None else str(form.get(k)) for k in self.doc_values}
+        try:
+            with session_scope(write=True) as session:
+                if kind == "contract":
+                    saved = documents.save_contract(session=session, actor=actor, customer_id=self.customer_id,
+                                                    raw=form, contract_id=self._editing_doc)
+                elif kind == "report":
+                    saved = documents.save_report(session=session, actor=actor, customer_id=self.customer_id,
+                                                  raw=form, report_id=self._editing_doc)
+                else:
+                    return None
+                saved_id, title = saved.id, saved.title
+        except DomainError as error:
+            self.doc_errors = field_messages(error, self.lang)
+            return None
+        self.doc_dialog = ""
+        self._load_documents(actor)
+        self._load_movements(actor, reset=True)
+        if self._editing_doc is None:  # a new document: its files come next
+            self._upload_owner = (kind, saved_id)
+            self._show_upload(title)
+        return rx.toast.success(t("documents.saved", self.lang))
+
+    @rx.event
+    def open_upload(self, kind: str, document_id: int):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        kind, wanted = parse_choice(kind, documents.OWNER_KINDS), parse_id(document_id)
+        rows = self.contract_rows if kind == "contract" else self.report_rows
+        found = next((d for d in rows if d.id == wanted), None)
+        if found is None:
+            return
+        self._upload_owner = (kind, found.id)
+        self._show_upload(found.title)
+
+    def _show_upload(self, title: str) -> None:
+        self.upload_title, self.upload_errors, self.upload_progress = title, [], 0
+        self.upload_hint = t("uploads.drop", self.lang, mb=get_settings().upload_max_bytes // (1024 * 1024))
+        self.upload_open = True
+
+    @rx.event
+    def upload_dialog_changed(self, is_open: bool):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        if is_open is not True:
+            self.upload_open = False
+
+    @rx.event
+    def upload_progressed(self, progress: dict):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        value = progress.get("progress") if isinstance(progress, dict) else None
+        self.upload_progress = int(float(value) * 100) if isinstance(value, int | float) else 0
+
+    @rx.event
+    async def receive_files(self, files: list[rx.UploadFile]):
+        """Each file is checked on the server; the good ones are stored, each bad one is named."""
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        if not self._upload_owner:
+            return None
+        kind, owner_id = self._upload_owner
+        limit = get_settings().upload_max_bytes
+        problems, stored = [], 0
+        for upload in files or []:
+            name = upload.name or ""
+            data = await upload.read(limit + 1)  # one byte more than allowed is enough to refuse
+            try:
+                with session_scope(write=True) as session:
+                    documents.store_attachment(session=session, actor=actor, owner_kind=kind, owner_id=owner_id,
+                                               filename=name, data=data)
+                stored += 1
+            except DomainError as error:
+                problems.append(f"{name}: {next(iter(field_messages(error, self.lang).values()))}")
+        self.upload_errors, self.upload_progress = problems, 0
+        self._load_documents(actor)
+        self._load_movements(actor, reset=True)
+        if not problems:
+            self.upload_open = False
+        return rx.toast.success(t("uploads.stored", self.lang, count=stored)) if stored else None
+
+    @rx.event
+    def ask_remove_file(self, attachment_id: int):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        wanted = parse_id(attachment_id)
+        found = next((f for d in [*self.contract_rows, *self.report_rows] for f in d.files if f.id == wanted), None)
+        if found is None:
+            return
+        self._removing_file = found.id
+        self.remove_file_text = t("uploads.remove_confirm", self.lang, name=found.name)
+        self.remove_file_open = True
+
+    @rx.event
+    def remove_file_dialog_changed(self, is_open: bool):
+        self._authorize(Perm.CUSTOMERS_WRITE)
+        if is_open is not True:
+            self.remove_file_open = False
+
+    @rx.event
+    def confirm_remove_file(self):
+        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+        self.remove_file_open = False
+        if self._removing_file is None:
+            return None
+        try:
+            with session_scope(write=True) as session:
+                documents.remove_attachment(session=session, actor=actor, attachment_id=self._removing_file)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._removing_file = None
+        self._load_documents(actor)
+        self._load_movements(actor, reset=True)
+        return None
+
+
+class PortalDocumentsState(SessionState):
+    """The reserved area's contracts or reports: shared ones only, through the user's rights."""
+
+    portal_docs: list[DocumentView] = []
+
+    @rx.event
+    def load_portal_contracts(self):
+        actor = self._enter_module("contracts")
+        if not isinstance(actor, Actor):
+            return actor
+        self._load(actor, "contract")
+
+    @rx.event
+    def load_portal_reports(self):
+        actor = self._enter_module("reports")
+        if not isinstance(actor, Actor):
+            return actor
+        self._load(actor, "report")
+
+    def _load(self, actor: Actor, kind: str) -> None:
+        today, days = date.today(), get_settings().contract_warning_days
+        with session_scope() as session:
+            found = documents.shared_documents(session=session, actor=actor, kind=kind)
+            views = []
+            for d in found:
+                if kind == "contract":
+                    state = documents.contract_state(d.expires_on, today, days)
+                    views.append(DocumentView(
+                        d.id, kind, f"{d.number} · {d.title}",
+                        t("contracts.period", self.lang, start=format_short_date(d.start_on, self.lang),
+                          end=format_short_date(d.expires_on, self.lang)),
+                        t(f"contracts.state.{state}", self.lang), STATE_COLORS[state], True,
+                        _files(session, actor, kind, d.id, self.lang)))
+                else:
+                    views.append(DocumentView(d.id, kind, d.title, _report_subtitle(d, self.lang), "", "gray", True,
+                                              _files(session, actor, kind, d.id, self.lang)))
+        self.portal_docs = views
