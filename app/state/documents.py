@@ -30,6 +30,8 @@ def _report_subtitle(report, lang: str) -> str:  # noqa: ANN001
 
 
 def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
