@@ -36,10 +36,18 @@ TEMPLATES: dict[str, MailTemplate] = {
 
 
 def _fields(text: str) -> set[str]:
+    """The placeholders of a text. A placeholder is a bare name: a format spec or conversion
+    ({name:>99999}, {name!r}, {name:{link}}) could break or bloat every e-mail, so it counts as unknown."""
     try:
-        return {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+        parsed = list(Formatter().parse(text))
     except ValueError:
         raise DomainError("templates.err.braces") from None
+    names = set()
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        names.add(name if not spec and conversion is None and name.isidentifier() else f"{name}:{spec or ''}")
+    return names
 
 
 def validate_template(key: str, subject: object, body: object) -> tuple[str, str]:
@@ -76,4 +84,6 @@ def validate_template(key: str, subject: object, body: object) -> tuple[str, str
         params["placeholder"] = "{" + missing[0] + "}"
     if errors:
         raise DomainError(errors, **params)
+    sample = dict.fromkeys(template.placeholders, "x")
+    cleaned["subject"].format(**sample), cleaned["body"].format(**sample)  # renders, or refuses above
     return cleaned["subject"], cleaned["body"]

@@ -16,7 +16,7 @@ from app.domain.ids import parse_choice
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
 from app.i18n import normalize_language, t
-from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, User
+from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, PortalAccess, User
 from app.models.base import utcnow
 from app.services import customers, mail_templates, movements, outbox
 
@@ -472,6 +472,9 @@ def list_own_requests(
     limit = max(1, min(int(limit), 50))
     query = select(ChangeRequest).where(ChangeRequest.customer_id == customer_id) \
         .order_by(col(ChangeRequest.id).desc()).limit(limit + 1)
+    access = session.get(PortalAccess, actor.user_id)
+    if access is not None and access.visibility != "company":  # "only what concerns them": their own requests
+        query = query.where(ChangeRequest.requested_by_user_id == actor.user_id)
     if before_id is not None:
         query = query.where(ChangeRequest.id < before_id)
     found = list(session.exec(query))

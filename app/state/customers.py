@@ -218,8 +218,7 @@ class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, DocumentsMixin, 
             return actor
         params = self.router.url.query_parameters if self.router else {}
         self.can_edit = has_perm(actor, Perm.CUSTOMERS_WRITE)
-        self.errors, self.form_message, self.conflict_lines, self.duplicates = {}, "", [], []
-        self.tab, self.decision_lines, self.review_error, self.review_open = "details", [], "", False
+        self._forget_previous_card()
         with session_scope() as session:
             self.staff_options = [[str(i), n] for i, n in customers.staff_choices(session=session, actor=actor)]
         if params.get("id") == "new":
@@ -242,6 +241,19 @@ class CustomerCardState(ReviewMixin, ConsentMixin, AccessMixin, DocumentsMixin, 
             return [rx.toast.error(t("customer.not_found", self.lang)), rx.redirect("/office/customers")]
         # Waiting changes come first: the window opens by itself.
         self.review_open = bool(self.review_rows)
+
+    def _forget_previous_card(self) -> None:
+        """Another card opens in the same tab (a link, back or forward): nothing left open or
+        remembered for the previous customer may act on this one."""
+        self.errors, self.form_message, self.conflict_lines, self.duplicates = {}, "", [], []
+        self.tab, self.decision_lines, self.review_error, self.review_open = "details", [], "", False
+        self._pending_raw, self._conflict_version, self._confirm_action = {}, 0, ("", 0)
+        self.confirm_open = self.contact_form_open = self.site_form_open = False
+        self.history_open, self._history_key, self.history_can_sign, self.consent_error = False, (), False, ""
+        self.access_dialog_open, self._editing_access, self.access_errors = False, None, {}
+        self.doc_dialog, self._editing_doc, self.doc_errors = "", None, {}
+        self.upload_open, self._upload_owner, self.upload_errors = False, (), []
+        self.remove_file_open, self._removing_file = False, None
 
     def _reload(self, actor: Actor) -> None:
         with session_scope() as session:

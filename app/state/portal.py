@@ -521,9 +521,9 @@ class MailTemplatesState(SessionState):
         actor = self._enter(Perm.SETTINGS_MANAGE)
         if not isinstance(actor, Actor):
             return actor
-        self._show(actor)
+        self._show_template(actor)
 
-    def _show(self, actor: Actor) -> None:
+    def _show_template(self, actor: Actor) -> None:
         with session_scope() as session:
             text = mail_templates.read_template(session=session, actor=actor, key=self.template_key,
                                                 lang=self.template_lang)
@@ -537,13 +537,13 @@ class MailTemplatesState(SessionState):
     def pick_template(self, key: str):
         actor = self._authorize(Perm.SETTINGS_MANAGE)
         self.template_key = parse_choice(key, tuple(TEMPLATES)) or "invite"
-        self._show(actor)
+        self._show_template(actor)
 
     @rx.event
     def pick_language(self, lang: str | list[str]):
         actor = self._authorize(Perm.SETTINGS_MANAGE)
         self.template_lang = parse_choice(lang, LANGUAGES) or "it"
-        self._show(actor)
+        self._show_template(actor)
 
     @rx.event
     def save_template(self, form_data: dict):
@@ -559,7 +559,7 @@ class MailTemplatesState(SessionState):
         except DomainError as error:
             self.template_errors = field_messages(error, self.lang)
             return None
-        self._show(actor)
+        self._show_template(actor)
         return rx.toast.success(t("templates.saved", self.lang))
 
     @rx.event
@@ -568,5 +568,5 @@ class MailTemplatesState(SessionState):
         with session_scope(write=True) as session:
             mail_templates.reset_template(session=session, actor=actor, key=self.template_key,
                                           lang=self.template_lang)
-        self._show(actor)
+        self._show_template(actor)
         return rx.toast.success(t("templates.reset_done", self.lang))

@@ -26,3 +26,11 @@ def test_unknown_and_missing_placeholders_are_named():
     with pytest.raises(DomainError):
         validate_template("nope", "a", "b")
     assert validate_template("reset", "  Nuova   password ", "Apri {link}\r\n") == ("Nuova password", "Apri {link}")
+
+
+@pytest.mark.parametrize("text", ["Ciao {name.__class__} {link}", "Ciao {name[0]} {link}", "{name:>999999999} {link}",
+                                  "{name!r} {link}", "{name:{link.__class__}} {link}", "{0} {link}", "{} {link}"])
+def test_placeholders_are_bare_names_only(text):
+    with pytest.raises(DomainError) as err:
+        validate_template("invite", "Oggetto", text)
+    assert err.value.errors == {"body": "templates.err.placeholder"}

@@ -356,3 +356,18 @@ def test_policy_settings_need_the_permission_and_valid_choices(db, world):
         saved = change_requests.save_policies(session=s, actor=world["admin"], review_enabled=True,
                                               choices={"email:api": "auto"})
     assert saved.action("email", "api") == "auto" and saved.action("email", "portal") == "review"
+
+
+def test_a_user_who_sees_only_their_own_records_sees_only_their_own_requests(db, world):
+    from app.models import PortalAccess
+
+    with db(write=True) as s:
+        colleague = factories.actor(s, Role.CUSTOMER, customer_id=world["acme"])
+        s.get(PortalAccess, colleague.user_id).visibility = "own"
+    submit(db, world, {"email": "nuova@acme.it"})
+    submit(db, world, {"pec": "acme@pec.it"}, actor=colleague)
+    with db() as s:
+        mine, _ = change_requests.list_own_requests(session=s, actor=colleague, customer_id=world["acme"])
+        everyone, _ = change_requests.list_own_requests(session=s, actor=world["client"], customer_id=world["acme"])
+    assert [i.field for r in mine for i in r.items] == ["pec"]
+    assert len(everyone) == 2

@@ -44,6 +44,17 @@ def test_every_handler_checks_who_is_asking_or_is_explicitly_public():
     assert unguarded == []
 
 
+def test_no_state_replaces_the_guards():
+    """A state redefining one of these would silently change what every one of its handlers checks."""
+    guards = {"_show", "_authorize", "_enter", "_current_actor", "_authorize_module", "_enter_module"}
+    overriding = [
+        f"{cls.__name__}.{name}"
+        for cls in _all_states(SessionState) if cls is not SessionState
+        for name in guards if name in vars(cls)
+    ]
+    assert overriding == []
+
+
 def _seed_outbox(db):
     with db(write=True) as session:
         outbox.enqueue(session=session, dedupe_key="secret", to_address="a@example.com",

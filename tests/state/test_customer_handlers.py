@@ -84,3 +84,22 @@ def test_malformed_and_foreign_ids_change_nothing(app_db, acme):
     assert _movement_count(app_db) == before
     with app_db() as s:
         assert s.get(Contact, foreign_contact) is not None
+
+
+def test_opening_another_card_forgets_what_was_open_on_the_previous_one(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    card = state_of(CustomerCardState, token)
+    card.customer_id = acme
+    card._history_key, card.history_open = (None, 1), True
+    card._upload_owner, card.upload_open = ("contract", 1), True
+    card._editing_doc, card.doc_dialog = 1, "contract"
+    card._editing_access, card.access_dialog_open = 1, True
+    card._pending_raw, card._conflict_version = {"company_name": "Acme"}, 3
+    card._confirm_action, card._removing_file = ("contact", 1), 1
+    card._forget_previous_card()
+    assert (card._history_key, card._upload_owner, card._editing_doc, card._editing_access) == ((), (), None, None)
+    assert not (card.history_open or card.upload_open or card.access_dialog_open or card.doc_dialog)
+    assert (card._pending_raw, card._conflict_version, card._confirm_action, card._removing_file) == (
+        {}, 0, ("", 0), None)
+    card.record_signature()  # nothing remembered: nothing recorded
+    card.save_anyway()
