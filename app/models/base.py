@@ -13,3 +13,10 @@ SQLModel.metadata.naming_convention = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes even for timezone-aware columns; they were stored as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value

@@ -19,7 +19,7 @@ from app.domain.passwords import MAX_LENGTH, validate_new_password
 from app.domain.permissions import Actor, Role, parse_grants
 from app.i18n import normalize_language, t
 from app.models import AuthSession, PasswordToken, User
-from app.models.base import utcnow
+from app.models.base import as_utc, utcnow
 from app.services import mail_templates, outbox
 from app.services.security import hash_password, new_token, token_hash, verify_password
 from app.settings import Settings, get_settings
@@ -42,15 +42,6 @@ def normalize_email(raw: object) -> str:
     except EmailNotValidError as exc:
         raise DomainError({"email": "email.invalid"}) from exc
     return checked.normalized.lower()
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes even for timezone-aware columns; they were stored as UTC.
-    if value is not None and value.tzinfo is None:
-        from datetime import UTC
-
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def actor_of(user: User) -> Actor:
@@ -106,7 +97,7 @@ def authenticate(
         user = _find_user_for_update(session, address)
         if user is None or user.id != found.id or user.password_hash != found.password_hash:
             raise DomainError("login.invalid")  # the account changed while the password was checked
-        locked = user.locked_until is not None and _aware(user.locked_until) > now
+        locked = user.locked_until is not None and as_utc(user.locked_until) > now
         if locked or not user.is_active:
             raise DomainError("login.invalid")
         if not matches:
@@ -139,7 +130,7 @@ def authenticate(
 
 def _record_failure(user: User, settings: Settings, now: datetime) -> None:
     window = timedelta(minutes=settings.login_window_minutes)
-    start = _aware(user.failure_window_start)
+    start = as_utc(user.failure_window_start)
     if start is None or now - start > window:
         user.failure_window_start = now
         user.failed_logins = 1
@@ -170,14 +161,14 @@ def resolve_session(
     reason = None
     if not user.is_active:
         reason = "disabled"
-    elif now >= _aware(auth_session.expires_at):
+    elif now >= as_utc(auth_session.expires_at):
         reason = "expired"
-    elif now - _aware(auth_session.last_seen_at) > timedelta(minutes=settings.session_idle_minutes):
+    elif now - as_utc(auth_session.last_seen_at) > timedelta(minutes=settings.session_idle_minutes):
         reason = "idle"
     if reason:
         _best_effort(session, lambda: _end_sessions(session, now, reason, AuthSession.id == auth_session.id))
         return None
-    if now - _aware(auth_session.last_seen_at) >= TOUCH_EVERY:
+    if now - as_utc(auth_session.last_seen_at) >= TOUCH_EVERY:
         _best_effort(
             session,
             lambda: session.execute(
@@ -298,7 +289,7 @@ def _usable_token(session: Session, token: object, now: datetime) -> tuple[Passw
     if row is None:
         return None
     link, user = row
-    if link.used_at is not None or now >= _aware(link.expires_at) or not user.is_active:
+    if link.used_at is not None or now >= as_utc(link.expires_at) or not user.is_active:
         return None
     return link, user
 
@@ -353,7 +344,7 @@ def change_password(
         settings = get_settings()
         _record_failure(user, settings, utcnow())
         session.add(user)
-        if user.locked_until is not None and _aware(user.locked_until) > utcnow():
+        if user.locked_until is not None and as_utc(user.locked_until) > utcnow():
             end_all_sessions(session=session, user_id=user.id, reason="locked")
         session.commit()
         raise DomainError({"current": "password.wrong_current"})

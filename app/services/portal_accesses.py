@@ -15,7 +15,7 @@ from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, Role, require_customer_record
 from app.i18n import LANGUAGES, normalize_language, t
 from app.models import Customer, PasswordToken, PortalAccess, PortalProfile, User
-from app.models.base import utcnow
+from app.models.base import as_utc, utcnow
 from app.services import mail_templates, movements, outbox
 from app.services.auth import end_all_sessions, issue_password_token, void_password_links
 from app.services.security import token_hash
@@ -97,8 +97,7 @@ def _invitation_state(session: Session, user: User, access: PortalAccess, now: d
     ).order_by(col(PasswordToken.id).desc()).limit(1)).first()
     if link is None or link.used_at is not None:
         return "expired"
-    expires = link.expires_at if link.expires_at.tzinfo else link.expires_at.replace(tzinfo=now.tzinfo)
-    return "sent" if now < expires else "expired"
+    return "sent" if now < as_utc(link.expires_at) else "expired"
 
 
 def list_accesses(*, session: Session, actor: Actor, customer_id: int, now: datetime | None = None) -> list[AccessRow]:

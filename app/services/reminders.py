@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor, Perm, require
@@ -61,7 +62,7 @@ def save_reminder(*, session: Session, actor: Actor, raw: dict, reminder_id: int
     require(actor, Perm.PORTAL_ACCESS)
     due_on, text = _clean(raw)
     if reminder_id is None:
-        count = len(session.exec(select(col(Reminder.id)).where(Reminder.user_id == actor.user_id)).all())
+        count = session.exec(select(func.count()).select_from(Reminder).where(Reminder.user_id == actor.user_id)).one()
         if count >= MAX_REMINDERS:
             raise DomainError("reminders.too_many")
         reminder = Reminder(user_id=actor.user_id, due_on=due_on, text=text)

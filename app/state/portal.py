@@ -197,6 +197,16 @@ class TicketThreadMixin(rx.State, mixin=True):
         self.reply_errors = {}
         self.thread_open = True
 
+    def _open_thread(self, actor: Actor, ticket_id: object) -> rx.event.EventSpec | None:
+        wanted = parse_id(ticket_id)
+        if wanted is None:
+            return None
+        try:
+            self._show_thread(actor, wanted)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        return None
+
     def _reply(self, actor: Actor, form_data: object) -> bool:
         if self._thread_id is None:
             return False
@@ -252,15 +262,7 @@ class SupportState(TicketThreadMixin, SessionState):
 
     @rx.event
     def show_ticket(self, ticket_id: int):
-        actor = self._authorize_module(Perm.PORTAL_ACCESS, "support")
-        wanted = parse_id(ticket_id)
-        if wanted is None:
-            return None
-        try:
-            self._show_thread(actor, wanted)
-        except DomainError as error:
-            return rx.toast.error(t(error.message_key, self.lang))
-        return None
+        return self._open_thread(self._authorize_module(Perm.PORTAL_ACCESS, "support"), ticket_id)
 
     @rx.event
     def thread_dialog_changed(self, is_open: bool):
@@ -319,15 +321,7 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
 
     @rx.event
     def show_ticket(self, ticket_id: int):
-        actor = self._authorize(Perm.TICKETS_ANSWER)
-        wanted = parse_id(ticket_id)
-        if wanted is None:
-            return None
-        try:
-            self._show_thread(actor, wanted)
-        except DomainError as error:
-            return rx.toast.error(t(error.message_key, self.lang))
-        return None
+        return self._open_thread(self._authorize(Perm.TICKETS_ANSWER), ticket_id)
 
     @rx.event
     def thread_dialog_changed(self, is_open: bool):
