@@ -18,32 +18,33 @@ from app.migrate import upgrade_to_head_locked
 from app.pages.account import field_account_page, office_account_page, portal_account_page
 from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.home import field_home_page
+from app.pages.office.change_requests import inbox_page
 from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
-from app.pages.office.requests import inbox_page
 from app.pages.office.settings import settings_page
 from app.pages.office.tickets import tickets_page
 from app.pages.office.users import users_page
 from app.pages.portal.consents import portal_consents_page
+from app.pages.portal.documents import contracts_page, reports_page
 from app.pages.portal.home import portal_home_page
-from app.pages.portal.modules import contracts_page, reminders_page, reports_page, support_page
 from app.pages.portal.my_data import my_data_page
-from app.state.areas import AccountState, FieldHomeState, PortalHomeState
+from app.pages.portal.reminders import reminders_page
+from app.pages.portal.support import support_page
+from app.state.account import AccountState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
+from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
-from app.state.office import OfficeHomeState, OutboxState, UsersState
-from app.state.portal import (
-    MailTemplatesState,
-    OfficeTicketsState,
-    PortalSettingsState,
-    RemindersState,
-    SupportState,
-)
-from app.state.requests import InboxState, MyDataState, RequestSettingsState
+from app.state.home import FieldHomeState, OfficeHomeState, PortalHomeState
+from app.state.mail_templates import MailTemplatesState
+from app.state.outbox import OutboxState
+from app.state.portal_settings import PortalSettingsState
+from app.state.reminders import RemindersState
 from app.state.session import start_over
+from app.state.tickets import OfficeTicketsState, SupportState
+from app.state.users import UsersState
 
 log = logging.getLogger("app")
 

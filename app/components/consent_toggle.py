@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
+from app.components.shell import dialog_control
 
 
 def _state_badge(state: rx.Var) -> rx.Component:
@@ -92,5 +93,5 @@ def consent_history_dialog(state) -> rx.Component:  # noqa: ANN001
             ),
             max_width="760px", id="consent-dialog",
         ),
-        open=state.history_open, on_open_change=state.history_dialog_changed,
+        **dialog_control(state, "history"),
     )

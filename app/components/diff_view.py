@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
+from app.components.shell import dialog_control
 
 
 def _choice(state, row) -> rx.Component:  # noqa: ANN001
@@ -78,7 +79,7 @@ def review_window(state) -> rx.Component:  # noqa: ANN001
             ),
             max_width="980px", id="review-window",
         ),
-        open=state.review_open, on_open_change=state.review_dialog_changed,
+        **dialog_control(state, "review"),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, field_error
+from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error
 from app.state.documents import UPLOAD_ID, DocumentView, FileView
 
 
@@ -97,7 +97,7 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
     )
     form = rx.form(
         rx.vstack(
-            rx.cond(state.doc_dialog == "contract", contract, report),
+            rx.cond(state.doc_kind == "contract", contract, report),
             _field(state, "notes", "documents.notes", rx.text_area(name="notes", default_value=v["notes"], rows="3",
                                                                     width="100%")),
             rx.hstack(rx.checkbox(name="shared", id="doc-shared", default_checked=v["shared"] == "on"),
@@ -111,7 +111,7 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
     )
     return rx.dialog.root(
         rx.dialog.content(rx.dialog.title(T("documents.edit")), form, max_width="640px"),
-        open=state.doc_dialog != "", on_open_change=state.doc_dialog_changed,
+        **dialog_control(state, "document"),
     )
 
 
@@ -144,10 +144,9 @@ def upload_dialog(state, max_mb: int) -> rx.Component:  # noqa: ANN001
             ),
             max_width="620px",
         ),
-        open=state.upload_open, on_open_change=state.upload_dialog_changed,
+        **dialog_control(state, "upload"),
     )
 
 
 def remove_file_dialog(state) -> rx.Component:  # noqa: ANN001
-    return confirm_dialog(state.remove_file_text, state.remove_file_open, state.remove_file_dialog_changed,
-                          state.confirm_remove_file, confirm_key="common.remove", color="red")
+    return confirm_dialog(state, state.confirm_remove_file, confirm_key="common.remove", color="red")

@@ -201,13 +201,19 @@ def pager(state) -> rx.Component:  # noqa: ANN001
     )
 
 
-def confirm_dialog(text: rx.Var, is_open: rx.Var, on_open_change, on_confirm, confirm_key: str = "common.confirm",
-                   color: str = "indigo", confirm_id: str | None = None) -> rx.Component:  # noqa: ANN001
+def dialog_control(state, name: str) -> dict:  # noqa: ANN001
+    """Opens the dialog `name` of a state with the Dialogs mixin, and closes it through that state."""
+    return {"open": state.open_dialogs.contains(name),
+            "on_open_change": lambda is_open: state.dialog_changed(name, is_open)}
+
+
+def confirm_dialog(state, on_confirm, confirm_key: str = "common.confirm", color: str = "indigo",  # noqa: ANN001
+                   confirm_id: str | None = None, text: rx.Var | None = None) -> rx.Component:
     """Asks before a destructive or important action; Escape or Cancel closes it."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(T("common.confirm")),
-            rx.alert_dialog.description(text),
+            rx.alert_dialog.description(state.confirm_text if text is None else text),
             rx.flex(
                 rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(rx.button(T(confirm_key), color_scheme=color, on_click=on_confirm,
@@ -215,5 +221,10 @@ def confirm_dialog(text: rx.Var, is_open: rx.Var, on_open_change, on_confirm, co
                 spacing="3", justify="end", margin_top="16px",
             ),
         ),
-        open=is_open, on_open_change=on_open_change,
+        **dialog_control(state, "confirm"),
     )
+
+
+def portal_heading(title_key: str, help_key: str) -> rx.Component:
+    return rx.vstack(rx.heading(T(title_key), size="7"),
+                     rx.text(T(help_key), color_scheme="gray", size="3", max_width="680px"), spacing="2")

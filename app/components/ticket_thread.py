@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import field_error
+from app.components.shell import dialog_control, field_error
 
 
 def _message(m) -> rx.Component:  # noqa: ANN001
@@ -40,5 +40,5 @@ def ticket_thread(state, extra_actions: rx.Component | None = None) -> rx.Compon
             rx.cond(state.thread_closed, rx.text(T("tickets.closed"), size="2", color_scheme="gray"), reply),
             max_width="720px",
         ),
-        open=state.thread_open, on_open_change=state.thread_dialog_changed,
+        **dialog_control(state, "thread"),
     )

@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.components.i18n import T, language_switch
 from app.components.shell import field_error, field_shell, office_shell, page_header, portal_shell
-from app.state.areas import AccountState
+from app.state.account import AccountState
 
 
 def _password_input(name: str, label_key: str, autocomplete: str) -> rx.Component:

@@ -450,20 +450,42 @@ class CustomerCard:
     sites: list[Site]
 
 
-def get_card(*, session: Session, actor: Actor, customer_id: int) -> CustomerCard:
+def get_customer(*, session: Session, actor: Actor, customer_id: int) -> Customer:
     require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise DomainError("customer.not_found")
+    return customer
+
+
+def assigned_user_name(*, session: Session, customer: Customer) -> str:
     assigned = session.get(User, customer.assigned_user_id) if customer.assigned_user_id else None
-    contacts = list(session.exec(
+    return assigned.full_name if assigned else ""
+
+
+def list_contacts(*, session: Session, actor: Actor, customer_id: int) -> list[Contact]:
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    return list(session.exec(
         select(Contact).where(Contact.customer_id == customer_id)
         .order_by(Contact.last_name, Contact.first_name, Contact.id)
     ))
-    sites = list(session.exec(
+
+
+def list_sites(*, session: Session, actor: Actor, customer_id: int) -> list[Site]:
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    return list(session.exec(
         select(Site).where(Site.customer_id == customer_id).order_by(col(Site.is_default).desc(), Site.name, Site.id)
     ))
-    return CustomerCard(customer, assigned.full_name if assigned else "", contacts, sites)
+
+
+def get_card(*, session: Session, actor: Actor, customer_id: int) -> CustomerCard:
+    """The whole card at once, for callers that show all of it (the REST API, the benchmark)."""
+    customer = get_customer(session=session, actor=actor, customer_id=customer_id)
+    return CustomerCard(
+        customer, assigned_user_name(session=session, customer=customer),
+        list_contacts(session=session, actor=actor, customer_id=customer_id),
+        list_sites(session=session, actor=actor, customer_id=customer_id),
+    )
 
 
 def staff_choices(*, session: Session, actor: Actor) -> list[tuple[int, str]]:

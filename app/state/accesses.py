@@ -13,7 +13,9 @@ from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import portal_accesses, portal_profiles
-from app.state.session import field_messages
+from app.state.customers import CardTab, CustomerCardState, register_tab
+from app.state.dialogs import Dialogs
+from app.state.session import field_messages, guarded
 
 INVITATION_COLORS = {"none": "gray", "sent": "blue", "expired": "orange", "accepted": "green"}
 EMPTY_ACCESS = {"full_name": "", "email": "", "language": "it", "active": "on", "receives_reminders": "on",
@@ -35,16 +37,19 @@ class AccessView:
     can_resend: bool
 
 
-class AccessMixin(rx.State, mixin=True):
-    """The card state provides `customer_id` and `_load_movements`."""
+class AccessesTab(CardTab, Dialogs, CustomerCardState):
 
     access_rows: list[AccessView] = []
-    access_dialog_open: bool = False
     access_values: dict[str, str] = {}
     access_errors: dict[str, str] = {}
     access_key: int = 0
     profile_options: list[list[str]] = []
     _editing_access: int | None = None
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def load(self, actor: Actor):
+        self._opened()
+        self._load_accesses(actor)
 
     def _load_accesses(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -70,16 +75,18 @@ class AccessMixin(rx.State, mixin=True):
             ))
         self.access_rows = views
 
-    @rx.event
-    def new_access(self):
-        self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def new_access(self, actor: Actor):
+        if not self._current():
+            return
         self._editing_access = None
         self._open_access(dict(EMPTY_ACCESS))
 
-    @rx.event
-    def edit_access(self, user_id: int):
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def edit_access(self, actor: Actor, user_id: int):
         wanted = parse_id(user_id)
+        if wanted is None or not self._current():
+            return
         with session_scope() as session:
             rows = portal_accesses.list_accesses(session=session, actor=actor, customer_id=self.customer_id)
         row = next((r for r in rows if r.user_id == wanted), None)
@@ -97,17 +104,12 @@ class AccessMixin(rx.State, mixin=True):
     def _open_access(self, values: dict[str, str]) -> None:
         self.access_values, self.access_errors = values, {}
         self.access_key += 1
-        self.access_dialog_open = True
+        self._open_dialog("access")
 
-    @rx.event
-    def access_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.CUSTOMERS_WRITE)
-        if is_open is not True:
-            self.access_dialog_open = False
-
-    @rx.event
-    def save_access(self, form_data: dict):
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def save_access(self, actor: Actor, form_data: dict):
+        if not self._current() or not self._is_open("access"):
+            return None
         form = form_data if isinstance(form_data, dict) else {}
         raw = {name: form.get(name) for name in EMPTY_ACCESS}
         self.access_values = {k: "" if v is None else str(v) for k, v in raw.items()}
@@ -118,19 +120,18 @@ class AccessMixin(rx.State, mixin=True):
         except DomainError as error:
             self.access_errors = field_messages(error, self.lang)
             return None
-        self.access_dialog_open, self.access_errors = False, {}
+        self.access_errors = {}
+        self._close_dialog("access")
         self._load_accesses(actor)
-        self._load_movements(actor, reset=True)
         message = t("accesses.invited", self.lang, email=saved.email) if saved.invited else \
             t("accesses.saved", self.lang)
         return rx.toast.success(message)
 
-    @rx.event
-    def resend_invitation(self, user_id: int):
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def resend_invitation(self, actor: Actor, user_id: int):
         wanted = parse_id(user_id)
         row = next((r for r in self.access_rows if r.user_id == wanted), None)
-        if row is None:
+        if row is None or not self._current():
             return None
         try:
             with session_scope(write=True) as session:
@@ -139,5 +140,7 @@ class AccessMixin(rx.State, mixin=True):
         except DomainError as error:
             return rx.toast.error(t(error.message_key, self.lang))
         self._load_accesses(actor)
-        self._load_movements(actor, reset=True)
         return rx.toast.success(t("accesses.resent", self.lang, email=row.email))
+
+
+register_tab("accesses", AccessesTab.load)

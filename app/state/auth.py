@@ -27,13 +27,11 @@ class LoginState(SessionState):
     login_busy: bool = False
 
     @public
-    @rx.event
     def open_root(self):
         actor = self._current_actor()
         return rx.redirect(home_path(actor.role) if actor else "/login")
 
     @public
-    @rx.event
     def open_login(self):
         """A signed-in user who opens the sign-in page goes straight to their area."""
         expired = self.router.url.query_parameters.get("expired") if self.router else None
@@ -44,7 +42,6 @@ class LoginState(SessionState):
             return rx.redirect(home_path(actor.role))
 
     @public
-    @rx.event
     async def sign_in(self, form_data: dict):
         email = _form_text(form_data, "email")
         password = _form_text(form_data, "password")
@@ -64,10 +61,14 @@ class LoginState(SessionState):
         if not self._language_chosen:
             self.lang = signed.actor.language
         elif signed.actor.language != self.lang:
-            with session_scope(write=True) as session:
-                set_language(session=session, actor=signed.actor, language=self.lang)
+            await asyncio.to_thread(_save_language, signed.actor, self.lang)
         self.login_busy = False
         yield rx.redirect(home_path(signed.actor.role))
+
+
+def _save_language(actor, lang: str) -> None:  # noqa: ANN001
+    with session_scope(write=True) as session:
+        set_language(session=session, actor=actor, language=lang)
 
 
 def _authenticate(email: str, password: str, user_agent: str) -> auth.SignIn:
@@ -83,13 +84,11 @@ class ForgotPasswordState(SessionState):
         return t("forgot.subtitle", self.lang, minutes=get_settings().reset_link_minutes)
 
     @public
-    @rx.event
     def open_forgot(self):
         self.forgot_errors = {}
         self.forgot_sent = False
 
     @public
-    @rx.event
     def request_link(self, form_data: dict):
         try:
             with session_scope(write=True) as session:
@@ -114,7 +113,6 @@ class SetPasswordState(SessionState):
         return t("setpw.subtitle", self.lang, min=MIN_LENGTH)
 
     @public
-    @rx.event
     def open_link(self):
         self._link_token = self.router.url.query_parameters.get("token", "") if self.router else ""
         self.setpw_errors = {}
@@ -126,12 +124,11 @@ class SetPasswordState(SessionState):
         self.link_checked = True
 
     @public
-    @rx.event
-    async def save_password(self, form_data: dict):
+    def save_password(self, form_data: dict):
         password = _form_text(form_data, "password")
         confirm = _form_text(form_data, "confirm")
         try:
-            await asyncio.to_thread(_set_password, self._link_token, password, confirm)
+            _set_password(self._link_token, password, confirm)
         except DomainError as error:
             self.setpw_errors = field_messages(error, self.lang)
             if error.message_key == "setpw.link_invalid":

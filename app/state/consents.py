@@ -17,7 +17,9 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import consents
 from app.settings import get_settings
-from app.state.session import SessionState, field_messages
+from app.state.customers import CustomerCardState, register_tab
+from app.state.dialogs import Dialogs
+from app.state.session import SessionState, field_messages, guarded
 
 
 @dataclasses.dataclass
@@ -76,23 +78,36 @@ def consent_view(contact_id: int | None, row: consents.ConsentStatus, lang: str)
     )
 
 
-class ConsentMixin(rx.State, mixin=True):
-    """The card's consents. The card state provides `customer_id` and `contacts`."""
+class CardConsentsState(Dialogs, CustomerCardState):
+    """The card's consents: the general ones under the details, the channel ones under the contacts,
+    and the history of one of them in a dialog. Loaded with either of those tabs."""
 
     can_record_consents: bool = False
     general_consents: list[ConsentView] = []
     channel_consents: list[SubjectConsentsView] = []
     consent_error: str = ""
     consent_pdf_url: str = ""
-    history_open: bool = False
     history_title: str = ""
     history_body: str = ""
     history_hash: str = ""
     history_rows: list[HistoryRowView] = []
     history_can_sign: bool = False
+    loaded_for: int = 0
     _history_key: tuple = ()
 
-    def _load_consents(self, actor: Actor) -> None:
+    def _current(self) -> bool:
+        return self.loaded_for == self.card_key and self.customer_id > 0
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def load(self, actor: Actor):
+        if self.is_new:
+            return
+        if self.loaded_for != self.card_key:
+            self.reset()
+            self.loaded_for = self.card_key
+        self._fetch(actor)
+
+    def _fetch(self, actor: Actor) -> None:
         self.can_record_consents = has_perm(actor, Perm.CONSENTS_RECORD)
         # The backend answers at the public address too (rxconfig's api_url).
         self.consent_pdf_url = get_settings().public_base_url + consent_form_path(self.customer_id)
@@ -109,12 +124,11 @@ class ConsentMixin(rx.State, mixin=True):
                 subjects.append(SubjectConsentsView(name, reach, channel_rows))
         self.channel_consents = subjects
 
-    @rx.event
-    def set_consent(self, key: str, state: str | list[str]):
-        actor = self._authorize(Perm.CONSENTS_RECORD)
+    @guarded(Perm.CONSENTS_RECORD)
+    def set_consent(self, actor: Actor, key: str, state: str | list[str]):
         parsed = parse_consent_key(key)
         wanted = parse_choice(state, rules.STATES)
-        if parsed is None or not wanted:
+        if parsed is None or not wanted or not self._current():
             return None
         contact_id, type_id = parsed
         try:
@@ -125,15 +139,13 @@ class ConsentMixin(rx.State, mixin=True):
             self.consent_error = t(error.message_key, self.lang)
             return rx.toast.error(self.consent_error)
         self.consent_error = ""
-        self._load_consents(actor)
-        self._load_movements(actor, reset=True)
+        self._fetch(actor)
         return None
 
-    @rx.event
-    def open_consent_history(self, key: str):
-        actor = self._authorize(Perm.CUSTOMERS_READ)
+    @guarded(Perm.CUSTOMERS_READ)
+    def open_consent_history(self, actor: Actor, key: str):
         parsed = parse_consent_key(key)
-        if parsed is None:
+        if parsed is None or not self._current():
             return
         self._history_key = parsed
         self._show_history(actor)
@@ -156,19 +168,12 @@ class ConsentMixin(rx.State, mixin=True):
         ]
         self.history_can_sign = (self.can_record_consents and detail.requires_signature
                                  and detail.state == rules.GRANTED and not detail.signed)
-        self.history_open = True
+        self._open_dialog("history")
 
-    @rx.event
-    def history_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.CUSTOMERS_READ)
-        if is_open is not True:
-            self.history_open = False
-
-    @rx.event
-    def record_signature(self):
+    @guarded(Perm.CONSENTS_RECORD)
+    def record_signature(self, actor: Actor):
         """The signature of the granted consent was collected on paper or in another system."""
-        actor = self._authorize(Perm.CONSENTS_RECORD)
-        if not self._history_key:
+        if not self._history_key or not self._current() or not self._is_open("history"):
             return None
         contact_id, type_id = self._history_key
         try:
@@ -179,9 +184,12 @@ class ConsentMixin(rx.State, mixin=True):
         except DomainError as error:
             return rx.toast.error(t(error.message_key, self.lang))
         self._show_history(actor)
-        self._load_consents(actor)
-        self._load_movements(actor, reset=True)
+        self._fetch(actor)
         return None
+
+
+register_tab("details", CardConsentsState.load)
+register_tab("contacts", CardConsentsState.load)
 
 
 @dataclasses.dataclass
@@ -203,11 +211,8 @@ class PortalSubjectView:
 class PortalConsentsState(SessionState):
     subjects: list[PortalSubjectView] = []
 
-    @rx.event
-    def load_portal_consents(self):
-        actor = self._enter_module("consents")
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.PORTAL_ACCESS, module="consents", page=True)
+    def load_portal_consents(self, actor: Actor):
         self._load(actor)
 
     def _load(self, actor: Actor) -> None:
@@ -225,10 +230,9 @@ class PortalConsentsState(SessionState):
             for contact_id, (name, rows) in found.subjects.items()
         ]
 
-    @rx.event
-    def answer(self, key: str, granted: bool):
+    @guarded(Perm.CONSENTS_OWN, module="consents")
+    def answer(self, actor: Actor, key: str, granted: bool):
         """One click grants, one click withdraws."""
-        actor = self._authorize_module(Perm.CONSENTS_OWN, "consents")
         parsed = parse_consent_key(key)
         if parsed is None or not isinstance(granted, bool):
             return None
@@ -269,22 +273,17 @@ EMPTY_TYPE = {"code": "", "title": "", "channel": "none", "body": "", "position"
               "requires_signature": "", "active": "on"}
 
 
-class ConsentTypesState(SessionState):
+class ConsentTypesState(Dialogs, SessionState):
     type_rows: list[TypeRowView] = []
-    editor_open: bool = False
     editor_values: dict[str, str] = {}
     editor_errors: dict[str, str] = {}
     editor_key: int = 0
-    reconsent_open: bool = False
     reconsent_title: str = ""
     reconsent_rows: list[ReconsentView] = []
     _editing_id: int | None = None
 
-    @rx.event
-    def load_types(self):
-        actor = self._enter(Perm.SETTINGS_MANAGE)
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.SETTINGS_MANAGE, page=True)
+    def load_types(self, actor: Actor):
         self._load(actor)
 
     def _load(self, actor: Actor) -> None:
@@ -296,15 +295,13 @@ class ConsentTypesState(SessionState):
             for r in rows
         ]
 
-    @rx.event
-    def new_type(self):
-        self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def new_type(self, actor: Actor):
         self._editing_id = None
         self._open_editor(dict(EMPTY_TYPE))
 
-    @rx.event
-    def edit_type(self, type_id: int):
-        actor = self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def edit_type(self, actor: Actor, type_id: int):
         wanted = parse_id(type_id)
         with session_scope() as session:
             row = next((r for r in consents.list_types(session=session, actor=actor) if r.id == wanted), None)
@@ -320,17 +317,10 @@ class ConsentTypesState(SessionState):
     def _open_editor(self, values: dict[str, str]) -> None:
         self.editor_values, self.editor_errors = values, {}
         self.editor_key += 1
-        self.editor_open = True
+        self._open_dialog("editor")
 
-    @rx.event
-    def editor_changed(self, is_open: bool):
-        self._authorize(Perm.SETTINGS_MANAGE)
-        if is_open is not True:
-            self.editor_open = False
-
-    @rx.event
-    def save_type(self, form_data: dict):
-        actor = self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def save_type(self, actor: Actor, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         raw = {name: form.get(name) for name in EMPTY_TYPE}
         raw["requires_signature"] = form.get("requires_signature") == "on"
@@ -343,13 +333,13 @@ class ConsentTypesState(SessionState):
         except DomainError as error:
             self.editor_errors = field_messages(error, self.lang)
             return None
-        self.editor_open, self.editor_errors = False, {}
+        self.editor_errors = {}
+        self._close_dialog("editor")
         self._load(actor)
         return rx.toast.success(t("consent_types.saved", self.lang))
 
-    @rx.event
-    def show_reconsent(self, type_id: int):
-        actor = self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def show_reconsent(self, actor: Actor, type_id: int):
         wanted = parse_id(type_id)
         row = next((r for r in self.type_rows if r.id == wanted), None)
         if row is None:
@@ -363,10 +353,4 @@ class ConsentTypesState(SessionState):
                             date=format_datetime(r.granted_at, self.lang)))
             for r in found
         ]
-        self.reconsent_open = True
-
-    @rx.event
-    def reconsent_changed(self, is_open: bool):
-        self._authorize(Perm.SETTINGS_MANAGE)
-        if is_open is not True:
-            self.reconsent_open = False
+        self._open_dialog("reconsent")

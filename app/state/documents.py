@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 
@@ -15,7 +16,9 @@ from app.i18n import t
 from app.i18n.formats import format_datetime, format_short_date
 from app.services import documents
 from app.settings import get_settings
-from app.state.session import SessionState, field_messages
+from app.state.customers import CardTab, CustomerCardState, register_tab
+from app.state.dialogs import Dialogs
+from app.state.session import SessionState, field_messages, guarded
 
 STATE_COLORS = {"active": "green", "expiring": "amber", "expired": "red"}
 UPLOAD_ID = "document-files"
@@ -63,25 +66,27 @@ def _files(session, actor: Actor, kind: str, owner_id: int, lang: str) -> list[F
     ]
 
 
-class DocumentsMixin(rx.State, mixin=True):
-    """The card state provides `customer_id` and `_load_movements`."""
+class DocumentsTab(CardTab, Dialogs, CustomerCardState):
+    """The card's Contracts and Reports tabs: both lists load together, with their files."""
 
     contract_rows: list[DocumentView] = []
     report_rows: list[DocumentView] = []
-    doc_dialog: str = ""  # "", "contract" or "report": which form is open
+    doc_kind: str = ""  # contract | report: what the document form edits
     doc_values: dict[str, str] = {}
     doc_errors: dict[str, str] = {}
     doc_key: int = 0
-    upload_open: bool = False
     upload_title: str = ""
     upload_hint: str = ""
     upload_progress: int = 0
     upload_errors: list[str] = []
-    remove_file_open: bool = False
-    remove_file_text: str = ""
     _editing_doc: int | None = None
     _upload_owner: tuple = ()
-    _removing_file: int | None = None
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def load(self, actor: Actor):
+        if self.loaded_for != self.card_key:
+            self._opened()
+        self._load_documents(actor)
 
     def _load_documents(self, actor: Actor) -> None:
         today, days = date.today(), get_settings().contract_warning_days
@@ -105,11 +110,10 @@ class DocumentsMixin(rx.State, mixin=True):
                 for r in reports
             ]
 
-    @rx.event
-    def new_document(self, kind: str):
-        self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def new_document(self, actor: Actor, kind: str):
         kind = parse_choice(kind, documents.OWNER_KINDS)
-        if not kind:
+        if not kind or not self._current():
             return
         self._editing_doc = None
         today = date.today().isoformat()
@@ -117,10 +121,11 @@ class DocumentsMixin(rx.State, mixin=True):
             if kind == "contract" else {"title": "", "kind": "report", "report_date": today, "notes": "", "shared": ""}
         self._open_doc(kind, values)
 
-    @rx.event
-    def edit_document(self, kind: str, document_id: int):
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def edit_document(self, actor: Actor, kind: str, document_id: int):
         kind, wanted = parse_choice(kind, documents.OWNER_KINDS), parse_id(document_id)
+        if not kind or not self._current():
+            return
         with session_scope() as session:
             contracts, reports = documents.customer_documents(session=session, actor=actor,
                                                               customer_id=self.customer_id)
@@ -138,20 +143,16 @@ class DocumentsMixin(rx.State, mixin=True):
         self._open_doc(kind, values)
 
     def _open_doc(self, kind: str, values: dict[str, str]) -> None:
-        self.doc_dialog, self.doc_values, self.doc_errors = kind, values, {}
+        self.doc_kind, self.doc_values, self.doc_errors = kind, values, {}
         self.doc_key += 1
+        self._open_dialog("document")
 
-    @rx.event
-    def doc_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.CUSTOMERS_WRITE)
-        if is_open is not True:
-            self.doc_dialog = ""
-
-    @rx.event
-    def save_document(self, form_data: dict):
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def save_document(self, actor: Actor, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        kind = self.doc_dialog
+        kind = self.doc_kind
+        if not self._current() or not self._is_open("document"):
+            return None
         self.doc_values = {k: "" if form.get(k) is None else str(form.get(k)) for k in self.doc_values}
         try:
             with session_scope(write=True) as session:
@@ -167,17 +168,15 @@ class DocumentsMixin(rx.State, mixin=True):
         except DomainError as error:
             self.doc_errors = field_messages(error, self.lang)
             return None
-        self.doc_dialog = ""
+        self._close_dialog("document")
         self._load_documents(actor)
-        self._load_movements(actor, reset=True)
         if self._editing_doc is None:  # a new document: its files come next
             self._upload_owner = (kind, saved_id)
             self._show_upload(title)
         return rx.toast.success(t("documents.saved", self.lang))
 
-    @rx.event
-    def open_upload(self, kind: str, document_id: int):
-        self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def open_upload(self, actor: Actor, kind: str, document_id: int):
         kind, wanted = parse_choice(kind, documents.OWNER_KINDS), parse_id(document_id)
         rows = self.contract_rows if kind == "contract" else self.report_rows
         found = next((d for d in rows if d.id == wanted), None)
@@ -189,25 +188,17 @@ class DocumentsMixin(rx.State, mixin=True):
     def _show_upload(self, title: str) -> None:
         self.upload_title, self.upload_errors, self.upload_progress = title, [], 0
         self.upload_hint = t("uploads.drop", self.lang, mb=get_settings().upload_max_bytes // (1024 * 1024))
-        self.upload_open = True
+        self._open_dialog("upload")
 
-    @rx.event
-    def upload_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.CUSTOMERS_WRITE)
-        if is_open is not True:
-            self.upload_open = False
-
-    @rx.event
-    def upload_progressed(self, progress: dict):
-        self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def upload_progressed(self, actor: Actor, progress: dict):
         value = progress.get("progress") if isinstance(progress, dict) else None
         self.upload_progress = int(float(value) * 100) if isinstance(value, int | float) else 0
 
-    @rx.event
-    async def receive_files(self, files: list[rx.UploadFile]):
+    @guarded(Perm.CUSTOMERS_WRITE)
+    async def receive_files(self, actor: Actor, files: list[rx.UploadFile]):
         """Each file is checked on the server; the good ones are stored, each bad one is named."""
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
-        if not self._upload_owner:
+        if not self._upload_owner or not self._current():
             return None
         kind, owner_id = self._upload_owner
         limit = get_settings().upload_max_bytes
@@ -216,51 +207,47 @@ class DocumentsMixin(rx.State, mixin=True):
             name = upload.name or ""
             data = await upload.read(limit + 1)  # one byte more than allowed is enough to refuse
             try:
-                with session_scope(write=True) as session:
-                    documents.store_attachment(session=session, actor=actor, owner_kind=kind, owner_id=owner_id,
-                                               filename=name, data=data)
+                # Hashing and writing the file happen off the event loop, like every database call.
+                await asyncio.to_thread(_store, actor, kind, owner_id, name, data)
                 stored += 1
             except DomainError as error:
                 problems.append(f"{name}: {next(iter(field_messages(error, self.lang).values()))}")
         self.upload_errors, self.upload_progress = problems, 0
-        self._load_documents(actor)
-        self._load_movements(actor, reset=True)
+        await asyncio.to_thread(self._load_documents, actor)
         if not problems:
-            self.upload_open = False
+            self._close_dialog("upload")
         return rx.toast.success(t("uploads.stored", self.lang, count=stored)) if stored else None
 
-    @rx.event
-    def ask_remove_file(self, attachment_id: int):
-        self._authorize(Perm.CUSTOMERS_WRITE)
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def ask_remove_file(self, actor: Actor, attachment_id: int):
         wanted = parse_id(attachment_id)
         found = next((f for d in [*self.contract_rows, *self.report_rows] for f in d.files if f.id == wanted), None)
-        if found is None:
+        if found is None or not self._current():
             return
-        self._removing_file = found.id
-        self.remove_file_text = t("uploads.remove_confirm", self.lang, name=found.name)
-        self.remove_file_open = True
+        self._ask(t("uploads.remove_confirm", self.lang, name=found.name), found.id)
 
-    @rx.event
-    def remove_file_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.CUSTOMERS_WRITE)
-        if is_open is not True:
-            self.remove_file_open = False
-
-    @rx.event
-    def confirm_remove_file(self):
-        actor = self._authorize(Perm.CUSTOMERS_WRITE)
-        self.remove_file_open = False
-        if self._removing_file is None:
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def confirm_remove_file(self, actor: Actor):
+        confirmed = self._confirmed()
+        if not confirmed or not self._current():
             return None
         try:
             with session_scope(write=True) as session:
-                documents.remove_attachment(session=session, actor=actor, attachment_id=self._removing_file)
+                documents.remove_attachment(session=session, actor=actor, attachment_id=confirmed[0])
         except DomainError as error:
             return rx.toast.error(t(error.message_key, self.lang))
-        self._removing_file = None
         self._load_documents(actor)
-        self._load_movements(actor, reset=True)
         return None
+
+
+def _store(actor: Actor, kind: str, owner_id: int, name: str, data: bytes) -> None:
+    with session_scope(write=True) as session:
+        documents.store_attachment(session=session, actor=actor, owner_kind=kind, owner_id=owner_id,
+                                   filename=name, data=data)
+
+
+register_tab("contracts", DocumentsTab.load)
+register_tab("reports", DocumentsTab.load)
 
 
 class PortalDocumentsState(SessionState):
@@ -268,18 +255,12 @@ class PortalDocumentsState(SessionState):
 
     portal_docs: list[DocumentView] = []
 
-    @rx.event
-    def load_portal_contracts(self):
-        actor = self._enter_module("contracts")
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.PORTAL_ACCESS, module="contracts", page=True)
+    def load_portal_contracts(self, actor: Actor):
         self._load(actor, "contract")
 
-    @rx.event
-    def load_portal_reports(self):
-        actor = self._enter_module("reports")
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.PORTAL_ACCESS, module="reports", page=True)
+    def load_portal_reports(self, actor: Actor):
         self._load(actor, "report")
 
     def _load(self, actor: Actor, kind: str) -> None:

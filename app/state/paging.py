@@ -3,17 +3,26 @@ only learns whether there is a previous and a next page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
+from app.domain.permissions import Actor, Perm
+from app.state.session import LIST_PERMISSION, guarded
+
 
 class KeysetPaging(rx.State, mixin=True):
+    """A list state names the permission its list needs and fetches the current page in `_fetch`."""
+
+    list_permission: ClassVar[Perm]
     has_next: bool = False
     has_previous: bool = False
     _cursor: Any = None
     _next_cursor: Any = None
     _previous_cursors: list = []
+
+    def _fetch(self, actor: Actor) -> None:
+        raise NotImplementedError
 
     def _first_page(self) -> None:
         self._cursor = None
@@ -37,3 +46,13 @@ class KeysetPaging(rx.State, mixin=True):
         *rest, self._cursor = self._previous_cursors
         self._previous_cursors = rest
         return True
+
+    @guarded(LIST_PERMISSION)
+    def next_page(self, actor: Actor):
+        if self._forward():
+            self._fetch(actor)
+
+    @guarded(LIST_PERMISSION)
+    def previous_page(self, actor: Actor):
+        if self._back():
+            self._fetch(actor)

@@ -1,14 +1,29 @@
-"""Who is asking. Every event handler of every state goes through `_authorize` or `_enter`,
-or is marked `@public` (sign-in, language switch): a test holds the whole app to that."""
+"""Who is asking, declared once per event handler.
+
+Every public method of a state is an event handler the browser may call with any arguments, so
+each one says who may call it with one of three declarations, and a test holds the whole app to it:
+
+- `@guarded(Perm.X, module=..., page=...)`: resolves the signed-in user, checks the permission (and,
+  in the reserved area, that the user's profile shows the module) before the body runs, and runs a
+  synchronous body in a worker thread: a database lock wait or a slow query never stalls the other
+  users of this worker. The body receives the `actor` as its first argument after `self`.
+- `@public`: sign-in pages and the language switch; no user needed, the body still runs off the loop.
+- `@ui_only`: changes only what this tab shows (a dialog closing); it reads and writes no data.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
 from app.db import session_scope
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, NotSignedIn
 from app.domain.permissions import Actor, Perm, Role, has_perm, home_path, require
 from app.domain.portal_modules import MODULES
 from app.i18n import normalize_language, t
@@ -21,10 +36,95 @@ from app.settings import get_settings
 SECURE_COOKIES = get_settings().public_base_url.startswith("https://")
 
 
-def public(handler):  # noqa: ANN001, ANN201
-    """Marks an event handler that anyone may call without signing in."""
-    handler._public_handler = True
+# Stands for the permission a list state names in `list_permission` (its paging handlers are shared).
+LIST_PERMISSION = "list_permission"
+
+
+@dataclasses.dataclass(frozen=True)
+class Guard:
+    """What a handler declares about who may call it."""
+
+    perm: Perm | str
+    # A reserved-area module the user's profile must show (reminders, support...).
+    module: str | None = None
+    # A page load: a visitor who may not be here is sent where they belong instead of refused.
+    page: bool = False
+
+
+def _without_actor(fn: Callable) -> inspect.Signature:
+    """The signature the browser sees: the actor is never an argument it can send."""
+    signature = inspect.signature(fn)
+    this, actor, *rest = signature.parameters.values()
+    if actor.name != "actor":
+        raise TypeError(f"{fn.__qualname__}: a guarded handler takes `actor` right after `self`")
+    return signature.replace(parameters=[this, *rest])
+
+
+def _accepts(signature: inspect.Signature, args: tuple, kwargs: dict) -> bool:
+    try:
+        signature.bind(None, *args, **kwargs)
+    except TypeError:
+        return False
+    return True
+
+
+def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) -> Callable:
+    guard = Guard(perm, module, page)
+
+    def decorate(fn: Callable) -> Callable:
+        signature = _without_actor(fn)
+        if inspect.isasyncgenfunction(fn):
+            async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                if not isinstance(admitted, Actor):
+                    yield admitted
+                    return
+                async for update in fn(self, admitted, *args, **kwargs):
+                    yield update
+        elif inspect.iscoroutinefunction(fn):
+            # The body awaits its own blocking work (it reads an upload first, for example).
+            async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                if not isinstance(admitted, Actor):
+                    return admitted
+                return await fn(self, admitted, *args, **kwargs)
+        else:
+            async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                if not isinstance(admitted, Actor):
+                    return admitted
+                return await asyncio.to_thread(fn, self, admitted, *args, **kwargs)
+        functools.update_wrapper(handler, fn)
+        handler.__signature__ = signature
+        handler.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "actor"}
+        handler.guard = guard
+        return handler
+
+    return decorate
+
+
+def public(fn: Callable) -> Callable:
+    """A handler anyone may call without signing in."""
+    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+        fn.public = True
+        return fn
+
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        if not _accepts(signature, args, kwargs):
+            return None
+        return await asyncio.to_thread(fn, self, *args, **kwargs)
+
+    handler.public = True
     return handler
+
+
+def ui_only(fn: Callable) -> Callable:
+    """A handler that only changes what this browser tab shows; it must not read or write data."""
+    fn.ui_only = True
+    return fn
 
 
 def start_over(expired: bool = False) -> rx.event.EventSpec:
@@ -84,52 +184,53 @@ class SessionState(rx.State):
         self.can_manage_settings = has_perm(actor, Perm.SETTINGS_MANAGE)
         self.can_answer_tickets = has_perm(actor, Perm.TICKETS_ANSWER)
 
-    def _authorize(self, perm: Perm) -> Actor:
-        """The actor for a data-touching handler; raises (and the app answers) when not allowed."""
-        actor = self._current_actor()
-        self._show(actor)
+    async def _admit(self, guard: Guard) -> Actor | rx.event.EventSpec:
+        return await asyncio.to_thread(self._check, guard)
+
+    def _check(self, guard: Guard) -> Actor | rx.event.EventSpec:
+        """The actor a guarded handler runs for: one transaction resolves the session and, for a page,
+        reads what the shell shows. A refused handler raises (the app answers it); a refused page
+        load sends the visitor where they belong."""
+        if guard.perm == LIST_PERMISSION:
+            guard = dataclasses.replace(guard, perm=type(self).list_permission)
+        with session_scope() as session:
+            actor = auth.resolve_session(session=session, token=self.session_token)
+            self._show(actor)
+            if guard.page and actor is not None and has_perm(actor, guard.perm):
+                self._read_shell(session, actor)
+            elif not guard.page and guard.module and has_perm(actor, guard.perm):
+                try:
+                    portal_profiles.require_module(session=session, actor=actor, module=guard.module)
+                except DomainError as error:
+                    error.lang = self.lang
+                    raise
+        if guard.page:
+            if actor is None:
+                expired = bool(self.session_token)
+                self.session_token = ""
+                return start_over(expired=expired)
+            if not has_perm(actor, guard.perm):
+                return rx.redirect(home_path(actor.role))
+            if guard.module and guard.module not in {link.key for link in self.portal_links}:
+                return rx.redirect("/portal")
+            return actor
         try:
-            return require(actor, perm)
+            return require(actor, guard.perm)
         except DomainError as error:
             error.lang = self.lang
-            if actor is None:
+            if isinstance(error, NotSignedIn):
                 self.session_token = ""
             raise
 
-    def _enter(self, perm: Perm) -> Actor | rx.event.EventSpec:
-        """For page loads: the actor, or where to send a visitor who may not be here."""
-        actor = self._current_actor()
-        self._show(actor)
-        if actor is None:
-            expired = bool(self.session_token)
-            self.session_token = ""
-            return start_over(expired=expired)
-        if not has_perm(actor, perm):
-            return rx.redirect(home_path(actor.role))
-        self._count_open_requests(actor)
+    def _read_shell(self, session: Any, actor: Actor) -> None:
+        self.open_requests = (change_requests.count_open_requests(session=session, actor=actor)
+                              if self.can_decide_requests else 0)
         if actor.role is Role.CUSTOMER:
-            with session_scope() as session:
-                modules = portal_profiles.modules_for(session=session, actor=actor)
+            modules = portal_profiles.modules_for(session=session, actor=actor)
             self.portal_links = [
                 PortalLink(m, t(f"module.{m}", self.lang), MODULES[m], t(f"module.{m}.help", self.lang))
                 for m in modules
             ]
-        return actor
-
-    def _enter_module(self, module: str) -> Actor | rx.event.EventSpec:
-        """A reserved-area page: the actor, or back home when the profile does not show the module."""
-        actor = self._enter(Perm.PORTAL_ACCESS)
-        if not isinstance(actor, Actor):
-            return actor
-        if module not in {link.key for link in self.portal_links}:
-            return rx.redirect("/portal")
-        return actor
-
-    def _authorize_module(self, perm: Perm, module: str) -> Actor:
-        """A reserved-area handler: the permission, and the module in the user's profile."""
-        actor = self._authorize(perm)
-        with session_scope() as session:
-            return portal_profiles.require_module(session=session, actor=actor, module=module)
 
     def _count_open_requests(self, actor: Actor) -> None:
         if not self.can_decide_requests:
@@ -142,32 +243,23 @@ class SessionState(rx.State):
     def role_label(self) -> str:
         return t(f"role.{self.user_role}", self.lang) if self.user_role else ""
 
-    @public
-    @rx.event
-    def enter_office(self):
-        actor = self._enter(Perm.OFFICE_ACCESS)
-        return None if isinstance(actor, Actor) else actor
+    @guarded(Perm.OFFICE_ACCESS, page=True)
+    def enter_office(self, actor: Actor):
+        return None
+
+    @guarded(Perm.FIELD_ACCESS, page=True)
+    def enter_field(self, actor: Actor):
+        return None
+
+    @guarded(Perm.PORTAL_ACCESS, page=True)
+    def enter_portal(self, actor: Actor):
+        return None
+
+    @guarded(Perm.OWN_ACCOUNT, page=True)
+    def enter_account(self, actor: Actor):
+        return None
 
     @public
-    @rx.event
-    def enter_field(self):
-        actor = self._enter(Perm.FIELD_ACCESS)
-        return None if isinstance(actor, Actor) else actor
-
-    @public
-    @rx.event
-    def enter_portal(self):
-        actor = self._enter(Perm.PORTAL_ACCESS)
-        return None if isinstance(actor, Actor) else actor
-
-    @public
-    @rx.event
-    def enter_account(self):
-        actor = self._enter(Perm.OWN_ACCOUNT)
-        return None if isinstance(actor, Actor) else actor
-
-    @public
-    @rx.event
     def switch_language(self, lang: str):
         """Changes the interface language; a signed-in user's choice is saved on their account."""
         self.lang = normalize_language(lang)
@@ -178,11 +270,9 @@ class SessionState(rx.State):
                 set_language(session=session, actor=actor, language=self.lang)
 
     @public
-    @rx.event
     def logout(self):
         with session_scope(write=True) as session:
             auth.logout(session=session, token=self.session_token)
         self.session_token = ""
         self._show(None)
         return start_over()
-

@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.istate.data import ReflexURL, URLData
 
 import app.app  # noqa: F401  builds the app so every state class is registered
 from app.services import auth
+from app.state.customers import CustomerCardState
 from tests import factories
 from tests.factories import PASSWORD
 
 
+def _substate(root: rx.State, state_class: type[rx.State]) -> rx.State:
+    return root.get_substate(state_class.get_full_name().split(".")[1:])
+
+
 def state_of(state_class: type[rx.State], token: str = "") -> rx.State:
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(state_class.get_full_name().split(".")[1:])
+    state = _substate(rx.State(_reflex_internal_init=True), state_class)
     state.session_token = token
     return state
+
+
+def card_tab(tab_class: type[rx.State], token: str, customer_id: int) -> rx.State:
+    """A tab of a customer's card as the browser holds it once the card and the tab are open,
+    whoever the token belongs to: the handlers must then refuse what the user may not do."""
+    tab = state_of(tab_class, token)
+    tab.customer_id, tab.card_key = customer_id, 1
+    tab.loaded_for = 1
+    return tab
+
+
+async def opened_card(token: str, customer_id: int | str, *tabs: type[rx.State]) -> list[rx.State]:
+    """Opens the card page at ?id=..., then each tab in `tabs`, through their handlers."""
+    root = rx.State(_reflex_internal_init=True)
+    card = _substate(root, CustomerCardState)
+    card.session_token = token
+    card.rx_router_url = URLData.from_url(ReflexURL(f"http://localhost/office/customer?id={customer_id}"))
+    opened = [await card.open_card()]
+    for tab_class in tabs:
+        tab = _substate(root, tab_class)
+        await tab.load()
+        opened.append(tab)
+    return opened
 
 
 def signed_in_token(db, role, **kw) -> tuple[int, str]:

@@ -10,12 +10,12 @@ from app.domain.errors import Forbidden, NotSignedIn
 from app.domain.permissions import Role
 from app.models import AuthSession, OutboxMessage, User
 from app.services import outbox
-from app.state.office import OfficeHomeState, OutboxState, UsersState
-from app.state.session import SessionState
+from app.state.dialogs import Dialogs
+from app.state.home import OfficeHomeState
+from app.state.outbox import OutboxState
+from app.state.session import Guard, SessionState
+from app.state.users import UsersState
 from tests.state.conftest import signed_in_token, state_of
-
-# The calls that resolve the signed-in user and check what they may do.
-GUARDS = ("self._authorize(", "self._enter(", "self._authorize_module(", "self._enter_module(")
 
 
 def _all_states(state_class):
@@ -27,26 +27,61 @@ def _all_states(state_class):
 def _app_handlers():
     for state_class in _all_states(SessionState):
         for name, handler in state_class.event_handlers.items():
-            fn = handler.fn
-            if fn.__module__.startswith("app.") and fn.__qualname__.startswith(state_class.__name__ + "."):
-                yield state_class, name, fn
+            if handler.fn.__module__.startswith("app."):
+                yield state_class, name, handler.fn
 
 
-def test_every_handler_checks_who_is_asking_or_is_explicitly_public():
+def test_every_handler_declares_who_may_call_it():
     handlers = list(_app_handlers())
-    assert len(handlers) > 15
-    unguarded = [
-        f"{cls.__name__}.{name}"
-        for cls, name, fn in handlers
-        if not getattr(fn, "_public_handler", False)
-        and not any(guard in inspect.getsource(fn) for guard in GUARDS)
+    assert len(handlers) > 100
+    undeclared = [
+        f"{cls.__name__}.{name}" for cls, name, fn in handlers
+        if not (isinstance(getattr(fn, "guard", None), Guard) or getattr(fn, "public", False)
+                or getattr(fn, "ui_only", False))
     ]
-    assert unguarded == []
+    assert undeclared == []
+
+
+def test_only_sign_in_pages_and_the_language_switch_are_public():
+    public = sorted({f"{cls.__name__}.{name}" for cls, name, fn in _app_handlers() if getattr(fn, "public", False)
+                     and fn.__qualname__.startswith(cls.__name__ + ".")})
+    assert public == [
+        "ForgotPasswordState.open_forgot", "ForgotPasswordState.request_link", "LoginState.open_login",
+        "LoginState.open_root", "LoginState.sign_in", "SessionState.logout", "SessionState.switch_language",
+        "SetPasswordState.open_link", "SetPasswordState.save_password",
+    ]
+
+
+def test_ui_only_handlers_are_the_dialogs_closing():
+    ui_only = {fn.__code__ for _, _, fn in _app_handlers() if getattr(fn, "ui_only", False)}
+    assert ui_only == {Dialogs.dialog_changed.__code__}
+
+
+def test_guarded_handlers_run_off_the_event_loop_and_hide_the_actor_from_the_browser():
+    for cls, name, fn in _app_handlers():
+        if isinstance(getattr(fn, "guard", None), Guard):
+            assert inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn), f"{cls.__name__}.{name}"
+            assert "actor" not in inspect.signature(fn).parameters, f"{cls.__name__}.{name}"
+
+
+def test_a_page_load_is_declared_as_one():
+    pages = {f"{cls.__name__}.{name}" for cls, name, fn in _app_handlers()
+             if isinstance(getattr(fn, "guard", None), Guard) and fn.guard.page}
+    assert {"CustomerCardState.open_card", "OutboxState.load_outbox", "RemindersState.load_reminders"} <= pages
+
+
+async def test_the_browser_cannot_send_the_actor(app_db):
+    message_id = _seed_outbox(app_db)
+    _, token = signed_in_token(app_db, Role.CUSTOMER)
+    state = state_of(OutboxState, token)
+    assert await state.open_message(message_id, actor={"role": "admin"}) is None
+    assert await state.open_message(message_id, {"role": "admin"}) is None
+    assert state.open_body == ""
 
 
 def test_no_state_replaces_the_guards():
     """A state redefining one of these would silently change what every one of its handlers checks."""
-    guards = {"_show", "_authorize", "_enter", "_current_actor", "_authorize_module", "_enter_module"}
+    guards = {"_show", "_admit", "_check", "_current_actor", "_read_shell"}
     overriding = [
         f"{cls.__name__}.{name}"
         for cls in _all_states(SessionState) if cls is not SessionState
@@ -63,7 +98,7 @@ def _seed_outbox(db):
 
 
 @pytest.mark.parametrize("who", ["nobody", "customer", "office", "garbage-token"])
-def test_outbox_handlers_refuse_anyone_but_admins(app_db, who):
+async def test_outbox_handlers_refuse_anyone_but_admins(app_db, who):
     message_id = _seed_outbox(app_db)
     token = {"nobody": "", "garbage-token": "x" * 43}.get(who)
     if token is None:
@@ -73,68 +108,69 @@ def test_outbox_handlers_refuse_anyone_but_admins(app_db, who):
     for call in (lambda: state.open_message(message_id), lambda: state.search_outbox("password"),
                  state.next_page, state.previous_page):
         with pytest.raises(expected):
-            call()
-    assert state.messages == [] and state.open_body == "" and not state.message_open
+            await call()
+    assert state.messages == [] and state.open_body == "" and not state.open_dialogs
 
 
-def test_page_load_sends_a_customer_back_to_the_portal_and_nobody_to_login(app_db):
+async def test_page_load_sends_a_customer_back_to_the_portal_and_nobody_to_login(app_db):
     _, customer_token = signed_in_token(app_db, Role.CUSTOMER)
     for state_class, handler in ((OutboxState, "load_outbox"), (OfficeHomeState, "load_home"), (UsersState, "load_users")):
         state = state_of(state_class, customer_token)
-        result = getattr(state, handler)()
+        result = await getattr(state, handler)()
         assert isinstance(result, rx.event.EventSpec) and "/portal" in str(result.args)
         anonymous = state_of(state_class)
-        result = getattr(anonymous, handler)()
+        result = await getattr(anonymous, handler)()
         assert "/login" in str(result.args)
     assert state_of(OfficeHomeState, customer_token).stat_customers == 0
 
 
-def test_admin_reads_the_outbox_with_a_valid_session(app_db):
+async def test_admin_reads_the_outbox_with_a_valid_session(app_db):
     message_id = _seed_outbox(app_db)
     _, token = signed_in_token(app_db, Role.ADMIN)
     state = state_of(OutboxState, token)
-    state.load_outbox()
+    await state.load_outbox()
     assert [m.id for m in state.messages] == [message_id]
-    state.open_message(message_id)
+    await state.open_message(message_id)
     assert state.open_body == "link segreto"
     for malformed in ("1; DROP TABLE", -1, None, {"id": 1}, [1], 10**20, True):
         state.open_body = ""
-        state.open_message(malformed)
+        await state.open_message(malformed)
         assert state.open_body == ""
 
 
-def test_office_user_cannot_disable_anyone_whatever_they_send(app_db):
+async def test_office_user_cannot_disable_anyone_whatever_they_send(app_db):
     _, token = signed_in_token(app_db, Role.OFFICE)
     victim_id, victim_token = signed_in_token(app_db, Role.CUSTOMER)
     state = state_of(UsersState, token)
-    state.confirm_user_id = victim_id
+    state._confirming = (victim_id,)
+    state.open_dialogs = ["confirm"]
     with pytest.raises(Forbidden):
-        state.confirm_toggle()
+        await state.confirm_toggle()
     with pytest.raises(Forbidden):
-        state.ask_toggle(victim_id)
+        await state.ask_toggle(victim_id)
     with app_db() as session:
         assert session.get(User, victim_id).is_active
         assert session.exec(select(AuthSession).where(AuthSession.user_id == victim_id)).one().ended_at is None
 
 
-def test_disabled_user_is_signed_out_at_the_next_event(app_db):
+async def test_disabled_user_is_signed_out_at_the_next_event(app_db):
     _, admin_token = signed_in_token(app_db, Role.ADMIN)
     victim_id, victim_token = signed_in_token(app_db, Role.ADMIN)
     victim = state_of(OutboxState, victim_token)
-    victim.load_outbox()
+    await victim.load_outbox()
     admin = state_of(UsersState, admin_token)
-    admin.load_users()
-    admin.ask_toggle(victim_id)
-    admin.confirm_toggle()
+    await admin.load_users()
+    await admin.ask_toggle(victim_id)
+    await admin.confirm_toggle()
     with pytest.raises(NotSignedIn):
-        victim.next_page()
+        await victim.next_page()
     assert victim.session_token == ""
 
 
-def test_logout_ends_the_session_server_side(app_db):
+async def test_logout_ends_the_session_server_side(app_db):
     _, token = signed_in_token(app_db, Role.OFFICE)
     state = state_of(OfficeHomeState, token)
-    state.load_home()
-    state.logout()
+    await state.load_home()
+    await state.logout()
     reused = state_of(OfficeHomeState, token)  # a copied cookie is worth nothing now
-    assert "/login" in str(reused.load_home().args)
+    assert "/login" in str((await reused.load_home()).args)

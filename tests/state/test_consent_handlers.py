@@ -7,10 +7,9 @@ from app.domain.errors import Forbidden, NotSignedIn
 from app.domain.permissions import Role
 from app.models import ConsentEvent, ConsentType
 from app.services import consents, customers, users
-from app.state.consents import ConsentTypesState, PortalConsentsState, parse_consent_key
-from app.state.customers import CustomerCardState
+from app.state.consents import CardConsentsState, ConsentTypesState, PortalConsentsState, parse_consent_key
 from tests import factories
-from tests.state.conftest import signed_in_token, state_of
+from tests.state.conftest import card_tab, signed_in_token, state_of
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157", "email": "info@acme.it"}
 
@@ -41,63 +40,61 @@ def test_keys_are_parsed_strictly():
         assert parse_consent_key(bad) is None
 
 
-def test_foreign_and_malformed_keys_record_nothing(app_db, world):
+async def test_foreign_and_malformed_keys_record_nothing(app_db, world):
     _, token = signed_in_token(app_db, Role.OFFICE)
-    card = state_of(CustomerCardState, token)
-    card.customer_id = world["acme"]
+    card = card_tab(CardConsentsState, token, world["acme"])
     newsletter = world["types"]["newsletter"]
     for key, state in ((f"{world['foreign']}:{newsletter}", "granted"), ("x", "granted"), ("0:999999", "granted"),
                        (f"0:{newsletter}", "maybe"), (f"0:{newsletter}", ["granted"]), (None, None)):
-        card.set_consent(key, state)
+        await card.set_consent(key, state)
     assert _events(app_db) == 0
-    card.set_consent(f"0:{newsletter}", "granted")
+    await card.set_consent(f"0:{newsletter}", "granted")
     assert _events(app_db) == 1
 
 
 @pytest.mark.parametrize("role", [Role.CREDIT_MANAGER, Role.TECHNICIAN, Role.CUSTOMER, None])
-def test_recording_on_the_card_needs_the_right(app_db, world, role):
+async def test_recording_on_the_card_needs_the_right(app_db, world, role):
     kw = {"customer_id": world["acme"]} if role is Role.CUSTOMER else {}
     token = signed_in_token(app_db, role, **kw)[1] if role else ""
-    card = state_of(CustomerCardState, token)
-    card.customer_id = world["acme"]
+    card = card_tab(CardConsentsState, token, world["acme"])
     card._history_key = (None, world["types"]["trattamento_dati"])
+    card.open_dialogs = ["history"]
     expected = NotSignedIn if role is None else Forbidden
     for call in (lambda: card.set_consent(f"0:{world['types']['profilazione']}", "granted"), card.record_signature):
         with pytest.raises(expected):
-            call()
+            await call()
     assert _events(app_db) == 0
 
 
-def test_customer_users_answer_only_for_themselves(app_db, world):
+async def test_customer_users_answer_only_for_themselves(app_db, world):
     _, token = signed_in_token(app_db, Role.CUSTOMER, customer_id=world["acme"])
     portal = state_of(PortalConsentsState, token)
-    portal.load_portal_consents()
+    await portal.load_portal_consents()
     assert [s.name for s in portal.subjects] == ["Acme S.r.l."]
     newsletter = world["types"]["newsletter"]
-    portal.answer(f"{world['foreign']}:{newsletter}", True)  # Beta's contact
-    portal.answer(f"0:{newsletter}", "yes")
+    await portal.answer(f"{world['foreign']}:{newsletter}", True)  # Beta's contact
+    await portal.answer(f"0:{newsletter}", "yes")
     assert _events(app_db) == 0
-    portal.answer(f"0:{newsletter}", True)
+    await portal.answer(f"0:{newsletter}", True)
     with app_db() as s:
         [event] = s.exec(select(ConsentEvent)).all()
     assert (event.customer_id, event.source, event.state) == (world["acme"], "portal", "granted")
 
 
-def test_consent_types_are_for_administrators(app_db, world):
+async def test_consent_types_are_for_administrators(app_db, world):
     _, token = signed_in_token(app_db, Role.OFFICE)
     types = state_of(ConsentTypesState, token)
     with pytest.raises(Forbidden):
-        types.save_type({"code": "nuovo", "title": "Nuovo", "body": "Testo"})
+        await types.save_type({"code": "nuovo", "title": "Nuovo", "body": "Testo"})
     with pytest.raises(Forbidden):
-        types.show_reconsent(world["types"]["newsletter"])
+        await types.show_reconsent(world["types"]["newsletter"])
 
 
-def test_a_credit_manager_given_the_right_records_consents(app_db, world):
+async def test_a_credit_manager_given_the_right_records_consents(app_db, world):
     user_id, token = signed_in_token(app_db, Role.CREDIT_MANAGER)
     with app_db(write=True) as s:
         admin = factories.actor(s, Role.ADMIN)
         users.set_grant(session=s, actor=admin, user_id=user_id, perm="consents.record", granted=True)
-    card = state_of(CustomerCardState, token)
-    card.customer_id = world["acme"]
-    card.set_consent(f"0:{world['types']['profilazione']}", "granted")
+    card = card_tab(CardConsentsState, token, world["acme"])
+    await card.set_consent(f"0:{world['types']['profilazione']}", "granted")
     assert _events(app_db) == 1

@@ -7,9 +7,12 @@ from app.domain.errors import Forbidden, NotSignedIn
 from app.domain.permissions import Role
 from app.models import Contact, Customer, Movement
 from app.services import customers
-from app.state.customers import CustomerCardState, CustomerListState
+from app.state.contacts import ContactsTab
+from app.state.customer_details import DetailsTab
+from app.state.customers import CustomerListState
+from app.state.sites import SitesTab
 from tests import factories
-from tests.state.conftest import signed_in_token, state_of
+from tests.state.conftest import card_tab, opened_card, signed_in_token, state_of
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"}
 
@@ -30,40 +33,41 @@ def _movement_count(db):
 
 
 @pytest.mark.parametrize("role", [Role.CUSTOMER, Role.TECHNICIAN, Role.CREDIT_MANAGER, None])
-def test_writes_are_refused_to_anyone_without_the_right(app_db, acme, role):
+async def test_writes_are_refused_to_anyone_without_the_right(app_db, acme, role):
     token = signed_in_token(app_db, role)[1] if role else ""
     before = _movement_count(app_db)
-    card = state_of(CustomerCardState, token)
-    card.customer_id = acme
+    details, contacts, sites = (card_tab(tab, token, acme) for tab in (DetailsTab, ContactsTab, SitesTab))
     expected = NotSignedIn if role is None else Forbidden
     with app_db() as s:
         contact_id = s.exec(select(Contact.id)).one()
+    contacts._confirming, contacts.open_dialogs = (contact_id,), ["confirm"]
     calls = [
-        lambda: card.save({**ACME, "company_name": "Hacked"}),
-        lambda: card.add_contact({"first_name": "X", "last_name": "Y"}),
-        lambda: card.add_site({"name": "X"}),
-        lambda: card.ask_remove("contact", contact_id),
-        card.confirm_remove,
-        card.start_edit,
+        lambda: details.save({**ACME, "company_name": "Hacked"}),
+        lambda: contacts.add_contact({"first_name": "X", "last_name": "Y"}),
+        lambda: sites.add_site({"name": "X"}),
+        lambda: contacts.ask_remove(contact_id),
+        contacts.confirm_remove,
+        details.start_edit,
     ]
     for call in calls:
         with pytest.raises(expected):
-            call()
+            await call()
     assert _movement_count(app_db) == before
     with app_db() as s:
         assert s.get(Customer, acme).company_name == "Acme S.r.l."
+        assert s.get(Contact, contact_id) is not None
 
 
-def test_customer_user_cannot_list_customers(app_db, acme):
+async def test_customer_user_cannot_list_customers(app_db, acme):
     _, token = signed_in_token(app_db, Role.CUSTOMER)
     state = state_of(CustomerListState, token)
-    assert "/portal" in str(state.load_customers().args)
+    assert "/portal" in str((await state.load_customers()).args)
     with pytest.raises(Forbidden):
-        state.search("acme")
+        await state.search("acme")
     assert state.rows == []
 
 
-def test_malformed_and_foreign_ids_change_nothing(app_db, acme):
+async def test_malformed_and_foreign_ids_change_nothing(app_db, acme):
     _, token = signed_in_token(app_db, Role.OFFICE)
     with app_db(write=True) as s:
         office = factories.actor(s, Role.ADMIN)
@@ -71,35 +75,55 @@ def test_malformed_and_foreign_ids_change_nothing(app_db, acme):
                                                                         "vat_number": "01114601006"})
         foreign_contact = customers.save_contact(session=s, actor=office, customer_id=other.id,
                                                  raw={"first_name": "Foreign", "last_name": "Person"}).id
-    card = state_of(CustomerCardState, token)
-    card.customer_id = acme
-    card.contacts = []
+        foreign_site = customers.save_site(session=s, actor=office, customer_id=other.id, raw={"name": "Altrove"}).id
+    _, contacts, sites = await opened_card(token, acme, ContactsTab, SitesTab)
     before = _movement_count(app_db)
-    for bad in ("1 OR 1=1", -5, None, [1], {"id": 1}, 10**30, foreign_contact):
-        card.ask_remove("contact", bad)  # only contacts shown on this card can be picked
-        assert card.confirm_open is False
-        card.make_default_site(bad)
-    card.ask_remove("customer", acme)
-    assert card.confirm_open is False
+    for bad in ("1 OR 1=1", -5, None, [1], {"id": 1}, 10**30, foreign_contact, True):
+        await contacts.ask_remove(bad)  # only contacts shown on this card can be picked
+        assert contacts.open_dialogs == []
+        await sites.ask_remove(bad)
+        await sites.make_default_site(bad)
+    await sites.make_default_site(foreign_site)
+    assert sites.open_dialogs == []
+    await contacts.confirm_remove()  # nothing asked: nothing removed
     assert _movement_count(app_db) == before
     with app_db() as s:
         assert s.get(Contact, foreign_contact) is not None
 
 
-def test_opening_another_card_forgets_what_was_open_on_the_previous_one(app_db, acme):
+async def test_a_tab_loaded_for_another_card_acts_on_nothing(app_db, acme):
+    """A tab holds what it loaded for one card; once another card opens it refuses to act until it
+    is opened again, so nothing picked on the previous customer reaches the next one."""
     _, token = signed_in_token(app_db, Role.OFFICE)
-    card = state_of(CustomerCardState, token)
-    card.customer_id = acme
-    card._history_key, card.history_open = (None, 1), True
-    card._upload_owner, card.upload_open = ("contract", 1), True
-    card._editing_doc, card.doc_dialog = 1, "contract"
-    card._editing_access, card.access_dialog_open = 1, True
-    card._pending_raw, card._conflict_version = {"company_name": "Acme"}, 3
-    card._confirm_action, card._removing_file = ("contact", 1), 1
-    card._forget_previous_card()
-    assert (card._history_key, card._upload_owner, card._editing_doc, card._editing_access) == ((), (), None, None)
-    assert not (card.history_open or card.upload_open or card.access_dialog_open or card.doc_dialog)
-    assert (card._pending_raw, card._conflict_version, card._confirm_action, card._removing_file) == (
-        {}, 0, ("", 0), None)
-    card.record_signature()  # nothing remembered: nothing recorded
-    card.save_anyway()
+    with app_db(write=True) as s:
+        other = customers.create_customer(session=s, actor=factories.actor(s, Role.ADMIN),
+                                          raw={**ACME, "company_name": "Other", "vat_number": "01114601006"}).id
+    card, contacts = await opened_card(token, acme, ContactsTab)
+    anna = contacts.contacts[0]
+    await contacts.ask_remove(anna.id)
+    assert contacts.open_dialogs == ["confirm"]
+    contacts.card_key += 1  # another card opened in the same tab
+    contacts.customer_id = other
+    before = _movement_count(app_db)
+    await contacts.confirm_remove()
+    await contacts.add_contact({"first_name": "X", "last_name": "Y"})
+    assert _movement_count(app_db) == before
+    await contacts.load()
+    assert contacts.contacts == [] and contacts.open_dialogs == [] and contacts.loaded_for == contacts.card_key
+
+
+async def test_opening_a_card_loads_only_the_first_tab(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    events, details = await opened_card(token, acme, DetailsTab)
+    contacts = details.parent_state.get_substate([ContactsTab.get_name()])
+    names = [getattr(e, "fn", getattr(getattr(e, "handler", None), "fn", None)).__qualname__ for e in events]
+    assert names and all(n.split(".")[0] in ("DetailsTab", "CardConsentsState", "ReviewState") for n in names)
+    assert details.title == "Acme S.r.l." and details.values["vat_number"] == "00743110157"
+    assert contacts.loaded_for == 0 and contacts.contacts == []
+
+
+async def test_missing_and_malformed_card_ids_go_back_to_the_list(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    for bad in ("999999", "abc", "-1", ""):
+        result = (await opened_card(token, bad))[0]
+        assert "/office/customers" in str(result)

@@ -1,6 +1,8 @@
 """Every reserved-area handler that takes an id, called by a user of customer A with A's own id,
 customer B's, one that does not exist and malformed ones: only A's own ever does anything."""
 
+import inspect
+
 import pytest
 from sqlmodel import select
 
@@ -10,7 +12,8 @@ from app.services import auth, consents, customers, portal_accesses, reminders, 
 from app.services.auth import actor_of
 from app.services.security import hash_password
 from app.state.consents import PortalConsentsState
-from app.state.portal import RemindersState, ReminderView, SupportState
+from app.state.reminders import RemindersState, ReminderView
+from app.state.tickets import SupportState
 from tests import factories
 from tests.state.conftest import state_of
 
@@ -68,65 +71,65 @@ def _snapshot(db):
 
 
 @pytest.mark.parametrize("which", ["own", "other", "missing", "malformed"])
-def test_reminder_handlers(app_db, world, which):
+async def test_reminder_handlers(app_db, world, which):
     state = state_of(RemindersState, _token(app_db, world["a"]["actor"]))
-    state.load_reminders()
+    await state.load_reminders()
     target = {"own": world["a"]["reminder"], "other": world["b"]["reminder"], "missing": 999_999}.get(which)
     before = _snapshot(app_db)
     for bad in ([target] if which != "malformed" else MALFORMED):
-        state.load_reminders()
-        state.edit_open = state.delete_open = False
+        await state.load_reminders()
+        state.open_dialogs = []
         state.edit_values = {}
-        state.edit_reminder(bad)
-        state.ask_delete(bad)
+        await state.edit_reminder(bad)
+        await state.ask_delete(bad)
         if which == "own":
-            assert state.edit_open and state.delete_open
+            assert state.open_dialogs == ["edit", "confirm"]
             continue
-        assert not state.edit_open and not state.delete_open and state.edit_values == {}
+        assert state.open_dialogs == [] and state.edit_values == {}
         # Even with the id slipped into the rows shown on the page, the service refuses it.
         state.reminder_rows = [ReminderView(999_999 if bad is None else bad, "", "2026-12-01", "x", False)]
-        state.edit_reminder(999_999 if bad is None else bad)
-        state.save_edit({"due_on": "2026-12-24", "text": "presa"})
-        state.ask_delete(999_999 if bad is None else bad)
-        state.confirm_delete()
+        await state.edit_reminder(999_999 if bad is None else bad)
+        await state.save_edit({"due_on": "2026-12-24", "text": "presa"})
+        await state.ask_delete(999_999 if bad is None else bad)
+        await state.confirm_delete()
         assert _snapshot(app_db) == before
     if which == "own":
-        state.confirm_delete()
+        await state.confirm_delete()
         assert len(_snapshot(app_db)[0]) == len(before[0]) - 1
 
 
 @pytest.mark.parametrize("which", ["own", "other", "colleague", "missing", "malformed"])
-def test_support_handlers(app_db, world, which):
+async def test_support_handlers(app_db, world, which):
     actor = world["own"]["actor"] if which == "colleague" else world["a"]["actor"]
     state = state_of(SupportState, _token(app_db, actor))
-    state.load_support()
+    await state.load_support()
     target = {"own": world["a"]["ticket"], "other": world["b"]["ticket"], "colleague": world["a"]["ticket"],
               "missing": 999_999}.get(which)
     before = _snapshot(app_db)
     for bad in ([target] if which != "malformed" else MALFORMED):
-        state.show_ticket(bad)
-        state.send_reply({"body": "intrusione"})
+        await state.show_ticket(bad)
+        await state.send_reply({"body": "intrusione"})
         if which == "own":
-            assert state.thread_open and state.thread_title.endswith("t-a")
+            assert state.open_dialogs == ["thread"] and state.thread_title.endswith("t-a")
             assert _snapshot(app_db)[1] == before[1] + 1
             return
-        assert not state.thread_open and state.thread_messages == [] and state.thread_title == ""
+        assert state.open_dialogs == [] and state.thread_messages == [] and state.thread_title == ""
         assert _snapshot(app_db) == before
     if which == "colleague":  # "only my records": the colleague's list is empty, A's request unseen
         assert state.ticket_rows == []
 
 
 @pytest.mark.parametrize("which", ["own", "other", "missing", "malformed"])
-def test_consent_handlers(app_db, world, which):
+async def test_consent_handlers(app_db, world, which):
     state = state_of(PortalConsentsState, _token(app_db, world["a"]["actor"]))
-    state.load_portal_consents()
+    await state.load_portal_consents()
     newsletter = world["newsletter"]
     keys = {"own": [f"{world['a']['contact']}:{newsletter}", f"0:{world['profiling']}"],
             "other": [f"{world['b']['contact']}:{newsletter}"], "missing": ["999999:1", f"0:{999_999}"],
             "malformed": [str(m) for m in MALFORMED] + [f"{m}:{newsletter}" for m in MALFORMED]}[which]
     before = _snapshot(app_db)
     for key in keys:
-        state.answer(key, True)
+        await state.answer(key, True)
     expected = before[2] + (2 if which == "own" else 0)
     assert _snapshot(app_db)[2] == expected
     with app_db() as s:
@@ -139,7 +142,7 @@ def test_the_matrix_covers_every_reserved_area_handler_that_takes_an_id():
     taking_ids = set()
     for state_class in (RemindersState, SupportState, PortalConsentsState):
         for name, handler in state_class.event_handlers.items():
-            params = [p for p in handler.fn.__code__.co_varnames[1:handler.fn.__code__.co_argcount]]
+            params = list(inspect.signature(handler.fn).parameters)[1:]
             if any(p.endswith("_id") or p == "key" for p in params):
                 taking_ids.add(name)
     assert taking_ids <= covered, taking_ids - covered

@@ -9,10 +9,9 @@ from app.domain.permissions import Role
 from app.models import ChangeRequestItem, Customer, FieldPolicy
 from app.services import change_requests, customers
 from app.services.auth import actor_of
-from app.state.customers import CustomerCardState
-from app.state.requests import InboxState, MyDataState, RequestSettingsState, ReviewRowView
+from app.state.change_requests import InboxState, MyDataState, RequestSettingsState, ReviewRowView, ReviewState
 from tests import factories
-from tests.state.conftest import signed_in_token, state_of
+from tests.state.conftest import card_tab, signed_in_token, state_of
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157", "email": "info@acme.it"}
 
@@ -45,14 +44,13 @@ def _row(item_id, choice="accept"):
                          asked="", choice=choice)
 
 
-def test_a_foreign_item_slipped_into_the_window_changes_nothing(app_db, two_customers):
+async def test_a_foreign_item_slipped_into_the_window_changes_nothing(app_db, two_customers):
     _, token = signed_in_token(app_db, Role.OFFICE)
-    card = state_of(CustomerCardState, token)
-    card.customer_id = two_customers["acme"]
+    card = card_tab(ReviewState, token, two_customers["acme"])
     card.can_decide_requests = True
     before = _states(app_db)
     card.review_rows = [_row(two_customers["beta_item"])]
-    card.confirm_review()
+    await card.confirm_review()
     assert card.review_error != ""
     assert _states(app_db) == before
     with app_db() as s:
@@ -60,88 +58,85 @@ def test_a_foreign_item_slipped_into_the_window_changes_nothing(app_db, two_cust
 
 
 @pytest.mark.parametrize("bad", ["1 OR 1=1", -5, None, [1], {"id": 1}, 10**30, "", True])
-def test_malformed_ids_pick_nothing_and_decide_nothing(app_db, two_customers, bad):
+async def test_malformed_ids_pick_nothing_and_decide_nothing(app_db, two_customers, bad):
     _, token = signed_in_token(app_db, Role.OFFICE)
-    card = state_of(CustomerCardState, token)
-    card.customer_id = two_customers["acme"]
+    card = card_tab(ReviewState, token, two_customers["acme"])
     card.review_rows = [_row(two_customers["acme_item"], choice="")]
-    card.choose(bad, "accept")
-    card.choose(two_customers["acme_item"], bad)
+    await card.choose(bad, "accept")
+    await card.choose(two_customers["acme_item"], bad)
     assert [r.choice for r in card.review_rows] == [""]
     before = _states(app_db)
-    card.confirm_review()  # nothing chosen: nothing decided
+    await card.confirm_review()  # nothing chosen: nothing decided
     assert _states(app_db) == before
 
 
 @pytest.mark.parametrize("role", [Role.CUSTOMER, Role.TECHNICIAN, Role.CREDIT_MANAGER, None])
-def test_deciding_is_refused_to_anyone_without_the_right(app_db, two_customers, role):
+async def test_deciding_is_refused_to_anyone_without_the_right(app_db, two_customers, role):
     kw = {"customer_id": two_customers["acme"]} if role is Role.CUSTOMER else {}
     token = signed_in_token(app_db, role, **kw)[1] if role else ""
-    card = state_of(CustomerCardState, token)
-    card.customer_id = two_customers["acme"]
+    card = card_tab(ReviewState, token, two_customers["acme"])
     card.review_rows = [_row(two_customers["acme_item"])]
     before = _states(app_db)
     expected = NotSignedIn if role is None else Forbidden
     for call in (card.confirm_review, card.open_review, lambda: card.choose_all("accept"),
                  lambda: card.choose(two_customers["acme_item"], "accept")):
         with pytest.raises(expected):
-            call()
+            await call()
     inbox = state_of(InboxState, token)
     with pytest.raises(expected):
-        inbox.filter_state("processed")
+        await inbox.filter_state("processed")
     assert inbox.rows == []
     assert _states(app_db) == before
 
 
-def test_a_customer_user_asks_only_for_their_own_customer(app_db, two_customers):
+async def test_a_customer_user_asks_only_for_their_own_customer(app_db, two_customers):
     _, token = signed_in_token(app_db, Role.CUSTOMER, customer_id=two_customers["acme"])
     my_data = state_of(MyDataState, token)
-    my_data.send_changes({"phone": "06 1234567", "customer_id": two_customers["beta"], "id": two_customers["beta"]})
+    await my_data.send_changes({"phone": "06 1234567", "customer_id": two_customers["beta"], "id": two_customers["beta"]})
     with app_db() as s:
         assert s.get(Customer, two_customers["acme"]).phone == "+39061234567"
         assert s.get(Customer, two_customers["beta"]).phone is None
     for bad in (None, "x", [1], {"phone": ["06"]}):
-        my_data.send_changes(bad)
+        await my_data.send_changes(bad)
     with app_db() as s:
         assert s.get(Customer, two_customers["beta"]).phone is None
 
 
-def test_office_users_cannot_ask_in_a_customers_name(app_db, two_customers):
+async def test_office_users_cannot_ask_in_a_customers_name(app_db, two_customers):
     _, token = signed_in_token(app_db, Role.OFFICE)
     with pytest.raises(Forbidden):
-        state_of(MyDataState, token).send_changes({"phone": "06 1234567"})
+        await state_of(MyDataState, token).send_changes({"phone": "06 1234567"})
 
 
-def test_rules_are_changed_only_by_administrators_and_only_to_known_values(app_db, two_customers):
+async def test_rules_are_changed_only_by_administrators_and_only_to_known_values(app_db, two_customers):
     _, office_token = signed_in_token(app_db, Role.OFFICE)
     with pytest.raises(Forbidden):
-        state_of(RequestSettingsState, office_token).save_settings()
+        await state_of(RequestSettingsState, office_token).save_settings()
     _, admin_token = signed_in_token(app_db, Role.ADMIN)
     settings = state_of(RequestSettingsState, admin_token)
-    settings.load_settings()
+    await settings.load_settings()
     before = list(settings.policy_rows)
     for field, source, action in (("notes", "portal", "auto"), ("email", "fax", "auto"), ("email", "portal", "x"),
                                   (["email"], "portal", "auto")):
-        settings.set_policy(field, source, action)
+        await settings.set_policy(field, source, action)
     assert settings.policy_rows == before
-    settings.set_policy("email", "import", rules.AUTO)
-    settings.save_settings()
+    await settings.set_policy("email", "import", rules.AUTO)
+    await settings.save_settings()
     with app_db() as s:
         assert s.get(FieldPolicy, ("email", "import")).action == rules.AUTO
 
 
-def test_the_second_reviewer_is_told_who_decided_first(app_db, two_customers):
+async def test_the_second_reviewer_is_told_who_decided_first(app_db, two_customers):
     cards = []
     for _ in range(2):
         _, token = signed_in_token(app_db, Role.OFFICE)
-        card = state_of(CustomerCardState, token)
-        card.customer_id = two_customers["acme"]
+        card = card_tab(ReviewState, token, two_customers["acme"])
         card.review_rows = [_row(two_customers["acme_item"])]
         card.can_decide_requests = True
         cards.append(card)
-    cards[0].confirm_review()
-    answer = cards[1].confirm_review()
-    assert "Già deciso da" in str(answer) and cards[1].review_open is False
+    await cards[0].confirm_review()
+    answer = await cards[1].confirm_review()
+    assert "Già deciso da" in str(answer) and "review" not in cards[1].open_dialogs
     with app_db() as s:
         assert s.get(ChangeRequestItem, two_customers["acme_item"]).state == rules.ACCEPTED
         assert s.get(Customer, two_customers["acme"]).version == 2  # applied once

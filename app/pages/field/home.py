@@ -4,7 +4,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import empty_state, field_shell
-from app.state.areas import FieldHomeState
+from app.state.home import FieldHomeState
 
 
 def field_home_page() -> rx.Component:

@@ -8,18 +8,25 @@ from app.components.consent_toggle import consent_history_dialog, consent_row
 from app.components.diff_view import review_banner, review_window
 from app.components.documents import document_dialog, documents_tab, remove_file_dialog, upload_dialog
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, field_error, office_shell, page_header, pager
-from app.settings import get_settings
-from app.state.accesses import AccessView
-from app.state.customers import (
-    ContactView,
-    CustomerCardState,
-    CustomerListRow,
-    CustomerListState,
-    DuplicateView,
-    MovementView,
-    SiteView,
+from app.components.shell import (
+    confirm_dialog,
+    dialog_control,
+    empty_state,
+    field_error,
+    office_shell,
+    page_header,
+    pager,
 )
+from app.settings import get_settings
+from app.state.accesses import AccessesTab, AccessView
+from app.state.change_requests import ReviewState
+from app.state.consents import CardConsentsState
+from app.state.contacts import ContactsTab, ContactView
+from app.state.customer_details import DetailsTab, DuplicateView
+from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
+from app.state.documents import DocumentsTab
+from app.state.movements import MovementsTab, MovementView
+from app.state.sites import SitesTab, SiteView
 
 # "/" focuses the search box from anywhere on the page, as in mail clients.
 FOCUS_SEARCH_SCRIPT = """
@@ -111,15 +118,15 @@ def _value(label_key: str, value: rx.Var) -> rx.Component:
 def _input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
         rx.text(T(f"field.{name}"), as_="label", size="2", weight="medium", html_for=f"f-{name}"),
-        rx.input(id=f"f-{name}", name=name, type=type_, default_value=CustomerCardState.values[name],
-                 color_scheme=rx.cond(CustomerCardState.errors.contains(name), "red", "gray"), width="100%", **props),
-        field_error(CustomerCardState.errors.get(name, "")),
+        rx.input(id=f"f-{name}", name=name, type=type_, default_value=DetailsTab.values[name],
+                 color_scheme=rx.cond(DetailsTab.errors.contains(name), "red", "gray"), width="100%", **props),
+        field_error(DetailsTab.errors.get(name, "")),
         spacing="1", width="100%",
     )
 
 
 def _details_view() -> rx.Component:
-    v = CustomerCardState.values
+    v = DetailsTab.values
     return rx.grid(
         _value("field.code", CustomerCardState.code),
         _value("field.kind", rx.cond(v["kind"] == "business", T("kind.business"), T("kind.private"))),
@@ -134,7 +141,7 @@ def _details_view() -> rx.Component:
         _value("field.city", rx.cond(v["city"] != "", v["cap"] + " " + v["city"] + " (" + v["province"] + ")", "")),
         _value("field.country", v["country"]),
         _value("field.external_code", v["external_code"]),
-        _value("field.assigned_user_id", CustomerCardState.assigned_name),
+        _value("field.assigned_user_id", DetailsTab.assigned_name),
         _value("field.block_automatic_emails", rx.cond(v["block_automatic_emails"] == "on", T("common.yes"),
                                                         T("common.no"))),
         _value("field.notes", v["notes"]),
@@ -143,11 +150,11 @@ def _details_view() -> rx.Component:
 
 
 def _details_form() -> rx.Component:
-    v = CustomerCardState.values
+    v = DetailsTab.values
     return rx.form(
         rx.vstack(
-            rx.cond(CustomerCardState.form_message != "",
-                    rx.callout(CustomerCardState.form_message, icon="triangle-alert", color_scheme="red",
+            rx.cond(DetailsTab.form_message != "",
+                    rx.callout(DetailsTab.form_message, icon="triangle-alert", color_scheme="red",
                                id="form-message", width="100%")),
             rx.hstack(
                 rx.vstack(
@@ -174,11 +181,11 @@ def _details_form() -> rx.Component:
                         rx.select.trigger(width="100%"),
                         rx.select.content(
                             rx.select.item(T("card.unassigned"), value="none"),
-                            rx.foreach(CustomerCardState.staff_options, lambda o: rx.select.item(o[1], value=o[0])),
+                            rx.foreach(DetailsTab.staff_options, lambda o: rx.select.item(o[1], value=o[0])),
                         ),
                         name="assigned_user_id", default_value=v["assigned_user_id"],
                     ),
-                    field_error(CustomerCardState.errors.get("assigned_user_id", "")),
+                    field_error(DetailsTab.errors.get("assigned_user_id", "")),
                     spacing="1", width="100%",
                 ),
                 columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
@@ -190,32 +197,32 @@ def _details_form() -> rx.Component:
             rx.vstack(
                 rx.text(T("field.notes"), size="2", weight="medium"),
                 rx.text_area(name="notes", default_value=v["notes"], width="100%", rows="3"),
-                field_error(CustomerCardState.errors.get("notes", "")),
+                field_error(DetailsTab.errors.get("notes", "")),
                 width="100%", spacing="1",
             ),
             rx.hstack(
                 rx.button(T("card.save"), type="submit", size="3", id="save-customer"),
                 rx.button(T("card.cancel"), type="button", variant="soft", color_scheme="gray", size="3",
-                          on_click=CustomerCardState.cancel_edit),
+                          on_click=DetailsTab.cancel_edit),
                 spacing="3",
             ),
             spacing="4", width="100%",
         ),
-        on_submit=CustomerCardState.save, key=CustomerCardState.form_key, width="100%",
+        on_submit=DetailsTab.save, key=DetailsTab.form_key, width="100%",
     )
 
 
 def _conflict_callout() -> rx.Component:
     return rx.cond(
-        CustomerCardState.conflict_lines.length() > 0,
+        DetailsTab.conflict_lines.length() > 0,
         rx.callout.root(
             rx.callout.icon(rx.icon("users")),
             rx.vstack(
                 rx.text(T("card.conflict_title"), weight="bold"),
                 rx.text(T("card.conflict_body"), size="2"),
-                rx.foreach(CustomerCardState.conflict_lines, lambda line: rx.text("• ", line, size="2")),
+                rx.foreach(DetailsTab.conflict_lines, lambda line: rx.text("• ", line, size="2")),
                 rx.button(T("card.conflict_save"), size="2", color_scheme="amber",
-                          on_click=CustomerCardState.save_anyway, id="save-anyway"),
+                          on_click=DetailsTab.save_anyway, id="save-anyway"),
                 spacing="2",
             ),
             color_scheme="amber", width="100%", id="conflict",
@@ -236,16 +243,15 @@ def _duplicates_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title(T("card.duplicates_title")),
             rx.alert_dialog.description(T("card.duplicates_body")),
-            rx.vstack(rx.foreach(CustomerCardState.duplicates, _duplicate_row), spacing="2", margin_y="12px"),
+            rx.vstack(rx.foreach(DetailsTab.duplicates, _duplicate_row), spacing="2", margin_y="12px"),
             rx.flex(
                 rx.alert_dialog.cancel(rx.button(T("common.cancel"), variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(T("card.duplicates_create"), on_click=CustomerCardState.create_anyway,
+                rx.alert_dialog.action(rx.button(T("card.duplicates_create"), on_click=DetailsTab.create_anyway,
                                                  id="create-anyway")),
                 spacing="3", justify="end",
             ),
         ),
-        open=CustomerCardState.duplicates.length() > 0,
-        on_open_change=CustomerCardState.close_duplicates,
+        **dialog_control(DetailsTab, "duplicates"),
     )
 
 
@@ -267,12 +273,12 @@ def _contact_row(c: ContactView) -> rx.Component:
         rx.table.cell(c.phone),
         rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.icon_button(
             rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-            on_click=CustomerCardState.ask_remove("contact", c.id), aria_label="remove"))),
+            on_click=ContactsTab.ask_remove(c.id), aria_label="remove"))),
     )
 
 
 def _contacts_tab() -> rx.Component:
-    errors = CustomerCardState.contact_errors
+    errors = ContactsTab.contact_errors
     form = rx.form(
         rx.vstack(
             rx.grid(
@@ -294,19 +300,19 @@ def _contacts_tab() -> rx.Component:
             rx.button(T("common.add"), type="submit", size="2"),
             width="100%",
         ),
-        on_submit=CustomerCardState.add_contact, reset_on_submit=False, width="100%",
+        on_submit=ContactsTab.add_contact, reset_on_submit=False, width="100%",
     )
     return rx.vstack(
         rx.cond(CustomerCardState.can_edit, rx.button(rx.icon("user-plus", size=14), T("contacts.add"), size="2",
-                                                       variant="soft", on_click=CustomerCardState.toggle_contact_form)),
-        rx.cond(CustomerCardState.contact_form_open, rx.card(form, width="100%")),
+                                                       variant="soft", on_click=ContactsTab.toggle_contact_form)),
+        rx.cond(ContactsTab.contact_form_open, rx.card(form, width="100%")),
         rx.cond(
-            CustomerCardState.contacts.length() > 0,
+            ContactsTab.contacts.length() > 0,
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
                     "contacts.col.name", "field.kind", "field.role", "field.email", "field.phone")],
                     rx.table.column_header_cell(""))),
-                rx.table.body(rx.foreach(CustomerCardState.contacts, _contact_row)),
+                rx.table.body(rx.foreach(ContactsTab.contacts, _contact_row)),
                 variant="surface", width="100%",
             ),
             empty_state("users", T("contacts.empty"), T("contacts.empty_hint")),
@@ -322,15 +328,15 @@ def _site_row(s: SiteView) -> rx.Component:
         rx.table.cell(s.address),
         rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
             rx.cond(~s.is_default, rx.button(T("sites.make_default"), size="1", variant="soft",
-                                             on_click=CustomerCardState.make_default_site(s.id))),
+                                             on_click=SitesTab.make_default_site(s.id))),
             rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-                           on_click=CustomerCardState.ask_remove("site", s.id), aria_label="remove"),
+                           on_click=SitesTab.ask_remove(s.id), aria_label="remove"),
             spacing="2", justify="end"))),
     )
 
 
 def _sites_tab() -> rx.Component:
-    errors = CustomerCardState.site_errors
+    errors = SitesTab.site_errors
     form = rx.form(
         rx.vstack(
             rx.grid(
@@ -347,15 +353,15 @@ def _sites_tab() -> rx.Component:
             rx.button(T("common.add"), type="submit", size="2"),
             width="100%",
         ),
-        on_submit=CustomerCardState.add_site, reset_on_submit=False, width="100%",
+        on_submit=SitesTab.add_site, reset_on_submit=False, width="100%",
     )
     return rx.vstack(
         rx.cond(CustomerCardState.can_edit, rx.button(rx.icon("map-pin-plus", size=14), T("sites.add"), size="2",
-                                                       variant="soft", on_click=CustomerCardState.toggle_site_form)),
-        rx.cond(CustomerCardState.site_form_open, rx.card(form, width="100%")),
+                                                       variant="soft", on_click=SitesTab.toggle_site_form)),
+        rx.cond(SitesTab.site_form_open, rx.card(form, width="100%")),
         rx.cond(
-            CustomerCardState.sites.length() > 0,
-            rx.table.root(rx.table.body(rx.foreach(CustomerCardState.sites, _site_row)), variant="surface",
+            SitesTab.sites.length() > 0,
+            rx.table.root(rx.table.body(rx.foreach(SitesTab.sites, _site_row)), variant="surface",
                           width="100%"),
             empty_state("map-pin", T("sites.empty"), T("sites.empty_hint")),
         ),
@@ -388,16 +394,16 @@ def _movements_tab() -> rx.Component:
             rx.segmented_control.item(T("movements.group.consent"), value="consent"),
             rx.segmented_control.item(T("movements.group.access"), value="access"),
             rx.segmented_control.item(T("movements.group.ticket"), value="ticket"),
-            value=CustomerCardState.movement_group, on_change=CustomerCardState.filter_movements,
+            value=MovementsTab.movement_group, on_change=MovementsTab.filter_movements,
         ),
         rx.cond(
-            CustomerCardState.movement_rows.length() > 0,
-            rx.table.root(rx.table.body(rx.foreach(CustomerCardState.movement_rows, _movement_row)),
+            MovementsTab.movement_rows.length() > 0,
+            rx.table.root(rx.table.body(rx.foreach(MovementsTab.movement_rows, _movement_row)),
                           variant="surface", width="100%", id="movements-table"),
             empty_state("history", T("movements.empty")),
         ),
-        rx.cond(CustomerCardState.movements_more,
-                rx.button(T("movements.more"), variant="soft", on_click=CustomerCardState.more_movements)),
+        rx.cond(MovementsTab.movements_more,
+                rx.button(T("movements.more"), variant="soft", on_click=MovementsTab.more_movements)),
         spacing="3", width="100%",
     )
 
@@ -408,12 +414,12 @@ def _general_consents() -> rx.Component:
             rx.heading(T("consents.title"), size="4"),
             rx.spacer(),
             rx.link(rx.button(rx.icon("printer", size=14), T("consents.pdf"), variant="soft", size="2"),
-                    href=CustomerCardState.consent_pdf_url, is_external=True, id="consent-pdf"),
+                    href=CardConsentsState.consent_pdf_url, is_external=True, id="consent-pdf"),
             width="100%", align="center",
         ),
-        rx.cond(~CustomerCardState.can_record_consents,
+        rx.cond(~CardConsentsState.can_record_consents,
                 rx.text(T("consents.read_only"), size="2", color_scheme="gray", id="consents-read-only")),
-        rx.vstack(rx.foreach(CustomerCardState.general_consents, lambda v: consent_row(CustomerCardState, v)),
+        rx.vstack(rx.foreach(CardConsentsState.general_consents, lambda v: consent_row(CardConsentsState, v)),
                   spacing="0", width="100%", id="general-consents"),
         spacing="2", width="100%", padding_top="24px",
     )
@@ -424,13 +430,13 @@ def _channel_consents() -> rx.Component:
         rx.heading(T("consents.channels_title"), size="4"),
         rx.text(T("consents.channels_help"), size="2", color_scheme="gray"),
         rx.foreach(
-            CustomerCardState.channel_consents,
+            CardConsentsState.channel_consents,
             lambda subject: rx.card(
                 rx.vstack(
                     rx.hstack(rx.text(subject.name, weight="bold"), rx.text(subject.reach, size="2",
                                                                             color_scheme="gray"),
                               spacing="3", align="baseline", wrap="wrap"),
-                    rx.vstack(rx.foreach(subject.consents, lambda v: consent_row(CustomerCardState, v)),
+                    rx.vstack(rx.foreach(subject.consents, lambda v: consent_row(CardConsentsState, v)),
                               spacing="0", width="100%"),
                     spacing="1", width="100%",
                 ),
@@ -452,9 +458,9 @@ def _access_row(a: AccessView) -> rx.Component:
         rx.table.cell(rx.badge(a.invitation, color_scheme=a.invitation_color)),
         rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
             rx.cond(a.can_resend, rx.button(rx.icon("send", size=12), T("accesses.resend"), size="1", variant="soft",
-                                            on_click=CustomerCardState.resend_invitation(a.user_id))),
+                                            on_click=AccessesTab.resend_invitation(a.user_id))),
             rx.button(rx.icon("pencil", size=12), T("consent_types.edit"), size="1", variant="ghost",
-                      on_click=CustomerCardState.edit_access(a.user_id)),
+                      on_click=AccessesTab.edit_access(a.user_id)),
             spacing="2", justify="end"))),
         class_name="access-row",
     )
@@ -462,14 +468,14 @@ def _access_row(a: AccessView) -> rx.Component:
 
 def _check(name: str, label_key: str) -> rx.Component:
     return rx.hstack(
-        rx.checkbox(name=name, id=f"acc-{name}", default_checked=CustomerCardState.access_values[name] == "on"),
+        rx.checkbox(name=name, id=f"acc-{name}", default_checked=AccessesTab.access_values[name] == "on"),
         rx.text(T(label_key), as_="label", html_for=f"acc-{name}", size="2"),
         align="center",
     )
 
 
 def _access_dialog() -> rx.Component:
-    v, errors = CustomerCardState.access_values, CustomerCardState.access_errors
+    v, errors = AccessesTab.access_values, AccessesTab.access_errors
     form = rx.form(
         rx.vstack(
             rx.grid(
@@ -495,7 +501,7 @@ def _access_dialog() -> rx.Component:
                 rx.vstack(
                     rx.text(T("accesses.profile"), size="1", weight="medium"),
                     rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
-                        rx.foreach(CustomerCardState.profile_options, lambda o: rx.select.item(o[1], value=o[0]))),
+                        rx.foreach(AccessesTab.profile_options, lambda o: rx.select.item(o[1], value=o[0]))),
                         name="profile_id", default_value=v["profile_id"]),
                     field_error(errors.get("profile_id", "")),
                     spacing="1", width="100%",
@@ -511,11 +517,11 @@ def _access_dialog() -> rx.Component:
                     width="100%"),
             spacing="3", width="100%",
         ),
-        on_submit=CustomerCardState.save_access, key=CustomerCardState.access_key, width="100%",
+        on_submit=AccessesTab.save_access, key=AccessesTab.access_key, width="100%",
     )
     return rx.dialog.root(
         rx.dialog.content(rx.dialog.title(T("accesses.edit")), form, max_width="640px"),
-        open=CustomerCardState.access_dialog_open, on_open_change=CustomerCardState.access_dialog_changed,
+        **dialog_control(AccessesTab, "access"),
     )
 
 
@@ -526,16 +532,16 @@ def _accesses_tab() -> rx.Component:
             rx.spacer(),
             rx.cond(CustomerCardState.can_edit,
                     rx.button(rx.icon("user-plus", size=14), T("accesses.add"), size="2", variant="soft",
-                              on_click=CustomerCardState.new_access, id="add-access")),
+                              on_click=AccessesTab.new_access, id="add-access")),
             width="100%", align="start",
         ),
         rx.cond(
-            CustomerCardState.access_rows.length() > 0,
+            AccessesTab.access_rows.length() > 0,
             rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
                     "accesses.col.user", "field.access.active", "accesses.col.rights", "accesses.col.invitation")],
                     rx.table.column_header_cell(""))),
-                rx.table.body(rx.foreach(CustomerCardState.access_rows, _access_row)),
+                rx.table.body(rx.foreach(AccessesTab.access_rows, _access_row)),
                 variant="surface", width="100%", id="accesses-table",
             ),
             empty_state("key-round", T("accesses.empty"), T("accesses.empty_hint")),
@@ -545,8 +551,14 @@ def _accesses_tab() -> rx.Component:
     )
 
 
+def _loaded(tab, content: rx.Component) -> rx.Component:  # noqa: ANN001
+    """A tab shows only what it loaded for the open card; until then, that it is loading."""
+    return rx.cond(tab.loaded_for == CustomerCardState.card_key, content,
+                   rx.center(rx.spinner(size="3"), padding="32px", width="100%"))
+
+
 def customer_card_page() -> rx.Component:
-    details = rx.cond(CustomerCardState.editing, _details_form(), _details_view())
+    details = rx.cond(DetailsTab.editing, _details_form(), _details_view())
     return office_shell(
         "customers",
         rx.link(rx.hstack(rx.icon("arrow-left", size=14), T("card.back"), align="center", spacing="1"),
@@ -556,22 +568,22 @@ def customer_card_page() -> rx.Component:
                 rx.heading(CustomerCardState.title, size="7", id="card-title"),
                 rx.hstack(rx.badge(CustomerCardState.code, variant="outline"),
                           rx.cond(~CustomerCardState.is_new,
-                                  rx.badge(rx.cond(CustomerCardState.values["kind"] == "business", T("kind.business"),
+                                  rx.badge(rx.cond(CustomerCardState.kind == "business", T("kind.business"),
                                                    T("kind.private")), color_scheme="indigo")),
                           spacing="2"),
                 spacing="1",
             ),
             rx.spacer(),
-            rx.cond(CustomerCardState.can_edit & ~CustomerCardState.editing,
-                    rx.button(rx.icon("pencil", size=14), T("card.edit"), on_click=CustomerCardState.start_edit,
+            rx.cond(CustomerCardState.can_edit & ~DetailsTab.editing & ~CustomerCardState.is_new,
+                    rx.button(rx.icon("pencil", size=14), T("card.edit"), on_click=DetailsTab.start_edit,
                               id="edit-customer")),
             width="100%", align="start",
         ),
         _conflict_callout(),
-        review_banner(CustomerCardState),
+        review_banner(ReviewState),
         rx.cond(
             CustomerCardState.is_new,
-            rx.card(details, width="100%"),
+            rx.card(_loaded(DetailsTab, details), width="100%"),
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger(T("card.tab.details"), value="details"),
@@ -582,26 +594,31 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
                 ),
-                rx.tabs.content(rx.box(details, rx.cond(~CustomerCardState.editing, _general_consents()),
+                rx.tabs.content(rx.box(_loaded(DetailsTab, details),
+                                       rx.cond(~DetailsTab.editing, _loaded(CardConsentsState, _general_consents())),
                                        padding_top="16px"), value="details"),
-                rx.tabs.content(rx.box(_contacts_tab(), _channel_consents(), padding_top="16px"), value="contacts"),
-                rx.tabs.content(rx.box(_sites_tab(), padding_top="16px"), value="sites"),
-                rx.tabs.content(rx.box(documents_tab(CustomerCardState, "contract", CustomerCardState.can_edit),
+                rx.tabs.content(rx.box(_loaded(ContactsTab, _contacts_tab()),
+                                       _loaded(CardConsentsState, _channel_consents()), padding_top="16px"),
+                                value="contacts"),
+                rx.tabs.content(rx.box(_loaded(SitesTab, _sites_tab()), padding_top="16px"), value="sites"),
+                rx.tabs.content(rx.box(_loaded(DocumentsTab, documents_tab(DocumentsTab, "contract",
+                                                                           CustomerCardState.can_edit)),
                                        padding_top="16px"), value="contracts"),
-                rx.tabs.content(rx.box(documents_tab(CustomerCardState, "report", CustomerCardState.can_edit),
+                rx.tabs.content(rx.box(_loaded(DocumentsTab, documents_tab(DocumentsTab, "report",
+                                                                           CustomerCardState.can_edit)),
                                        padding_top="16px"), value="reports"),
-                rx.tabs.content(rx.box(_accesses_tab(), padding_top="16px"), value="accesses"),
-                rx.tabs.content(rx.box(_movements_tab(), padding_top="16px"), value="movements"),
+                rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
+                rx.tabs.content(rx.box(_loaded(MovementsTab, _movements_tab()), padding_top="16px"),
+                                value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",
             ),
         ),
         _duplicates_dialog(),
-        review_window(CustomerCardState),
-        consent_history_dialog(CustomerCardState),
-        document_dialog(CustomerCardState),
-        upload_dialog(CustomerCardState, get_settings().upload_max_bytes // (1024 * 1024)),
-        remove_file_dialog(CustomerCardState),
-        confirm_dialog(CustomerCardState.confirm_text, CustomerCardState.confirm_open,
-                       CustomerCardState.confirm_dialog_changed, CustomerCardState.confirm_remove,
-                       confirm_key="common.remove", color="red"),
+        review_window(ReviewState),
+        consent_history_dialog(CardConsentsState),
+        document_dialog(DocumentsTab),
+        upload_dialog(DocumentsTab, get_settings().upload_max_bytes // (1024 * 1024)),
+        remove_file_dialog(DocumentsTab),
+        confirm_dialog(ContactsTab, ContactsTab.confirm_remove, confirm_key="common.remove", color="red"),
+        confirm_dialog(SitesTab, SitesTab.confirm_remove, confirm_key="common.remove", color="red"),
     )

@@ -4,7 +4,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import office_shell, page_header
-from app.state.office import OfficeHomeState
+from app.state.home import OfficeHomeState
 
 
 def _stat(icon: str, label_key: str, value: rx.Var, href: str | None = None) -> rx.Component:

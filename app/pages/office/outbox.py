@@ -3,8 +3,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, office_shell, page_header, pager
-from app.state.office import OutboxMessageView, OutboxState
+from app.components.shell import dialog_control, empty_state, office_shell, page_header, pager
+from app.state.outbox import OutboxMessageView, OutboxState
 
 
 def _status(status: rx.Var) -> rx.Component:
@@ -39,8 +39,7 @@ def _message_dialog() -> rx.Component:
                     justify="end"),
             max_width="640px",
         ),
-        open=OutboxState.message_open,
-        on_open_change=OutboxState.message_dialog_changed,
+        **dialog_control(OutboxState, "message"),
     )
 
 

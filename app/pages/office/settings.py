@@ -5,10 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import field_error, office_shell, page_header
-from app.pages.office.requests import request_rules_card
+from app.components.shell import dialog_control, field_error, office_shell, page_header
+from app.pages.office.change_requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
-from app.state.portal import MailTemplatesState, ModuleChoice, PortalSettingsState, ProfileView
+from app.state.mail_templates import MailTemplatesState
+from app.state.portal_settings import ModuleChoice, PortalSettingsState, ProfileView
 
 
 def _type_row(row: TypeRowView) -> rx.Component:
@@ -80,7 +81,7 @@ def _editor() -> rx.Component:
     )
     return rx.dialog.root(
         rx.dialog.content(rx.dialog.title(T("consent_types.title")), form, max_width="720px"),
-        open=ConsentTypesState.editor_open, on_open_change=ConsentTypesState.editor_changed,
+        **dialog_control(ConsentTypesState, "editor"),
     )
 
 
@@ -101,7 +102,7 @@ def _reconsent_dialog() -> rx.Component:
             rx.flex(rx.dialog.close(rx.button(T("common.close"), variant="soft")), justify="end"),
             max_width="760px", id="reconsent-dialog",
         ),
-        open=ConsentTypesState.reconsent_open, on_open_change=ConsentTypesState.reconsent_changed,
+        **dialog_control(ConsentTypesState, "reconsent"),
     )
 
 
@@ -184,7 +185,7 @@ def _profile_dialog() -> rx.Component:
             ),
             max_width="560px",
         ),
-        open=s.profile_open, on_open_change=s.profile_dialog_changed,
+        **dialog_control(s, "profile"),
     )
 
 

@@ -7,7 +7,7 @@ import reflex as rx
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
 from app.components.ticket_thread import ticket_thread
-from app.state.portal import OfficeTicketsState, TicketView
+from app.state.tickets import OfficeTicketsState, TicketView
 
 
 def _row(ticket: TicketView) -> rx.Component:
@@ -45,5 +45,5 @@ def tickets_page() -> rx.Component:
                 empty_state("life-buoy", T("tickets.office_empty"))),
         ticket_thread(s, rx.cond(~s.thread_closed, rx.button(T("tickets.close"), variant="soft", color_scheme="gray",
                                                               type="button", on_click=s.ask_close))),
-        confirm_dialog(s.close_text, s.close_open, s.close_dialog_changed, s.confirm_close),
+        confirm_dialog(s, s.confirm_close),
     )

@@ -4,7 +4,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
-from app.state.office import UsersState, UserView
+from app.state.users import UsersState, UserView
 
 
 def _row(user: UserView) -> rx.Component:
@@ -64,6 +64,5 @@ def users_page() -> rx.Component:
             ),
             empty_state("user-search", T("users.empty")),
         ),
-        confirm_dialog(UsersState.confirm_text, UsersState.confirm_open, UsersState.confirm_dialog_changed,
-                       UsersState.confirm_toggle, confirm_id="confirm-toggle"),
+        confirm_dialog(UsersState, UsersState.confirm_toggle, confirm_id="confirm-toggle"),
     )

@@ -4,7 +4,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import module_icon, portal_shell
-from app.state.areas import PortalHomeState
+from app.state.home import PortalHomeState
 
 
 def _fact(icon: str, label_key: str, value: rx.Var) -> rx.Component:

@@ -7,7 +7,7 @@ import reflex as rx
 from app.components.i18n import T
 from app.components.shell import empty_state, field_error, portal_shell
 from app.domain import change_rules as rules
-from app.state.requests import MyDataState, OwnItemView, OwnRequestView
+from app.state.change_requests import MyDataState, OwnItemView, OwnRequestView
 
 
 def _pending(field: str) -> rx.Component:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import ClassVar
 
 import reflex as rx
 
@@ -18,8 +19,10 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import change_requests
 from app.services.change_requests import AlreadyDecided, InboxFilter
+from app.state.customers import CustomerCardState, on_card_open
+from app.state.dialogs import Dialogs
 from app.state.paging import KeysetPaging
-from app.state.session import SessionState, field_messages
+from app.state.session import SessionState, field_messages, guarded
 
 STATE_COLORS = {
     rules.APPLIED: "green", rules.ACCEPTED: "green", rules.PENDING: "amber", rules.IGNORED: "gray",
@@ -67,11 +70,8 @@ class MyDataState(SessionState):
     more_requests: bool = False
     _requests_before: int | None = None
 
-    @rx.event
-    def load_my_data(self):
-        actor = self._enter_module("my_data")
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.PORTAL_ACCESS, module="my_data", page=True)
+    def load_my_data(self, actor: Actor):
         self.errors, self.form_message = {}, ""
         self.outcome_applied = self.outcome_pending = self.outcome_refused = ""
         self._reload(actor)
@@ -112,9 +112,8 @@ class MyDataState(SessionState):
         self._requests_before = before
         self.more_requests = before is not None
 
-    @rx.event
-    def send_changes(self, form_data: dict):
-        actor = self._authorize_module(Perm.CHANGES_REQUEST, "my_data")
+    @guarded(Perm.CHANGES_REQUEST, module="my_data")
+    def send_changes(self, actor: Actor, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
         raw = {column: form.get(column) for column in rules.EDITABLE_COLUMNS if column in form}
         self.values = {**self.values, **{k: "" if v is None else str(v) for k, v in raw.items()}}
@@ -138,9 +137,8 @@ class MyDataState(SessionState):
         self._reload(actor)
         return rx.toast.success(t("mydata.sent", self.lang, number=outcome.request_id))
 
-    @rx.event
-    def load_more_requests(self):
-        actor = self._authorize_module(Perm.CHANGES_REQUEST, "my_data")
+    @guarded(Perm.CHANGES_REQUEST, module="my_data")
+    def load_more_requests(self, actor: Actor):
         if self._requests_before is not None:
             self._load_requests(actor, reset=False)
 
@@ -174,6 +172,7 @@ def _parse_day(value: object) -> date | None:
 
 
 class InboxState(KeysetPaging, SessionState):
+    list_permission: ClassVar[Perm] = Perm.CHANGES_DECIDE
     state_filter: str = "to_process"
     field_filter: str = "all"
     customer_filter: str = ""
@@ -185,11 +184,8 @@ class InboxState(KeysetPaging, SessionState):
     def field_options(self) -> list[list[str]]:
         return [[field, t(f"field.{field}", self.lang)] for field in rules.REQUEST_FIELDS]
 
-    @rx.event
-    def load_inbox(self):
-        actor = self._enter(Perm.CHANGES_DECIDE)
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.CHANGES_DECIDE, page=True)
+    def load_inbox(self, actor: Actor):
         self._restart(actor)
 
     def _restart(self, actor: Actor) -> None:
@@ -222,47 +218,30 @@ class InboxState(KeysetPaging, SessionState):
         self.rows = views
         self._page_loaded(page.next_after)
 
-    @rx.event
-    def filter_state(self, value: str | list[str]):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def filter_state(self, actor: Actor, value: str | list[str]):
         self.state_filter = "processed" if value == "processed" else "to_process"
         self._restart(actor)
 
-    @rx.event
-    def filter_field(self, value: str):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def filter_field(self, actor: Actor, value: str):
         self.field_filter = parse_choice(value, rules.REQUEST_FIELDS) or "all"
         self._restart(actor)
 
-    @rx.event
-    def filter_customer(self, value: str):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def filter_customer(self, actor: Actor, value: str):
         self.customer_filter = value[:100] if isinstance(value, str) else ""
         self._restart(actor)
 
-    @rx.event
-    def filter_from(self, value: str):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def filter_from(self, actor: Actor, value: str):
         self.date_from = value if _parse_day(value) else ""
         self._restart(actor)
 
-    @rx.event
-    def filter_to(self, value: str):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def filter_to(self, actor: Actor, value: str):
         self.date_to = value if _parse_day(value) else ""
         self._restart(actor)
-
-    @rx.event
-    def next_page(self):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
-        if self._forward():
-            self._fetch(actor)
-
-    @rx.event
-    def previous_page(self):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
-        if self._back():
-            self._fetch(actor)
 
 
 # Office: the review window on the customer card -----------------------------------------
@@ -280,18 +259,27 @@ class ReviewRowView:
     choice: str
 
 
-class ReviewMixin(rx.State, mixin=True):
-    """The side-by-side window of the customer card. The card state provides `customer_id`."""
+class ReviewState(Dialogs, CustomerCardState):
+    """The side-by-side window of the customer card: it opens by itself when a card with waiting
+    changes opens, and the reviewer decides field by field."""
 
     review_rows: list[ReviewRowView] = []
-    review_open: bool = False
     review_error: str = ""
     review_banner_text: str = ""
     decision_lines: list[str] = []
+    loaded_for: int = 0
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def load(self, actor: Actor):
+        """The card opened: waiting changes come first, so the window opens by itself."""
+        self.reset()
+        self.loaded_for = self.card_key
+        self._load_review(actor, open_window=True)
 
     def _load_review(self, actor: Actor, open_window: bool) -> None:
-        if not self.can_decide_requests:
-            self.review_rows, self.review_open = [], False
+        if not self.can_decide_requests or self.customer_id <= 0:
+            self.review_rows = []
+            self._close_dialog("review")
             return
         with session_scope() as session:
             rows = change_requests.pending_review(session=session, actor=actor, customer_id=self.customer_id)
@@ -309,37 +297,37 @@ class ReviewMixin(rx.State, mixin=True):
             for r in rows
         ]
         self.review_banner_text = t("review.banner", self.lang, count=len(self.review_rows))
-        self.review_open = open_window and bool(self.review_rows)
+        if open_window and self.review_rows:
+            self._open_dialog("review")
+        elif not self.review_rows:
+            self._close_dialog("review")
 
-    @rx.event
-    def open_review(self):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    def _current(self) -> bool:
+        return self.loaded_for == self.card_key and self.customer_id > 0
+
+    @guarded(Perm.CHANGES_DECIDE)
+    def open_review(self, actor: Actor):
+        if not self._current():
+            return
         self.review_error = ""
         self._load_review(actor, open_window=True)
 
-    @rx.event
-    def review_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.CHANGES_DECIDE)
-        if is_open is not True:
-            self.review_open = False
-
-    @rx.event
-    def choose(self, item_id: int, choice: str | list[str]):
-        self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def choose(self, actor: Actor, item_id: int, choice: str | list[str]):
         wanted = parse_id(item_id)
         choice = parse_choice(choice, (change_requests.ACCEPT, change_requests.IGNORE))
         self.review_rows = [dataclasses.replace(r, choice=choice) if r.item_id == wanted else r
                             for r in self.review_rows]
 
-    @rx.event
-    def choose_all(self, choice: str):
-        self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def choose_all(self, actor: Actor, choice: str):
         choice = parse_choice(choice, (change_requests.ACCEPT, change_requests.IGNORE))
         self.review_rows = [dataclasses.replace(r, choice=choice) for r in self.review_rows]
 
-    @rx.event
-    def confirm_review(self):
-        actor = self._authorize(Perm.CHANGES_DECIDE)
+    @guarded(Perm.CHANGES_DECIDE)
+    def confirm_review(self, actor: Actor):
+        if not self._current():
+            return None
         decisions = {r.item_id: r.choice for r in self.review_rows if r.choice}
         try:
             with session_scope(write=True) as session:
@@ -349,12 +337,14 @@ class ReviewMixin(rx.State, mixin=True):
                                                        item_ids=list(decisions))
         except AlreadyDecided as taken:
             message = t("requests.already_decided", self.lang, by=taken.by, at=format_datetime(taken.at, self.lang))
-            self._reload(actor)  # the other reviewer's decision may have changed the card too
+            self._load_review(actor, open_window=False)
+            # The other reviewer's decision may have changed the card too.
             if self.review_rows:
-                self.review_error, self.review_open = message, True
-                return None
-            self.review_error, self.review_open = "", False
-            return rx.toast.error(message)
+                self.review_error = message
+                self._open_dialog("review")
+                return _card_changed()
+            self.review_error = ""
+            return [rx.toast.error(message), *_card_changed()]
         except DomainError as error:
             messages = field_messages(error, self.lang)
             self.review_error = " ".join(
@@ -368,10 +358,19 @@ class ReviewMixin(rx.State, mixin=True):
             if outcome.ignored else "",
             t("review.applied_automatically", self.lang, fields=_fields_text(applied, self.lang)) if applied else "",
         ) if line]
-        self._reload(actor)
+        self._load_review(actor, open_window=self._is_open("review"))
         self._count_open_requests(actor)
-        self.review_open = bool(self.review_rows)
-        return rx.toast.success(t("review.done", self.lang))
+        return [rx.toast.success(t("review.done", self.lang)), *_card_changed()]
+
+
+def _card_changed() -> list:
+    """Accepted values change the details shown under the window."""
+    from app.state.customer_details import DetailsTab
+
+    return [DetailsTab.load]
+
+
+on_card_open(ReviewState.load)
 
 
 # Office: the rules ---------------------------------------------------------------------
@@ -386,17 +385,13 @@ class PolicyRowView:
     import_: str
 
 
-class RequestSettingsState(SessionState):
+class RequestSettingsState(Dialogs, SessionState):
     review_enabled: bool = True
     policy_rows: list[PolicyRowView] = []
-    confirm_defaults_open: bool = False
     settings_error: str = ""
 
-    @rx.event
-    def load_settings(self):
-        actor = self._enter(Perm.SETTINGS_MANAGE)
-        if not isinstance(actor, Actor):
-            return actor
+    @guarded(Perm.SETTINGS_MANAGE, page=True)
+    def load_settings(self, actor: Actor):
         with session_scope() as session:
             self._show_policies(change_requests.read_policies(session=session, actor=actor))
 
@@ -410,14 +405,12 @@ class RequestSettingsState(SessionState):
         ]
         self.settings_error = ""
 
-    @rx.event
-    def set_review_enabled(self, value: bool):
-        self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def set_review_enabled(self, actor: Actor, value: bool):
         self.review_enabled = value is True
 
-    @rx.event
-    def set_policy(self, field: str, source: str, action: str):
-        self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def set_policy(self, actor: Actor, field: str, source: str, action: str):
         if not (parse_choice(field, rules.REQUEST_FIELDS) and parse_choice(source, rules.SOURCES)
                 and parse_choice(action, rules.ACTIONS)):
             return
@@ -425,9 +418,8 @@ class RequestSettingsState(SessionState):
         self.policy_rows = [dataclasses.replace(r, **{attribute: action}) if r.field == field else r
                             for r in self.policy_rows]
 
-    @rx.event
-    def save_settings(self):
-        actor = self._authorize(Perm.SETTINGS_MANAGE)
+    @guarded(Perm.SETTINGS_MANAGE)
+    def save_settings(self, actor: Actor):
         choices = {}
         for row in self.policy_rows:
             choices |= {f"{row.field}:portal": row.portal, f"{row.field}:api": row.api,
@@ -442,21 +434,14 @@ class RequestSettingsState(SessionState):
         self._show_policies(saved)
         return rx.toast.success(t("settings.saved", self.lang))
 
-    @rx.event
-    def ask_defaults(self):
-        self._authorize(Perm.SETTINGS_MANAGE)
-        self.confirm_defaults_open = True
+    @guarded(Perm.SETTINGS_MANAGE)
+    def ask_defaults(self, actor: Actor):
+        self._ask(t("settings.defaults_confirm", self.lang), "defaults")
 
-    @rx.event
-    def defaults_dialog_changed(self, is_open: bool):
-        self._authorize(Perm.SETTINGS_MANAGE)
-        if is_open is not True:
-            self.confirm_defaults_open = False
-
-    @rx.event
-    def restore_defaults(self):
-        actor = self._authorize(Perm.SETTINGS_MANAGE)
-        self.confirm_defaults_open = False
+    @guarded(Perm.SETTINGS_MANAGE)
+    def restore_defaults(self, actor: Actor):
+        if not self._confirmed():
+            return None
         with session_scope(write=True) as session:
             change_requests.forget_policies(session=session, actor=actor)
             self._show_policies(change_requests.get_policies(session))

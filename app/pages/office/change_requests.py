@@ -6,7 +6,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
-from app.state.requests import InboxRowView, InboxState, PolicyRowView, RequestSettingsState
+from app.state.change_requests import InboxRowView, InboxState, PolicyRowView, RequestSettingsState
 
 
 def _inbox_row(row: InboxRowView) -> rx.Component:
@@ -173,6 +173,6 @@ def request_rules_card() -> rx.Component:
             ),
             size="3", width="100%",
         ),
-        confirm_dialog(T("settings.defaults_confirm"), RequestSettingsState.confirm_defaults_open,
-                       RequestSettingsState.defaults_dialog_changed, RequestSettingsState.restore_defaults),
+        confirm_dialog(RequestSettingsState, RequestSettingsState.restore_defaults,
+                       text=T("settings.defaults_confirm")),
     )

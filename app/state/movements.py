@@ -1,0 +1,74 @@
+"""The customer card's Movements tab: the customer's timeline, newest first, filtered by group."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from app.db import session_scope
+from app.domain.permissions import Actor, Perm
+from app.i18n import t
+from app.i18n.formats import format_datetime
+from app.services import movements
+from app.state.customers import CardTab, CustomerCardState, register_tab
+from app.state.session import guarded
+
+
+@dataclasses.dataclass
+class MovementView:
+    id: int
+    kind: str
+    field: str
+    before: str
+    after: str
+    summary: str
+    actor: str
+    source: str
+    at: str
+
+
+class MovementsTab(CardTab, CustomerCardState):
+    movement_rows: list[MovementView] = []
+    movement_group: str = "all"
+    movements_more: bool = False
+    _movements_before: int | None = None
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def load(self, actor: Actor):
+        self._opened()
+        self._fetch(actor, reset=True)
+
+    def _fetch(self, actor: Actor, reset: bool) -> None:
+        if reset:
+            self._movements_before = None
+            self.movement_rows = []
+        with session_scope() as session:
+            page = movements.list_movements(
+                session=session, actor=actor, customer_id=self.customer_id,
+                group="" if self.movement_group == "all" else self.movement_group, before_id=self._movements_before,
+            )
+        self.movement_rows = self.movement_rows + [
+            MovementView(
+                id=m.id, kind=t(f"movements.kind.{m.kind}", self.lang),
+                field=t(f"field.{m.field}", self.lang) if m.field else "", before=m.before or "", after=m.after or "",
+                summary=m.summary or "", actor=m.actor_name, source=t(f"source.{m.source}", self.lang),
+                at=format_datetime(m.created_at, self.lang),
+            )
+            for m in page.rows
+        ]
+        self._movements_before = page.next_before_id
+        self.movements_more = page.next_before_id is not None
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def filter_movements(self, actor: Actor, group: str | list[str]):
+        if not self._current():
+            return
+        self.movement_group = group if isinstance(group, str) and group in movements.KIND_GROUPS else "all"
+        self._fetch(actor, reset=True)
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def more_movements(self, actor: Actor):
+        if self._current() and self._movements_before is not None:
+            self._fetch(actor, reset=False)
+
+
+register_tab("movements", MovementsTab.load)

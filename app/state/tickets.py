@@ -1,0 +1,196 @@
+"""Support requests: opened and followed in the reserved area, answered and closed by the office."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+import reflex as rx
+
+from app.db import session_scope
+from app.domain.errors import DomainError
+from app.domain.ids import parse_choice, parse_id
+from app.domain.permissions import Actor, Perm
+from app.i18n import t
+from app.i18n.formats import format_datetime
+from app.services import tickets
+from app.state.dialogs import Dialogs
+from app.state.paging import KeysetPaging
+from app.state.session import SessionState, field_messages, guarded
+
+STATUS_COLORS = {"open": "amber", "answered": "green", "closed": "gray"}
+
+
+@dataclasses.dataclass
+class TicketView:
+    id: int
+    customer_id: int
+    customer: str
+    subject: str
+    status: str
+    status_color: str
+    opened_by: str
+    assigned_to: str
+    updated: str
+
+
+@dataclasses.dataclass
+class MessageView:
+    author: str
+    from_office: bool
+    body: str
+    at: str
+
+
+def _ticket_view(row: tickets.TicketRow, lang: str) -> TicketView:
+    return TicketView(row.id, row.customer_id, row.customer, row.subject, t(f"tickets.status.{row.status}", lang),
+                      STATUS_COLORS[row.status], row.opened_by, row.assigned_to, format_datetime(row.updated_at, lang))
+
+
+class TicketThreadMixin(Dialogs, mixin=True):
+    """The open request's thread, shared by the reserved area's and the office's pages."""
+
+    thread_title: str = ""
+    thread_status: str = ""
+    thread_closed: bool = False
+    thread_messages: list[MessageView] = []
+    reply_errors: dict[str, str] = {}
+    reply_key: int = 0
+    _thread_id: int | None = None
+
+    def _show_thread(self, actor: Actor, ticket_id: int) -> None:
+        with session_scope() as session:
+            found = tickets.thread(session=session, actor=actor, ticket_id=ticket_id)
+        self._thread_id = found.ticket.id
+        self.thread_title = f"#{found.ticket.id} · {found.ticket.subject}"
+        self.thread_status = t(f"tickets.status.{found.ticket.status}", self.lang)
+        self.thread_closed = found.ticket.status == "closed"
+        self.thread_messages = [
+            MessageView(m.author if not m.from_office else f"{m.author} · {t('tickets.office', self.lang)}",
+                        m.from_office, m.body, format_datetime(m.at, self.lang))
+            for m in found.messages
+        ]
+        self.reply_errors = {}
+        self._open_dialog("thread")
+
+    def _open_thread(self, actor: Actor, ticket_id: object) -> rx.event.EventSpec | None:
+        wanted = parse_id(ticket_id)
+        if wanted is None:
+            return None
+        try:
+            self._show_thread(actor, wanted)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        return None
+
+    def _reply(self, actor: Actor, form_data: object) -> bool:
+        if self._thread_id is None:
+            return False
+        body = form_data.get("body") if isinstance(form_data, dict) else None
+        try:
+            with session_scope(write=True) as session:
+                tickets.reply(session=session, actor=actor, ticket_id=self._thread_id, body=body)
+        except DomainError as error:
+            self.reply_errors = field_messages(error, self.lang)
+            return False
+        self.reply_key += 1
+        self._show_thread(actor, self._thread_id)
+        return True
+
+
+class SupportState(TicketThreadMixin, SessionState):
+    ticket_rows: list[TicketView] = []
+    new_open: bool = False
+    new_errors: dict[str, str] = {}
+    new_key: int = 0
+
+    @guarded(Perm.PORTAL_ACCESS, module="support", page=True)
+    def load_support(self, actor: Actor):
+        self._load(actor)
+
+    def _load(self, actor: Actor) -> None:
+        with session_scope() as session:
+            page = tickets.list_tickets(session=session, actor=actor, limit=100)
+        self.ticket_rows = [_ticket_view(r, self.lang) for r in page.rows]
+
+    @guarded(Perm.PORTAL_ACCESS, module="support")
+    def toggle_new(self, actor: Actor):
+        self.new_open, self.new_errors = not self.new_open, {}
+
+    @guarded(Perm.PORTAL_ACCESS, module="support")
+    def open_new_ticket(self, actor: Actor, form_data: dict):
+        try:
+            with session_scope(write=True) as session:
+                ticket = tickets.open_ticket(session=session, actor=actor, raw=form_data)
+                number = ticket.id
+        except DomainError as error:
+            self.new_errors = field_messages(error, self.lang)
+            return None
+        self.new_open, self.new_errors = False, {}
+        self.new_key += 1
+        self._load(actor)
+        return rx.toast.success(t("tickets.opened", self.lang, number=number))
+
+    @guarded(Perm.PORTAL_ACCESS, module="support")
+    def show_ticket(self, actor: Actor, ticket_id: int):
+        return self._open_thread(actor, ticket_id)
+
+    @guarded(Perm.PORTAL_ACCESS, module="support")
+    def send_reply(self, actor: Actor, form_data: dict):
+        if self._reply(actor, form_data):
+            self._load(actor)
+            return rx.toast.success(t("tickets.sent", self.lang))
+        return None
+
+
+class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
+    list_permission: ClassVar[Perm] = Perm.TICKETS_ANSWER
+    status_filter: str = "open"
+    ticket_rows: list[TicketView] = []
+
+    @guarded(Perm.TICKETS_ANSWER, page=True)
+    def load_tickets(self, actor: Actor):
+        self._first_page()
+        self._fetch(actor)
+
+    def _fetch(self, actor: Actor) -> None:
+        status = "" if self.status_filter == "all" else self.status_filter
+        with session_scope() as session:
+            page = tickets.list_tickets(session=session, actor=actor, status=status, before_id=self._cursor)
+        self.ticket_rows = [_ticket_view(r, self.lang) for r in page.rows]
+        self._page_loaded(page.next_before_id)
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def filter_status(self, actor: Actor, value: str | list[str]):
+        self.status_filter = parse_choice(value, (*tickets.STATUSES, "all")) or "open"
+        self._first_page()
+        self._fetch(actor)
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def show_ticket(self, actor: Actor, ticket_id: int):
+        return self._open_thread(actor, ticket_id)
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def send_reply(self, actor: Actor, form_data: dict):
+        if self._reply(actor, form_data):
+            self._fetch(actor)
+            return rx.toast.success(t("tickets.sent", self.lang))
+        return None
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def ask_close(self, actor: Actor):
+        if self._thread_id is not None and self._is_open("thread"):
+            self._ask(t("tickets.close_confirm", self.lang, number=self._thread_id), self._thread_id)
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def confirm_close(self, actor: Actor):
+        if self._confirmed() != (self._thread_id,) or self._thread_id is None:
+            return None
+        try:
+            with session_scope(write=True) as session:
+                tickets.close_ticket(session=session, actor=actor, ticket_id=self._thread_id)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._show_thread(actor, self._thread_id)
+        self._fetch(actor)
+        return None
