@@ -5,6 +5,9 @@ schema a new database gets."""
 import os
 import re
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,14 +17,18 @@ from sqlalchemy.pool import NullPool
 
 from alembic import command
 from app import ddl
-from app.migrate import alembic_config, upgrade_to_head
+from app.migrate import MIGRATION_LOCK_KEY, alembic_config, upgrade_to_head
 from app.services.customers import RANK_GAP
+from app.settings import PROJECT_ROOT
 from tests.conftest import reset_postgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FROZEN_REVISION = "67c41326fbaa"
 # Rows the migrations write themselves, compared along with the schema.
 SEEDED_TABLES = ("alembic_version", "portal_profile")
+# How long a test waits for a migrating process to reach a state (they take a second or two).
+PROCESS_TIMEOUT_SECONDS = 60
+postgresql_only = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
 
 
 def test_upgrade_head_on_empty_sqlite_leaves_nothing_to_generate(tmp_path):
@@ -110,6 +117,79 @@ def test_downgrade_to_base_and_up_again_on_postgresql(postgres_url):
     assert _table_names(postgres_url) == ["alembic_version"]
     upgrade_to_head(postgres_url)
     assert schema_of(postgres_url) == fresh
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=postgresql_only)])
+def test_processes_starting_at_once_migrate_once(backend, tmp_path, postgres_url):
+    url = f"sqlite:///{tmp_path / 'shared.db'}" if backend == "sqlite" else postgres_url
+    if backend == "postgresql":
+        reset_postgres(url)
+    # PostgreSQL's processes each get a data folder of their own, as on different hosts: only the
+    # database can serialize them.
+    processes = [_start_migrate(url, tmp_path / (f"host-{n}" if backend == "postgresql" else "host"))
+                 for n in range(3)]
+    outputs = [_finish(process) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    command.check(alembic_config(url))
+    migrated = schema_of(url)
+
+    if backend == "postgresql":
+        reset_postgres(url)
+        upgrade_to_head(url)
+        assert migrated == schema_of(url)
+    else:
+        fresh_url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        upgrade_to_head(fresh_url)
+        assert migrated == schema_of(fresh_url)
+
+
+@postgresql_only
+def test_a_held_migration_lock_makes_an_upgrade_wait(tmp_path, postgres_url):
+    reset_postgres(postgres_url)
+    holder = sa.create_engine(postgres_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    key = {"key": MIGRATION_LOCK_KEY}
+    with holder.connect() as lock:
+        lock.execute(sa.text("SELECT pg_advisory_lock(:key)"), key)
+        process = _start_migrate(postgres_url, tmp_path)
+        try:
+            deadline = time.monotonic() + PROCESS_TIMEOUT_SECONDS
+            while _waiting_for_the_lock(lock) == 0 and process.poll() is None:
+                assert time.monotonic() < deadline, "the upgrade never asked for the lock"
+                time.sleep(0.05)
+            assert process.poll() is None, _finish(process)
+            assert _table_names(postgres_url) == []
+        finally:
+            lock.execute(sa.text("SELECT pg_advisory_unlock(:key)"), key)
+            output = _finish(process)
+    holder.dispose()
+    assert process.returncode == 0, output
+    assert "waiting" in output
+    command.check(alembic_config(postgres_url))
+
+
+def _start_migrate(url: str, data_dir: Path) -> subprocess.Popen:
+    """`python -m app.migrate` as a start-up command runs it, in a process of its own."""
+    env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(data_dir)}
+    return subprocess.Popen([sys.executable, "-m", "app.migrate"], cwd=PROJECT_ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(process: subprocess.Popen) -> str:
+    try:
+        output, _ = process.communicate(timeout=PROCESS_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output
+
+
+def _waiting_for_the_lock(connection) -> int:  # noqa: ANN001
+    # A bigint advisory key shows in pg_locks as its high and low halves, with objsubid 1.
+    return connection.execute(sa.text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1 "
+        "AND classid::bigint = :high AND objid::bigint = :low "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    ), {"high": MIGRATION_LOCK_KEY >> 32, "low": MIGRATION_LOCK_KEY & 0xFFFFFFFF}).scalar()
 
 
 def _table_names(url: str) -> list[str]:
