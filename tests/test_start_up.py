@@ -1,6 +1,7 @@
 """Who brings the database up to date: the start-up command does; importing the app does not, and a
 job run by cron refuses a database that is behind."""
 
+import inspect
 import logging
 import os
 import subprocess
@@ -42,6 +43,8 @@ def test_reflex_run_is_told_what_the_database_needs(tmp_path, caplog):
     import rxconfig  # noqa: F401  replaces Reflex's own check
 
     assert prerequisites.check_schema_up_to_date is warn_if_schema_outdated
+    # The replacement only works while Reflex looks the check up by this name when it starts.
+    assert "check_schema_up_to_date()" in inspect.getsource(prerequisites.get_and_validate_app)
     url = f"sqlite:///{tmp_path / 'app.db'}"
     with caplog.at_level(logging.INFO, logger="app.migrate"):
         warn_if_schema_outdated(url)
