@@ -37,7 +37,7 @@ def test_upgrade_head_on_empty_sqlite_leaves_nothing_to_generate(tmp_path):
     command.check(alembic_config(url))
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
+@postgresql_only
 def test_upgrade_head_on_empty_postgresql_leaves_nothing_to_generate(postgres_url):
     reset_postgres(postgres_url)
     upgrade_to_head(postgres_url)
@@ -66,7 +66,7 @@ def test_sqlite_built_by_the_old_migrations_upgrades_to_the_new_schema(tmp_path)
     assert schema_of(frozen_url) == schema_of(fresh_url)
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
+@postgresql_only
 def test_postgresql_built_by_the_old_migrations_upgrades_to_the_new_schema(postgres_url):
     reset_postgres(postgres_url)
     # The dump sets the session's search_path to nothing: a connection of its own, not one of the pool's.
@@ -108,7 +108,7 @@ def test_downgrade_to_base_and_up_again(tmp_path):
     assert schema_of(url) == fresh
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL not set")
+@postgresql_only
 def test_downgrade_to_base_and_up_again_on_postgresql(postgres_url):
     reset_postgres(postgres_url)
     upgrade_to_head(postgres_url)
