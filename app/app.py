@@ -1,4 +1,8 @@
-"""Builds the application: pages, error answers, scheduled work, and the database at start."""
+"""Builds the application: pages, error answers and scheduled work.
+
+Importing it leaves the database alone: the start-up command migrates it first (`python -m app.migrate`,
+run by scripts/setup.sh and `python -m app.seed`).
+"""
 
 
 import asyncio
@@ -14,7 +18,6 @@ from app.api.routes import api
 from app.domain.errors import DomainError, NotSignedIn
 from app.i18n import t
 from app.jobs import run_scheduled_jobs
-from app.migrate import upgrade_to_head_locked
 from app.pages.account import field_account_page, office_account_page, portal_account_page
 from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.home import field_home_page
@@ -59,8 +62,6 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
     log.error("unexpected error in an event handler", exc_info=exception)
     return [toast.error(t("common.error", lang), position="top-center")]
 
-
-upgrade_to_head_locked()
 
 app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=api)
 

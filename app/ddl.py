@@ -1,7 +1,11 @@
-"""Database objects the models cannot express, created by the migrations for each database.
+"""The search index's upkeep after bulk loads: the triggers off while rows go in, then ranks renumbered
+and the index rebuilt once.
 
-SQLite rebuilds a table for most ALTERs (Alembic's batch mode) and drops its triggers with it:
-a migration that alters `customer` or `movement` in batch mode must call these again afterwards.
+The index itself (SQLite's FTS5 table and these triggers, PostgreSQL's pg_trgm index) is created by
+the initial migration, which writes its SQL out rather than importing this module: the triggers
+recreated here must stay the same as the migration's, which tests/test_migrations.py checks.
+SQLite also drops a table's triggers when a batch migration rebuilds it: a migration that alters
+`customer` in batch mode must create them again, with its own copy of the SQL.
 """
 
 from __future__ import annotations
@@ -9,39 +13,18 @@ from __future__ import annotations
 from sqlalchemy.engine import Connection
 
 
-def create_customer_search(connection: Connection, rowid_column: str = "id") -> None:
-    """Substring search over customer.search_text: FTS5 trigram on SQLite, pg_trgm on PostgreSQL.
-
-    On SQLite the index's rowid is `rowid_column`: since the search_rank migration that is the
-    customer's position in name order, so matches come out of the index already sorted by name."""
-    if connection.dialect.name == "sqlite":
-        key = rowid_column
-        watched = "search_text" if key == "id" else f"search_text, {key}"
-        create_customer_search_triggers(connection, key, watched)
-        connection.exec_driver_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS customer_search USING fts5("
-            f"search_text, content='customer', content_rowid='{key}', tokenize='trigram')"
-        )
-        rebuild_customer_search(connection)
-    elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        connection.exec_driver_sql(
-            "CREATE INDEX IF NOT EXISTS ix_customer_search_trgm ON customer USING gin (search_text gin_trgm_ops)"
-        )
-
-
-def create_customer_search_triggers(connection: Connection, key: str = "search_rank",
-                                   watched: str = "search_text, search_rank") -> None:
+def create_customer_search_triggers(connection: Connection) -> None:
+    """SQLite: the triggers that keep the index in step with `customer`, keyed on search_rank."""
     for statement in (
         "CREATE TRIGGER IF NOT EXISTS customer_search_insert AFTER INSERT ON customer BEGIN "
-        f"INSERT INTO customer_search(rowid, search_text) VALUES (new.{key}, new.search_text); END",
+        "INSERT INTO customer_search(rowid, search_text) VALUES (new.search_rank, new.search_text); END",
         "CREATE TRIGGER IF NOT EXISTS customer_search_delete AFTER DELETE ON customer BEGIN "
         "INSERT INTO customer_search(customer_search, rowid, search_text) "
-        f"VALUES ('delete', old.{key}, old.search_text); END",
-        f"CREATE TRIGGER IF NOT EXISTS customer_search_update AFTER UPDATE OF {watched} ON customer BEGIN "
-        "INSERT INTO customer_search(customer_search, rowid, search_text) "
-        f"VALUES ('delete', old.{key}, old.search_text); "
-        f"INSERT INTO customer_search(rowid, search_text) VALUES (new.{key}, new.search_text); END",
+        "VALUES ('delete', old.search_rank, old.search_text); END",
+        "CREATE TRIGGER IF NOT EXISTS customer_search_update AFTER UPDATE OF search_text, search_rank ON customer "
+        "BEGIN INSERT INTO customer_search(customer_search, rowid, search_text) "
+        "VALUES ('delete', old.search_rank, old.search_text); "
+        "INSERT INTO customer_search(rowid, search_text) VALUES (new.search_rank, new.search_text); END",
     ):
         connection.exec_driver_sql(statement)
 
@@ -83,39 +66,3 @@ def rebuild_customer_search(connection: Connection) -> None:
     themselves; running this again (or 'optimize' alone) after a bulk change restores one segment."""
     connection.exec_driver_sql("INSERT INTO customer_search(customer_search) VALUES ('rebuild')")
     connection.exec_driver_sql("INSERT INTO customer_search(customer_search) VALUES ('optimize')")
-
-
-def drop_customer_search(connection: Connection) -> None:
-    if connection.dialect.name == "sqlite":
-        drop_customer_search_triggers(connection)
-        connection.exec_driver_sql("DROP TABLE IF EXISTS customer_search")
-    elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("DROP INDEX IF EXISTS ix_customer_search_trgm")
-
-
-def make_append_only(connection: Connection, table: str) -> None:
-    """The database itself refuses UPDATE and DELETE on a ledger table, whoever connects."""
-    if connection.dialect.name == "sqlite":
-        for action in ("UPDATE", "DELETE"):
-            connection.exec_driver_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_append_only_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} rows are append-only'); END"
-            )
-    elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "CREATE OR REPLACE FUNCTION refuse_ledger_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION '%% rows are append-only', TG_TABLE_NAME; END $$"
-        )
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        connection.exec_driver_sql(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION refuse_ledger_change()"
-        )
-
-
-def drop_append_only(connection: Connection, table: str) -> None:
-    if connection.dialect.name == "sqlite":
-        for action in ("update", "delete"):
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only_{action}")
-    elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")

@@ -93,9 +93,9 @@ def seed_demo() -> list[tuple[str, str]]:
 
 
 if __name__ == "__main__":
-    from app.migrate import upgrade_to_head
+    from app.migrate import upgrade_to_head_locked
 
-    upgrade_to_head()
+    upgrade_to_head_locked()
     logins = seed_demo()
     print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role in logins:

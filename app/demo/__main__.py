@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.db import get_engine
 from app.demo.generator import bulk_load
-from app.migrate import upgrade_to_head
+from app.migrate import upgrade_to_head_locked
 from app.models import Customer
 
 
@@ -18,7 +18,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, required=True)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    upgrade_to_head()
+    upgrade_to_head_locked()
     engine = get_engine()
     with engine.connect() as connection:
         start = connection.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar() + 1

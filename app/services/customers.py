@@ -125,7 +125,7 @@ _ROW_COLUMNS = (
 )
 
 
-# The FTS5 table (SQLite only), created by app.ddl rather than the models.
+# The FTS5 table (SQLite only), created by the initial migration rather than the models.
 _SEARCH_INDEX = table("customer_search", column("rowid"))
 
 
