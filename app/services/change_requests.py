@@ -21,6 +21,8 @@ from app.models.base import utcnow
 from app.services import customers, mail_templates, movements, outbox
 
 REVIEW_SWITCH = "change_requests.review_enabled"
+# A request is open while any of its items waits for a decision, processed once none does.
+STATUSES = ("open", "processed")
 
 
 # Settings ---------------------------------------------------------------------------------
@@ -258,13 +260,6 @@ def decide(*, session: Session, actor: Actor, customer_id: int, decisions: dict)
     )
 
 
-_OUTCOME_KEYS = {
-    rules.APPLIED: "requests.state.applied", rules.ACCEPTED: "requests.state.accepted",
-    rules.IGNORED: "requests.state.ignored", rules.REFUSED: "requests.state.refused",
-    rules.SUPERSEDED: "requests.state.superseded", rules.PENDING: "requests.state.pending",
-}
-
-
 def _tell_requester(session: Session, request_id: int, customer: Customer) -> None:
     """One e-mail per decided request to whoever asked, unless the customer blocks automatic e-mails."""
     request = session.get(ChangeRequest, request_id)
@@ -278,7 +273,7 @@ def _tell_requester(session: Session, request_id: int, customer: Customer) -> No
                          .order_by(ChangeRequestItem.id)).all()
     lines = "\n".join(
         f"- {t(f'field.{i.field}', lang)}: {rules.format_value(i.field, rules.decode(i.requested_value))} "
-        f"({t(_OUTCOME_KEYS[i.state], lang)})"
+        f"({t(f'requests.state.{i.state}', lang)})"
         for i in items
     )
     subject, body = mail_templates.render(session, "request_decided", lang, name=user.full_name, number=request_id,

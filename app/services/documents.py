@@ -25,6 +25,7 @@ from app.settings import Settings, get_settings
 
 REPORT_KINDS = ("verification", "report", "certificate", "other")
 OWNER_KINDS = ("contract", "report")
+CONTRACT_STATES = ("active", "expiring", "expired")
 ORPHAN_AGE = timedelta(hours=1)
 
 

@@ -23,6 +23,9 @@ from app.settings import Settings, get_settings
 
 VISIBILITIES = ("own", "company")
 FLAGS = ("receives_reminders", "receives_signed_sheets", "may_see_contracts")
+# What an access's movements record field by field: the timeline labels each one.
+RECORDED_FIELDS = ("full_name", "email", "language", "active", *FLAGS, "visibility", "profile_id")
+INVITATION_STATES = ("none", "sent", "expired", "accepted")
 _TRUE = (True, "on", "true", "1", 1)
 
 
@@ -82,7 +85,7 @@ class AccessRow:
     may_see_contracts: bool
     visibility: str
     profile_id: int | None
-    invitation: str  # none | sent | expired | accepted
+    invitation: str  # one of INVITATION_STATES
     invited_at: datetime | None
     last_login_at: datetime | None
 
@@ -185,11 +188,8 @@ def save_access(
 
 
 def _snapshot(user: User, access: PortalAccess) -> dict[str, object]:
-    return {
-        "full_name": user.full_name, "email": user.email, "language": user.language, "active": user.is_active,
-        **{flag: getattr(access, flag) for flag in FLAGS}, "visibility": access.visibility,
-        "profile_id": access.profile_id,
-    }
+    values = {"full_name": user.full_name, "email": user.email, "language": user.language, "active": user.is_active}
+    return {name: values[name] if name in values else getattr(access, name) for name in RECORDED_FIELDS}
 
 
 def _profile_choice(session: Session, raw: object) -> int | None:
