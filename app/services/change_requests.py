@@ -15,7 +15,7 @@ from app.domain.errors import DomainError
 from app.domain.ids import parse_choice
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
-from app.i18n import normalize_language, t
+from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, PortalAccess, User
 from app.models.base import utcnow
 from app.services import customers, mail_templates, movements, outbox
@@ -186,7 +186,7 @@ class AlreadyDecided(DomainError):
     """Another reviewer decided (or the customer superseded) an item first: nothing was written."""
 
     def __init__(self, field: str, by: str, at: datetime) -> None:
-        super().__init__("requests.already_decided", by=by, at=at)
+        super().__init__(N_("requests.already_decided"), by=by, at=at)
         self.field, self.by, self.at = field, by, at
 
 
