@@ -97,7 +97,10 @@ def lookup(key: str, lang: str, params: dict[str, object]) -> str | None:
     if key in found.singular:
         return found.translations.gettext(key)
     if key in found.plural:
-        return found.translations.ngettext(key, key, params[COUNTED_BY.get(key, "count")])
+        counted = COUNTED_BY.get(key, "count")
+        if counted not in params:
+            raise TypeError(f"{key!r} is a plural message: pass {counted}=")
+        return found.translations.ngettext(key, key, params[counted])
     return None
 
 

@@ -173,6 +173,11 @@ def test_a_message_counting_under_its_own_name_picks_its_form_by_it():
     assert t("uploads.stored", "en", count=1) == "File uploaded: 1."
 
 
+def test_a_plural_message_needs_its_count():
+    with pytest.raises(TypeError, match="count="):
+        t("review.banner", "it")
+
+
 def test_unknown_language_falls_back_to_italian():
     assert t("login.title", "de") == t("login.title", "it") == "Accedi"
 
