@@ -15,6 +15,7 @@ from reflex_base.event import EventSpec
 from reflex_components_sonner.toast import toast
 
 from app.api.routes import api
+from app.components.i18n import T
 from app.domain.errors import DomainError, NotSignedIn
 from app.i18n import t
 from app.jobs import run_scheduled_jobs
@@ -65,35 +66,38 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
 
 app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=api)
 
-app.add_page(rx.fragment(), route="/", on_load=LoginState.open_root, title="Anagrafica Clienti")
-app.add_page(login_page, route="/login", on_load=LoginState.open_login, title="Accedi · Anagrafica Clienti")
-app.add_page(forgot_page, route="/forgot-password", on_load=ForgotPasswordState.open_forgot, title="Password")
-app.add_page(set_password_page, route="/set-password", on_load=SetPasswordState.open_link, title="Password")
-app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_home, title="Ufficio")
-app.add_page(customer_list_page, route="/office/customers", on_load=CustomerListState.load_customers, title="Clienti")
-app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card, title="Cliente")
-app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title="Posta in uscita")
-app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title="Richieste clienti")
+app.add_page(rx.fragment(), route="/", on_load=LoginState.open_root, title=T("title.home"))
+app.add_page(login_page, route="/login", on_load=LoginState.open_login, title=T("title.login"))
+app.add_page(forgot_page, route="/forgot-password", on_load=ForgotPasswordState.open_forgot, title=T("title.password"))
+app.add_page(set_password_page, route="/set-password", on_load=SetPasswordState.open_link, title=T("title.password"))
+app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_home, title=T("title.office"))
+app.add_page(customer_list_page, route="/office/customers", on_load=CustomerListState.load_customers,
+             title=T("title.customers"))
+app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card,
+             title=T("title.customer"))
+app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title=T("title.outbox"))
+app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title=T("title.requests"))
 app.add_page(settings_page, route="/office/settings",
              on_load=[RequestSettingsState.load_settings, ConsentTypesState.load_types,
                       PortalSettingsState.load_portal_settings, MailTemplatesState.load_templates],
-             title="Impostazioni")
-app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title="Assistenza")
-app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title="Utenti")
-app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title="Account")
-app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title="Tecnici")
-app.add_page(field_account_page, route="/field/account", on_load=AccountState.load_account, title="Account")
-app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_portal, title="Area riservata")
-app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title="I miei dati")
+             title=T("title.settings"))
+app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
+app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title=T("title.users"))
+app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title=T("title.account"))
+app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title=T("title.field"))
+app.add_page(field_account_page, route="/field/account", on_load=AccountState.load_account, title=T("title.account"))
+app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_portal, title=T("title.portal"))
+app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title=T("title.my_data"))
 app.add_page(portal_consents_page, route="/portal/consents", on_load=PortalConsentsState.load_portal_consents,
-             title="Consensi")
+             title=T("title.consents"))
 app.add_page(contracts_page, route="/portal/contracts", on_load=PortalDocumentsState.load_portal_contracts,
-             title="Contratti")
+             title=T("title.contracts"))
 app.add_page(reports_page, route="/portal/reports", on_load=PortalDocumentsState.load_portal_reports,
-             title="Verifiche e rapporti")
-app.add_page(reminders_page, route="/portal/reminders", on_load=RemindersState.load_reminders, title="Promemoria")
-app.add_page(support_page, route="/portal/support", on_load=SupportState.load_support, title="Assistenza")
-app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title="Account")
+             title=T("title.reports"))
+app.add_page(reminders_page, route="/portal/reminders", on_load=RemindersState.load_reminders,
+             title=T("title.reminders"))
+app.add_page(support_page, route="/portal/support", on_load=SupportState.load_support, title=T("title.support"))
+app.add_page(portal_account_page, route="/portal/account", on_load=AccountState.load_account, title=T("title.account"))
 
 
 @app.register_lifespan_task

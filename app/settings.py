@@ -80,6 +80,8 @@ class Settings:
     reset_link_minutes: int = 60
     invitation_link_hours: int = 72
     languages: tuple[str, ...] = field(default=("it", "en"))
+    # A message missing from a catalog raises instead of being logged and replaced: the tests set it.
+    strict_messages: bool = False
 
     @property
     def smtp_configured(self) -> bool:
@@ -115,6 +117,7 @@ def load_settings() -> Settings:
         default_language=os.environ.get("DEFAULT_LANGUAGE", "it"),
         notify_email=os.environ.get("NOTIFY_EMAIL", "").strip() or None,
         contract_warning_days=_int("CONTRACT_WARNING_DAYS", 30),
+        strict_messages=_bool("STRICT_MESSAGES", False),
     )
 
 

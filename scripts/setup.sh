@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the app needs to run: a Python virtual environment with pinned packages,
-# bun (from the npm registry, into .tools/) for building the frontend, and the database schema.
+# bun (from the npm registry, into .tools/) for building the frontend, the compiled message
+# catalogs, and the database schema.
 # Usage: source scripts/setup.sh [requirements file]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +27,9 @@ fi
 export PATH="$ROOT/.tools/node_modules/.bin:$ROOT/.venv/bin:$PATH"
 export REFLEX_USE_SYSTEM_BUN=1
 export REFLEX_TELEMETRY_ENABLED=false
+
+echo "==> Compiling the message catalogs"
+python -m babel.messages.frontend --quiet compile -d app/i18n/locales -D messages
 
 echo "==> Bringing the database schema up to date"
 python -m app.migrate

@@ -9,6 +9,8 @@ from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="registry-test-data-"))
+# A message missing from a catalog fails the test that shows it instead of showing its key.
+os.environ.setdefault("STRICT_MESSAGES", "1")
 
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402

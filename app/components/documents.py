@@ -7,6 +7,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error
+from app.services.documents import REPORT_KINDS
 from app.state.documents import UPLOAD_ID, DocumentView, FileView
 
 
@@ -54,15 +55,17 @@ def document_card(state, d: DocumentView, can_edit: rx.Var | None = None) -> rx.
 
 
 def documents_tab(state, kind: str, can_edit: rx.Var) -> rx.Component:  # noqa: ANN001
-    rows = state.contract_rows if kind == "contract" else state.report_rows
-    prefix = "contracts" if kind == "contract" else "reports"
+    if kind == "contract":
+        rows, add, empty, hint = state.contract_rows, "contracts.add", "contracts.empty", "contracts.empty_hint"
+    else:
+        rows, add, empty, hint = state.report_rows, "reports.add", "reports.empty", "reports.empty_hint"
     return rx.vstack(
-        rx.cond(can_edit, rx.button(rx.icon("file-plus", size=14), T(f"{prefix}.add"), size="2", variant="soft",
+        rx.cond(can_edit, rx.button(rx.icon("file-plus", size=14), T(add), size="2", variant="soft",
                                     on_click=state.new_document(kind), id=f"add-{kind}")),
         rx.cond(rows.length() > 0,
                 rx.vstack(rx.foreach(rows, lambda d: document_card(state, d, can_edit)), spacing="3", width="100%",
                           id=f"{kind}-list"),
-                empty_state("file-text", T(f"{prefix}.empty"), T(f"{prefix}.empty_hint"))),
+                empty_state("file-text", T(empty), T(hint))),
         spacing="3", width="100%",
     )
 
@@ -88,8 +91,7 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
         _field(state, "title", "documents.title", rx.input(name="title", default_value=v["title"], id="doc-title")),
         _field(state, "kind", "reports.kind", rx.select.root(
             rx.select.trigger(width="100%"),
-            rx.select.content(*[rx.select.item(T(f"reports.kind.{k}"), value=k)
-                                for k in ("verification", "report", "certificate", "other")]),
+            rx.select.content(*[rx.select.item(T(f"reports.kind.{k}"), value=k) for k in REPORT_KINDS]),
             name="kind", default_value=v["kind"])),
         _field(state, "report_date", "reports.date",
                rx.input(type="date", name="report_date", default_value=v["report_date"], id="doc-date")),

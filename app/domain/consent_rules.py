@@ -7,6 +7,7 @@ import hashlib
 import re
 
 from app.domain.errors import DomainError
+from app.i18n import N_
 
 GRANTED, REFUSED, UNKNOWN = "granted", "refused", "unknown"
 STATES = (GRANTED, REFUSED, UNKNOWN)
@@ -24,13 +25,13 @@ def channel_needs(channel: str, subject: dict) -> str | None:
     """The message key saying which contact data is missing to grant a consent on this channel
     (`subject` has email, phone, mobile, street, city), or None when it is there."""
     if channel == "email" and not subject.get("email"):
-        return "consents.err.needs_email"
+        return N_("consents.err.needs_email")
     if channel == "sms" and not (subject.get("mobile") or subject.get("phone")):
-        return "consents.err.needs_mobile"
+        return N_("consents.err.needs_mobile")
     if channel == "phone" and not (subject.get("phone") or subject.get("mobile")):
-        return "consents.err.needs_phone"
+        return N_("consents.err.needs_phone")
     if channel == "post" and not (subject.get("street") and subject.get("city")):
-        return "consents.err.needs_address"
+        return N_("consents.err.needs_address")
     return None
 
 
@@ -41,25 +42,25 @@ def validate_type(raw: dict) -> dict:
     errors: dict[str, str] = {}
     code = str(raw.get("code") or "").strip().lower()
     if not _CODE.match(code):
-        errors["code"] = "consents.err.code"
+        errors["code"] = N_("consents.err.code")
     title = " ".join(str(raw.get("title") or "").split())
     if not title:
-        errors["title"] = "customer.err.required"
+        errors["title"] = N_("customer.err.required")
     elif len(title) > 200:
-        errors["title"] = "customer.err.too_long"
+        errors["title"] = N_("customer.err.too_long")
     channel = raw.get("channel") or "none"
     if channel not in CHANNELS:
-        errors["channel"] = "consents.err.channel"
+        errors["channel"] = N_("consents.err.channel")
     body = str(raw.get("body") or "").strip().replace("\r\n", "\n")
     if not body:
-        errors["body"] = "customer.err.required"
+        errors["body"] = N_("customer.err.required")
     elif len(body) > 20000:
-        errors["body"] = "customer.err.too_long"
+        errors["body"] = N_("customer.err.too_long")
     position = raw.get("position", 0)
     try:
         position = int(position)
     except (TypeError, ValueError):
-        errors["position"] = "consents.err.position"
+        errors["position"] = N_("consents.err.position")
         position = 0
     if errors:
         raise DomainError(errors)

@@ -14,6 +14,7 @@ from stdnum.it import codicefiscale, iva
 from app.domain.errors import DomainError
 from app.domain.places import places
 from app.domain.text import compact_code, fold
+from app.i18n import N_
 
 KINDS = ("business", "private")
 STATUSES = ("active", "anonymized")
@@ -135,36 +136,36 @@ def validate_customer(raw: dict) -> CustomerData:
 
     kind = raw.get("kind") or "business"
     if kind not in KINDS:
-        errors["kind"] = "customer.err.kind"
+        errors["kind"] = N_("customer.err.kind")
         kind = "business"
     values["kind"] = kind
 
     for name in ("company_name", "first_name", "last_name", "street", "city", "notes", "external_code"):
         value = _text(raw, name)
         if value is not None and len(value) > LIMITS[name]:
-            errors[name] = "customer.err.too_long"
+            errors[name] = N_("customer.err.too_long")
         values[name] = value
     if kind == "business":
         if not values["company_name"]:
-            errors["company_name"] = "customer.err.required"
+            errors["company_name"] = N_("customer.err.required")
     else:
         for name in ("first_name", "last_name"):
             if not values[name]:
-                errors[name] = "customer.err.required"
+                errors[name] = N_("customer.err.required")
 
     country = compact_code(_text(raw, "country") or "IT")
     if not _COUNTRY.match(country):
-        errors["country"] = "customer.err.country"
+        errors["country"] = N_("customer.err.country")
         country = "IT"
     values["country"] = country
 
     checks = {
-        "vat_number": (lambda v: clean_vat(v, country), "customer.err.vat"),
-        "tax_code": (clean_tax_code, "customer.err.tax_code"),
-        "email": (clean_email, "customer.err.email"),
-        "pec": (clean_email, "customer.err.pec"),
-        "phone": (clean_phone, "customer.err.phone"),
-        "mobile": (clean_phone, "customer.err.phone"),
+        "vat_number": (lambda v: clean_vat(v, country), N_("customer.err.vat")),
+        "tax_code": (clean_tax_code, N_("customer.err.tax_code")),
+        "email": (clean_email, N_("customer.err.email")),
+        "pec": (clean_email, N_("customer.err.pec")),
+        "phone": (clean_phone, N_("customer.err.phone")),
+        "mobile": (clean_phone, N_("customer.err.phone")),
     }
     for name, (clean, message) in checks.items():
         try:
@@ -173,11 +174,11 @@ def validate_customer(raw: dict) -> CustomerData:
             errors[name] = message
             values[name] = None
     if kind == "business" and country == "IT" and not values["vat_number"] and "vat_number" not in errors:
-        errors["vat_number"] = "customer.err.vat_required"
+        errors["vat_number"] = N_("customer.err.vat_required")
 
     sdi = compact_code(_text(raw, "sdi_code")) or None
     if sdi is not None and not _SDI.match(sdi):
-        errors["sdi_code"] = "customer.err.sdi"
+        errors["sdi_code"] = N_("customer.err.sdi")
     values["sdi_code"] = sdi
     values["external_code"] = compact_code(values["external_code"]) or None
 
@@ -191,7 +192,7 @@ def validate_customer(raw: dict) -> CustomerData:
     elif isinstance(assigned, str) and assigned.isdigit() and len(assigned) < 10:
         values["assigned_user_id"] = int(assigned)
     else:
-        errors["assigned_user_id"] = "customer.err.assigned"
+        errors["assigned_user_id"] = N_("customer.err.assigned")
         values["assigned_user_id"] = None
     values["block_automatic_emails"] = raw.get("block_automatic_emails") in (True, "on", "true", "1", 1)
 
@@ -208,25 +209,25 @@ def _check_address(raw: dict, values: dict, errors: dict, country: str) -> None:
         values["cap"], values["province"] = cap, province
         return
     if cap is not None and not _CAP.match(cap):
-        errors["cap"] = "customer.err.cap"
+        errors["cap"] = N_("customer.err.cap")
     if province is not None and province not in places().provinces:
-        errors["province"] = "customer.err.province"
+        errors["province"] = N_("customer.err.province")
     if city:
         comune = places().comune(city, province if "province" not in errors else None)
         if comune is None:
             elsewhere = places().by_name.get(fold(city))
             if elsewhere and province and "province" not in errors:
-                errors["province"] = "customer.err.province_city"
+                errors["province"] = N_("customer.err.province_city")
             else:
-                errors["city"] = "customer.err.city"
+                errors["city"] = N_("customer.err.city")
         else:
             values["city"] = comune.name
             if province is None:
                 province = comune.province
             elif province != comune.province and "province" not in errors:
-                errors["province"] = "customer.err.province_city"
+                errors["province"] = N_("customer.err.province_city")
             if cap and "cap" not in errors and comune.caps and cap not in comune.caps:
-                errors["cap"] = "customer.err.cap_city"
+                errors["cap"] = N_("customer.err.cap_city")
     values["cap"], values["province"] = cap, province
 
 
@@ -272,25 +273,25 @@ def validate_contact(raw: dict) -> ContactData:
     errors: dict[str, str] = {}
     kind = raw.get("kind") or "contact_person"
     if kind not in CONTACT_KINDS:
-        errors["kind"] = "customer.err.kind"
+        errors["kind"] = N_("customer.err.kind")
     names = {}
     for name in ("first_name", "last_name", "role"):
         value = _text(raw, name)
         if value is not None and len(value) > 100:
-            errors[name] = "customer.err.too_long"
+            errors[name] = N_("customer.err.too_long")
         names[name] = value
     for name in ("first_name", "last_name"):
         if not names[name]:
-            errors[name] = "customer.err.required"
+            errors[name] = N_("customer.err.required")
     email = phone = None
     try:
         email = clean_email(_text(raw, "email"))
     except ValueError:
-        errors["email"] = "customer.err.email"
+        errors["email"] = N_("customer.err.email")
     try:
         phone = clean_phone(_text(raw, "phone"))
     except ValueError:
-        errors["phone"] = "customer.err.phone"
+        errors["phone"] = N_("customer.err.phone")
     if errors:
         raise DomainError(errors)
     return ContactData(kind, names["first_name"], names["last_name"], names["role"], email, phone)
@@ -316,13 +317,13 @@ def validate_site(raw: dict) -> SiteData:
     for name, limit in (("name", 120), ("street", 200), ("city", 100), ("notes", 1000)):
         value = _text(raw, name)
         if value is not None and len(value) > limit:
-            errors[name] = "customer.err.too_long"
+            errors[name] = N_("customer.err.too_long")
         values[name] = value
     if not values["name"]:
-        errors["name"] = "customer.err.required"
+        errors["name"] = N_("customer.err.required")
     country = compact_code(_text(raw, "country") or "IT")
     if not _COUNTRY.match(country):
-        errors["country"] = "customer.err.country"
+        errors["country"] = N_("customer.err.country")
         country = "IT"
     values["country"] = country
     _check_address(raw, values, errors, country)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.i18n import N_
+
 
 class DomainError(Exception):
     """A rule refused the request. `errors` maps a form field (or "" for the whole form) to a message key."""
@@ -20,11 +22,11 @@ class NotSignedIn(DomainError):
     """No valid session: the caller must sign in again."""
 
     def __init__(self) -> None:
-        super().__init__("auth.signed_out")
+        super().__init__(N_("auth.signed_out"))
 
 
 class Forbidden(DomainError):
     """The caller is signed in but this is not theirs to do or see."""
 
     def __init__(self) -> None:
-        super().__init__("auth.forbidden")
+        super().__init__(N_("auth.forbidden"))

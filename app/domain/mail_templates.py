@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from string import Formatter
 
 from app.domain.errors import DomainError
+from app.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -64,23 +65,23 @@ def validate_template(key: str, subject: object, body: object) -> tuple[str, str
             text = " ".join(text.split())
         cleaned[field] = text
         if not text:
-            errors[field] = "customer.err.required"
+            errors[field] = N_("customer.err.required")
             continue
         if len(text) > limit:
-            errors[field] = "customer.err.too_long"
+            errors[field] = N_("customer.err.too_long")
             continue
         try:
             names = _fields(text)
         except DomainError:
-            errors[field] = "templates.err.braces"
+            errors[field] = N_("templates.err.braces")
             continue
         unknown = sorted(n for n in names if n not in template.placeholders)
         if unknown:
-            errors[field] = "templates.err.placeholder"
+            errors[field] = N_("templates.err.placeholder")
             params["placeholder"] = "{" + unknown[0] + "}"
     missing = [n for n in template.required if "{" + n + "}" not in cleaned["body"]]
     if missing and "body" not in errors:
-        errors["body"] = "templates.err.required_placeholder"
+        errors["body"] = N_("templates.err.required_placeholder")
         params["placeholder"] = "{" + missing[0] + "}"
     if errors:
         raise DomainError(errors, **params)

@@ -15,12 +15,14 @@ from app.domain.errors import DomainError
 from app.domain.ids import parse_choice
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
-from app.i18n import normalize_language, t
+from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, PortalAccess, User
 from app.models.base import utcnow
 from app.services import customers, mail_templates, movements, outbox
 
 REVIEW_SWITCH = "change_requests.review_enabled"
+# A request is open while any of its items waits for a decision, processed once none does.
+STATUSES = ("open", "processed")
 
 
 # Settings ---------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ class AlreadyDecided(DomainError):
     """Another reviewer decided (or the customer superseded) an item first: nothing was written."""
 
     def __init__(self, field: str, by: str, at: datetime) -> None:
-        super().__init__("requests.already_decided", by=by, at=at)
+        super().__init__(N_("requests.already_decided"), by=by, at=at)
         self.field, self.by, self.at = field, by, at
 
 
@@ -258,13 +260,6 @@ def decide(*, session: Session, actor: Actor, customer_id: int, decisions: dict)
     )
 
 
-_OUTCOME_KEYS = {
-    rules.APPLIED: "requests.state.applied", rules.ACCEPTED: "requests.state.accepted",
-    rules.IGNORED: "requests.state.ignored", rules.REFUSED: "requests.state.refused",
-    rules.SUPERSEDED: "requests.state.superseded", rules.PENDING: "requests.state.pending",
-}
-
-
 def _tell_requester(session: Session, request_id: int, customer: Customer) -> None:
     """One e-mail per decided request to whoever asked, unless the customer blocks automatic e-mails."""
     request = session.get(ChangeRequest, request_id)
@@ -278,7 +273,7 @@ def _tell_requester(session: Session, request_id: int, customer: Customer) -> No
                          .order_by(ChangeRequestItem.id)).all()
     lines = "\n".join(
         f"- {t(f'field.{i.field}', lang)}: {rules.format_value(i.field, rules.decode(i.requested_value))} "
-        f"({t(_OUTCOME_KEYS[i.state], lang)})"
+        f"({t(f'requests.state.{i.state}', lang)})"
         for i in items
     )
     subject, body = mail_templates.render(session, "request_decided", lang, name=user.full_name, number=request_id,

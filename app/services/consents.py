@@ -171,8 +171,9 @@ def record_consent(
     session.add(event)
     movements.record(
         session=session, customer_id=customer_id, actor=actor, source=source, kind="consent.changed",
-        field=consent_type.code, before=current.state if current else rules.UNKNOWN, after=state,
-        summary=f"{subject.name} · v{text.version}",
+        # No `field`: the timeline labels a field through the catalog, and a consent type is data, not a field.
+        before=current.state if current else rules.UNKNOWN, after=state,
+        summary=f"{consent_type.title} · {subject.name} · v{text.version}",
     )
     session.flush()
     return event

@@ -22,6 +22,7 @@ from app.domain.customer_rules import (
 from app.domain.errors import DomainError
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
 from app.domain.text import fold
+from app.i18n import N_
 from app.models import CodeSequence, Contact, Customer, Movement, Site, User
 from app.models.base import utcnow
 from app.services import movements
@@ -39,7 +40,7 @@ class DuplicatesFound(DomainError):
     """Creating this customer would repeat a VAT number, tax code or e-mail already in the registry."""
 
     def __init__(self, duplicates: list[DuplicateRow]) -> None:
-        super().__init__("customer.duplicates")
+        super().__init__(N_("customer.duplicates"))
         self.duplicates = duplicates
 
 
@@ -56,7 +57,7 @@ class EditConflict(DomainError):
     """Someone saved the customer after this user opened it: nothing was written."""
 
     def __init__(self, current_version: int, changes: list[ConflictChange]) -> None:
-        super().__init__("customer.conflict")
+        super().__init__(N_("customer.conflict"))
         self.current_version = current_version
         self.changes = changes
 

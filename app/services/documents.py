@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from app.domain import upload_rules
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Actor, Perm, Role, require, require_customer_record
-from app.i18n import t
+from app.i18n import N_, t
 from app.models import Attachment, Contract, Customer, Report, User
 from app.models.base import utcnow
 from app.services import movements, outbox
@@ -25,6 +25,7 @@ from app.settings import Settings, get_settings
 
 REPORT_KINDS = ("verification", "report", "certificate", "other")
 OWNER_KINDS = ("contract", "report")
+CONTRACT_STATES = ("active", "expiring", "expired")
 ORPHAN_AGE = timedelta(hours=1)
 
 
@@ -37,16 +38,16 @@ def _day(value: object, field: str, errors: dict) -> date | None:
     try:
         return date.fromisoformat(str(value or "")[:10])
     except ValueError:
-        errors[field] = "documents.err.date"
+        errors[field] = N_("documents.err.date")
         return None
 
 
 def _text(value: object, field: str, limit: int, errors: dict, required: bool = False) -> str | None:
     text = " ".join(str(value or "").split()) if field != "notes" else str(value or "").strip()
     if required and not text:
-        errors[field] = "customer.err.required"
+        errors[field] = N_("customer.err.required")
     elif len(text) > limit:
-        errors[field] = "customer.err.too_long"
+        errors[field] = N_("customer.err.too_long")
     return text or None
 
 
@@ -70,10 +71,10 @@ def save_contract(
     expires_on = _day(raw.get("expires_on"), "expires_on", errors)
     notes = _text(raw.get("notes"), "notes", 4000, errors)
     if start_on and expires_on and expires_on < start_on:
-        errors["expires_on"] = "documents.err.expires_before_start"
+        errors["expires_on"] = N_("documents.err.expires_before_start")
     holder = session.exec(select(Contract.id).where(Contract.number == number)).first() if number else None
     if holder is not None and holder != contract_id:
-        errors["number"] = "documents.err.number_taken"
+        errors["number"] = N_("documents.err.number_taken")
     if errors:
         raise DomainError(errors)
     if contract_id is None:
@@ -105,7 +106,7 @@ def save_report(*, session: Session, actor: Actor, customer_id: int, raw: dict, 
     title = _text(raw.get("title"), "title", 200, errors, required=True)
     kind = raw.get("kind") if raw.get("kind") in REPORT_KINDS else None
     if kind is None:
-        errors["kind"] = "documents.err.kind"
+        errors["kind"] = N_("documents.err.kind")
     report_date = _day(raw.get("report_date"), "report_date", errors)
     notes = _text(raw.get("notes"), "notes", 4000, errors)
     if errors:

@@ -13,6 +13,19 @@ from app.models import Movement
 SOURCES = ("office", "portal", "api", "import", "system")
 # Groups the timeline can be filtered by; a movement's kind starts with its group.
 KIND_GROUPS = ("customer", "contact", "site", "request", "consent", "access", "ticket")
+# Every kind of movement, each shown with its own label (movements.kind.<kind>): a new one is added here.
+KINDS = (
+    "customer.created", "customer.updated",
+    "contact.added", "contact.updated", "contact.removed",
+    "site.added", "site.updated", "site.removed",
+    "request.created", "request.applied", "request.accepted", "request.ignored", "request.refused",
+    "request.superseded",
+    "consent.changed",
+    "access.added", "access.updated", "access.invited",
+    "ticket.opened", "ticket.replied", "ticket.answered", "ticket.closed",
+    "contract.added", "contract.updated", "report.added", "report.updated",
+    "attachment.added", "attachment.removed",
+)
 
 
 def record(
@@ -21,6 +34,8 @@ def record(
 ) -> Movement:
     if source not in SOURCES:
         raise ValueError(f"unknown movement source {source!r}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown movement kind {kind!r}")
     movement = Movement(
         customer_id=customer_id, kind=kind, field=field,
         before=None if before is None else str(before), after=None if after is None else str(after),

@@ -13,7 +13,7 @@ from app.domain.customer_rules import clean_email
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, Role, require_customer_record
-from app.i18n import LANGUAGES, normalize_language, t
+from app.i18n import LANGUAGES, N_, normalize_language, t
 from app.models import Customer, PasswordToken, PortalAccess, PortalProfile, User
 from app.models.base import as_utc, utcnow
 from app.services import mail_templates, movements, outbox
@@ -23,6 +23,9 @@ from app.settings import Settings, get_settings
 
 VISIBILITIES = ("own", "company")
 FLAGS = ("receives_reminders", "receives_signed_sheets", "may_see_contracts")
+# What an access's movements record field by field: the timeline labels each one.
+RECORDED_FIELDS = ("full_name", "email", "language", "active", *FLAGS, "visibility", "profile_id")
+INVITATION_STATES = ("none", "sent", "expired", "accepted")
 _TRUE = (True, "on", "true", "1", 1)
 
 
@@ -44,22 +47,22 @@ def validate_access(raw: dict) -> AccessData:
     errors: dict[str, str] = {}
     name = " ".join(str(raw.get("full_name") or "").split())
     if not name:
-        errors["full_name"] = "customer.err.required"
+        errors["full_name"] = N_("customer.err.required")
     elif len(name) > 200:
-        errors["full_name"] = "customer.err.too_long"
+        errors["full_name"] = N_("customer.err.too_long")
     email = ""
     try:
         email = clean_email(" ".join(str(raw.get("email") or "").split()) or None) or ""
     except ValueError:
-        errors["email"] = "customer.err.email"
+        errors["email"] = N_("customer.err.email")
     if not email and "email" not in errors:
-        errors["email"] = "customer.err.required"
+        errors["email"] = N_("customer.err.required")
     language = raw.get("language") or "it"
     if language not in LANGUAGES:
-        errors["language"] = "accesses.err.language"
+        errors["language"] = N_("accesses.err.language")
     visibility = raw.get("visibility") or "own"
     if visibility not in VISIBILITIES:
-        errors["visibility"] = "accesses.err.visibility"
+        errors["visibility"] = N_("accesses.err.visibility")
     if errors:
         raise DomainError(errors)
     return AccessData(
@@ -82,7 +85,7 @@ class AccessRow:
     may_see_contracts: bool
     visibility: str
     profile_id: int | None
-    invitation: str  # none | sent | expired | accepted
+    invitation: str  # one of INVITATION_STATES
     invited_at: datetime | None
     last_login_at: datetime | None
 
@@ -185,11 +188,8 @@ def save_access(
 
 
 def _snapshot(user: User, access: PortalAccess) -> dict[str, object]:
-    return {
-        "full_name": user.full_name, "email": user.email, "language": user.language, "active": user.is_active,
-        **{flag: getattr(access, flag) for flag in FLAGS}, "visibility": access.visibility,
-        "profile_id": access.profile_id,
-    }
+    values = {"full_name": user.full_name, "email": user.email, "language": user.language, "active": user.is_active}
+    return {name: values[name] if name in values else getattr(access, name) for name in RECORDED_FIELDS}
 
 
 def _profile_choice(session: Session, raw: object) -> int | None:

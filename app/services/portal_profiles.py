@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Actor, Perm, require
 from app.domain.portal_modules import DEFAULT_PROFILE_CODE, MODULES, clean_modules, visible_modules
+from app.i18n import N_
 from app.models import PortalAccess, PortalProfile
 
 _CODE = re.compile(r"^[A-Z0-9_-]{2,40}$")
@@ -56,10 +57,10 @@ def save_profile(*, session: Session, actor: Actor, raw: dict, profile_id: int |
     errors: dict[str, str] = {}
     code = "".join(str(raw.get("code") or "").split()).upper()
     if not _CODE.match(code):
-        errors["code"] = "profiles.err.code"
+        errors["code"] = N_("profiles.err.code")
     name = " ".join(str(raw.get("name") or "").split())
     if not name or len(name) > 120:
-        errors["name"] = "customer.err.required" if not name else "customer.err.too_long"
+        errors["name"] = N_("customer.err.required") if not name else N_("customer.err.too_long")
     try:
         modules = clean_modules(raw.get("modules"))
     except DomainError as error:
@@ -67,7 +68,7 @@ def save_profile(*, session: Session, actor: Actor, raw: dict, profile_id: int |
         modules = ()
     holder = session.exec(select(PortalProfile.id).where(PortalProfile.code == code)).first()
     if holder is not None and holder != profile_id:
-        errors["code"] = "profiles.err.code_taken"
+        errors["code"] = N_("profiles.err.code_taken")
     if errors:
         raise DomainError(errors)
     make_default = raw.get("is_default") in (True, "on", "true", "1")

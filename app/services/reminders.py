@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor, Perm, require
+from app.i18n import N_
 from app.models import Reminder
 
 MAX_REMINDERS = 500
@@ -31,12 +32,12 @@ def _clean(raw: object) -> tuple[date, str]:
     try:
         due_on = value if isinstance(value, date) else date.fromisoformat(str(value or "")[:10])
     except ValueError:
-        errors["due_on"] = "reminders.err.date"
+        errors["due_on"] = N_("reminders.err.date")
     text = " ".join(str(raw.get("text") or "").split())
     if not text:
-        errors["text"] = "customer.err.required"
+        errors["text"] = N_("customer.err.required")
     elif len(text) > 500:
-        errors["text"] = "customer.err.too_long"
+        errors["text"] = N_("customer.err.too_long")
     if errors:
         raise DomainError(errors)
     return due_on, text

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
-from app.i18n import normalize_language, t
+from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
 from app.services import mail_templates, movements, outbox
@@ -49,9 +49,9 @@ def set_ticket_assignee(*, session: Session, actor: Actor, user_id: int) -> None
 def _clean_text(value: object, limit: int, field: str, errors: dict) -> str:
     text = str(value or "").strip().replace("\r\n", "\n") if field == "body" else " ".join(str(value or "").split())
     if not text:
-        errors[field] = "customer.err.required"
+        errors[field] = N_("customer.err.required")
     elif len(text) > limit:
-        errors[field] = "customer.err.too_long"
+        errors[field] = N_("customer.err.too_long")
     return text
 
 

@@ -165,7 +165,9 @@ def test_each_change_is_a_movement(db, world):
     record(db, world, "marketing", "granted")
     with db() as s:
         [movement] = s.exec(select(Movement).where(Movement.kind == "consent.changed")).all()
-    assert (movement.field, movement.before, movement.after) == ("marketing", "unknown", "granted")
+        title = s.get(ConsentType, world["types"]["marketing"]).title
+    assert (movement.field, movement.before, movement.after) == (None, "unknown", "granted")
+    assert movement.summary.startswith(f"{title} · Acme S.r.l.")
 
 
 def test_consent_types_are_managed_by_administrators_with_valid_data(db, world):

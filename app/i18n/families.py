@@ -1,0 +1,44 @@
+"""Message keys the code builds from a value, t(f"role.{user.role}"): each family names the vocabulary
+it is built from, so the catalog template lists every key a value can produce and the tests fail when
+a new value has no message. A key built anywhere else must be registered here (a test holds the code
+to that); one built over a literal tuple at its call site is expanded there instead."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from app.domain import change_rules, consent_rules, customer_rules, portal_modules
+from app.domain.mail_templates import TEMPLATES
+from app.domain.permissions import Role
+from app.services import change_requests, documents, movements, portal_accesses, tickets
+
+# What a form, a movement, a change request or a duplicate check can name as a field.
+FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
+    *customer_rules.FIELDS,
+    *change_rules.REQUEST_FIELDS,
+    *(f.name for f in fields(customer_rules.ContactData)),
+    *(f.name for f in fields(customer_rules.SiteData)),
+    *(f"access.{name}" for name in portal_accesses.RECORDED_FIELDS),
+)))
+
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "field.{}": FIELD_NAMES,
+    "kind.{}": customer_rules.KINDS,
+    "contacts.kind.{}": customer_rules.CONTACT_KINDS,
+    "role.{}": tuple(Role),
+    "source.{}": movements.SOURCES,
+    "movements.kind.{}": movements.KINDS,
+    "requests.state.{}": change_rules.ITEM_STATES,
+    "mydata.status.{}": change_requests.STATUSES,
+    "consents.state.{}": consent_rules.STATES,
+    "consents.channel.{}": tuple(c for c in consent_rules.CHANNELS if c != "none"),
+    "consents.channel_label.{}": consent_rules.CHANNELS,
+    "contracts.state.{}": documents.CONTRACT_STATES,
+    "reports.kind.{}": documents.REPORT_KINDS,
+    "tickets.status.{}": tickets.STATUSES,
+    "accesses.invitation.{}": portal_accesses.INVITATION_STATES,
+    "accesses.visibility.{}": portal_accesses.VISIBILITIES,
+    "module.{}": tuple(portal_modules.MODULES),
+    "module.{}.help": tuple(portal_modules.MODULES),
+    "templates.name.{}": tuple(TEMPLATES),
+}
