@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.domain.customer_rules import FIELDS, CustomerData, display_phone, validate_customer
 from app.domain.errors import DomainError
+from app.domain.vocabularies import Source
 
 # A request field is what a reviewer decides on: one column, or the whole address, which is only
 # ever valid as a whole (a new city with the old CAP is no address at all).
@@ -27,7 +28,8 @@ REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
 FIELD_OF_COLUMN = {column: field for field, columns in REQUEST_FIELDS.items() for column in columns}
 EDITABLE_COLUMNS = tuple(FIELD_OF_COLUMN)
 
-SOURCES = ("portal", "api", "import")
+# Where a change to a customer can be asked from, each with its own rules.
+SOURCES = (Source.PORTAL.value, Source.API.value, Source.IMPORT.value)
 AUTO, REVIEW, REFUSE = "auto", "review", "refuse"
 ACTIONS = (AUTO, REVIEW, REFUSE)
 DEFAULT_ACTIONS: dict[str, str] = {

@@ -7,12 +7,14 @@ import hashlib
 import re
 
 from app.domain.errors import DomainError
+from app.domain.vocabularies import ConsentChannel, ConsentState, Source
 from app.i18n import N_
 
-GRANTED, REFUSED, UNKNOWN = "granted", "refused", "unknown"
-STATES = (GRANTED, REFUSED, UNKNOWN)
-CHANNELS = ("none", "email", "sms", "phone", "post")
-SOURCES = ("office", "portal", "import", "api")
+GRANTED, REFUSED, UNKNOWN = ConsentState.GRANTED, ConsentState.REFUSED, ConsentState.UNKNOWN
+STATES = ConsentState.values()
+CHANNELS = ConsentChannel.values()
+# Where a consent can be recorded from.
+SOURCES = (Source.OFFICE.value, Source.PORTAL.value, Source.IMPORT.value, Source.API.value)
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 

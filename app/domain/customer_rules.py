@@ -14,10 +14,9 @@ from stdnum.it import codicefiscale, iva
 from app.domain.errors import DomainError
 from app.domain.places import places
 from app.domain.text import compact_code, fold
+from app.domain.vocabularies import ContactKind, CustomerKind
 from app.i18n import N_
 
-KINDS = ("business", "private")
-STATUSES = ("active", "anonymized")
 _SDI = re.compile(r"^[A-Z0-9]{6,7}$")
 _CAP = re.compile(r"^\d{5}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -135,7 +134,7 @@ def validate_customer(raw: dict) -> CustomerData:
     values: dict[str, object] = {}
 
     kind = raw.get("kind") or "business"
-    if kind not in KINDS:
+    if kind not in CustomerKind.values():
         errors["kind"] = N_("customer.err.kind")
         kind = "business"
     values["kind"] = kind
@@ -254,7 +253,6 @@ def search_text(data: CustomerData, code: str) -> str:
     return " | ".join(p for p in parts if p)
 
 
-CONTACT_KINDS = ("contact_person", "family_member")
 
 
 @dataclass(frozen=True)
@@ -272,7 +270,7 @@ def validate_contact(raw: dict) -> ContactData:
         raise DomainError("customer.err.form")
     errors: dict[str, str] = {}
     kind = raw.get("kind") or "contact_person"
-    if kind not in CONTACT_KINDS:
+    if kind not in ContactKind.values():
         errors["kind"] = N_("customer.err.kind")
     names = {}
     for name in ("first_name", "last_name", "role"):

@@ -10,7 +10,8 @@ from dataclasses import fields
 from app.domain import change_rules, consent_rules, customer_rules, portal_modules
 from app.domain.mail_templates import TEMPLATES
 from app.domain.permissions import Role
-from app.services import change_requests, documents, movements, portal_accesses, tickets
+from app.domain.vocabularies import VOCABULARIES
+from app.services import change_requests, documents, portal_accesses
 
 # What a form, a movement, a change request or a duplicate check can name as a field.
 FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
@@ -22,22 +23,15 @@ FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
 )))
 
 FAMILIES: dict[str, tuple[str, ...]] = {
+    **{vocabulary.__label__: vocabulary.values() for vocabulary in VOCABULARIES},
     "field.{}": FIELD_NAMES,
-    "kind.{}": customer_rules.KINDS,
-    "contacts.kind.{}": customer_rules.CONTACT_KINDS,
     "role.{}": tuple(Role),
-    "source.{}": movements.SOURCES,
-    "movements.kind.{}": movements.KINDS,
     "requests.state.{}": change_rules.ITEM_STATES,
     "mydata.status.{}": change_requests.STATUSES,
-    "consents.state.{}": consent_rules.STATES,
     "consents.channel.{}": tuple(c for c in consent_rules.CHANNELS if c != "none"),
-    "consents.channel_label.{}": consent_rules.CHANNELS,
     "contracts.state.{}": documents.CONTRACT_STATES,
     "reports.kind.{}": documents.REPORT_KINDS,
-    "tickets.status.{}": tickets.STATUSES,
     "accesses.invitation.{}": portal_accesses.INVITATION_STATES,
-    "accesses.visibility.{}": portal_accesses.VISIBILITIES,
     "module.{}": tuple(portal_modules.MODULES),
     "module.{}.help": tuple(portal_modules.MODULES),
     "templates.name.{}": tuple(TEMPLATES),

@@ -8,33 +8,17 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.domain.permissions import Actor, Perm, require_customer_record
+from app.domain.vocabularies import MovementGroup, MovementKind, Source
 from app.models import Movement
-
-SOURCES = ("office", "portal", "api", "import", "system")
-# Groups the timeline can be filtered by; a movement's kind starts with its group.
-KIND_GROUPS = ("customer", "contact", "site", "request", "consent", "access", "ticket")
-# Every kind of movement, each shown with its own label (movements.kind.<kind>): a new one is added here.
-KINDS = (
-    "customer.created", "customer.updated",
-    "contact.added", "contact.updated", "contact.removed",
-    "site.added", "site.updated", "site.removed",
-    "request.created", "request.applied", "request.accepted", "request.ignored", "request.refused",
-    "request.superseded",
-    "consent.changed",
-    "access.added", "access.updated", "access.invited",
-    "ticket.opened", "ticket.replied", "ticket.answered", "ticket.closed",
-    "contract.added", "contract.updated", "report.added", "report.updated",
-    "attachment.added", "attachment.removed",
-)
 
 
 def record(
     *, session: Session, customer_id: int, actor: Actor | None, source: str, kind: str, field: str | None = None,
     before: object = None, after: object = None, summary: str | None = None, customer_version: int | None = None,
 ) -> Movement:
-    if source not in SOURCES:
+    if source not in Source.values():
         raise ValueError(f"unknown movement source {source!r}")
-    if kind not in KINDS:
+    if kind not in MovementKind.values():
         raise ValueError(f"unknown movement kind {kind!r}")
     movement = Movement(
         customer_id=customer_id, kind=kind, field=field,
@@ -76,8 +60,8 @@ def list_movements(
         select(Movement).where(Movement.customer_id == customer_id)
         .order_by(col(Movement.id).desc()).limit(limit + 1)
     )
-    if group in KIND_GROUPS:
-        query = query.where(col(Movement.kind).startswith(f"{group}."))
+    if MovementGroup.parse(group):
+        query = query.where(col(Movement.kind).in_(MovementKind.of_group(MovementGroup(group))))
     if before_id is not None:
         query = query.where(Movement.id < before_id)
     found = list(session.exec(query))

@@ -13,6 +13,7 @@ from app.domain.customer_rules import clean_email
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, Role, require_customer_record
+from app.domain.vocabularies import AccessVisibility
 from app.i18n import LANGUAGES, N_, normalize_language, t
 from app.models import Customer, PasswordToken, PortalAccess, PortalProfile, User
 from app.models.base import as_utc, utcnow
@@ -21,7 +22,7 @@ from app.services.auth import end_all_sessions, issue_password_token, void_passw
 from app.services.security import token_hash
 from app.settings import Settings, get_settings
 
-VISIBILITIES = ("own", "company")
+VISIBILITIES = AccessVisibility.values()
 FLAGS = ("receives_reminders", "receives_signed_sheets", "may_see_contracts")
 # What an access's movements record field by field: the timeline labels each one.
 RECORDED_FIELDS = ("full_name", "email", "language", "active", *FLAGS, "visibility", "profile_id")

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
+from app.domain.vocabularies import TicketStatus
 from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
@@ -17,7 +18,7 @@ from app.services import mail_templates, movements, outbox
 from app.settings import get_settings
 
 ASSIGNEE_SETTING = "portal.ticket_assignee"
-STATUSES = ("open", "answered", "closed")
+STATUSES = TicketStatus.values()
 
 
 # Who receives new requests ----------------------------------------------------------------

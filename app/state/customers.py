@@ -16,8 +16,9 @@ import reflex as rx
 
 from app.db import session_scope
 from app.domain.errors import DomainError
-from app.domain.ids import parse_choice, parse_id
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, has_perm
+from app.domain.vocabularies import CustomerKind, CustomerStatus
 from app.i18n import t
 from app.services import customers
 from app.state.paging import KeysetPaging
@@ -61,8 +62,7 @@ class CustomerListState(KeysetPaging, SessionState):
         with session_scope() as session:
             page = customers.search_customers(
                 session=session, actor=actor, query=self.query,
-                kind=parse_choice(self.kind_filter, ("business", "private")) or None,
-                status=parse_choice(self.status_filter, ("active", "anonymized")) or None,
+                kind=CustomerKind.parse(self.kind_filter), status=CustomerStatus.parse(self.status_filter),
                 assigned_user_id=assigned, after=self._cursor,
             )
         self.rows = [
@@ -82,12 +82,12 @@ class CustomerListState(KeysetPaging, SessionState):
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_kind(self, actor: Actor, value: str):
-        self.kind_filter = parse_choice(value, ("business", "private")) or "all"
+        self.kind_filter = CustomerKind.parse(value) or "all"
         self._restart(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_status(self, actor: Actor, value: str):
-        self.status_filter = parse_choice(value, ("active", "anonymized")) or "all"
+        self.status_filter = CustomerStatus.parse(value) or "all"
         self._restart(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
@@ -140,7 +140,8 @@ class CustomerCardState(SessionState):
         if params.get("id") == "new":
             if not self.can_edit:
                 return rx.redirect("/office/customers")
-            self.is_new, self.customer_id, self.code, self.version, self.kind = True, 0, "", 0, "business"
+            self.is_new, self.customer_id, self.code, self.version = True, 0, "", 0
+            self.kind = CustomerKind.BUSINESS.value
             self.title = t("customers.new", self.lang)
             return CARD_TABS["details"]
         customer_id = parse_id(params.get("id"))

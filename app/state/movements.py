@@ -6,6 +6,7 @@ import dataclasses
 
 from app.db import session_scope
 from app.domain.permissions import Actor, Perm
+from app.domain.vocabularies import MovementGroup
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import movements
@@ -62,7 +63,7 @@ class MovementsTab(CardTab, CustomerCardState):
     def filter_movements(self, actor: Actor, group: str | list[str]):
         if not self._current():
             return
-        self.movement_group = group if isinstance(group, str) and group in movements.KIND_GROUPS else "all"
+        self.movement_group = MovementGroup.parse(group) or "all"
         self._fetch(actor, reset=True)
 
     @guarded(Perm.CUSTOMERS_READ)

@@ -9,8 +9,9 @@ import reflex as rx
 
 from app.db import session_scope
 from app.domain.errors import DomainError
-from app.domain.ids import parse_choice, parse_id
+from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm
+from app.domain.vocabularies import TicketStatus
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import tickets
@@ -162,7 +163,7 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
 
     @guarded(Perm.TICKETS_ANSWER)
     def filter_status(self, actor: Actor, value: str | list[str]):
-        self.status_filter = parse_choice(value, (*tickets.STATUSES, "all")) or "open"
+        self.status_filter = "all" if value == "all" else (TicketStatus.parse(value) or "open")
         self._first_page()
         self._fetch(actor)
 

@@ -17,6 +17,7 @@ from app.components.shell import (
     page_header,
     pager,
 )
+from app.domain.vocabularies import AccessVisibility, ContactKind, CustomerKind, CustomerStatus, MovementGroup
 from app.settings import get_settings
 from app.state.accesses import AccessesTab, AccessView
 from app.state.change_requests import ReviewState
@@ -76,9 +77,9 @@ def customer_list_page() -> rx.Component:
                      on_key_down=CustomerListState.open_first, size="3", width="100%", max_width="460px",
                      auto_focus=True, auto_complete="off"),
             _select(CustomerListState.kind_filter, CustomerListState.filter_kind, "customers.all_kinds",
-                    [("business", "kind.business"), ("private", "kind.private")]),
+                    [(kind.value, kind.label_key) for kind in CustomerKind]),
             _select(CustomerListState.status_filter, CustomerListState.filter_status, "customers.all_statuses",
-                    [("active", "status.active"), ("anonymized", "status.anonymized")]),
+                    [(status.value, status.label_key) for status in CustomerStatus]),
             _select(CustomerListState.assigned_filter, CustomerListState.filter_assigned, "customers.all_assigned",
                     CustomerListState.staff_options),
             spacing="3", width="100%", align="center", wrap="wrap",
@@ -290,9 +291,8 @@ def _contacts_tab() -> rx.Component:
                 rx.vstack(
                     rx.text(T("field.kind"), size="1", weight="medium"),
                     rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
-                        rx.select.item(T("contacts.kind.contact_person"), value="contact_person"),
-                        rx.select.item(T("contacts.kind.family_member"), value="family_member")),
-                        name="kind", default_value="contact_person"),
+                        *[rx.select.item(T(kind.label_key), value=kind.value) for kind in ContactKind]),
+                        name="kind", default_value=ContactKind.CONTACT_PERSON.value),
                     spacing="1", width="100%",
                 ),
                 columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
@@ -387,13 +387,7 @@ def _movements_tab() -> rx.Component:
     return rx.vstack(
         rx.segmented_control.root(
             rx.segmented_control.item(T("movements.all"), value="all"),
-            rx.segmented_control.item(T("movements.group.customer"), value="customer"),
-            rx.segmented_control.item(T("movements.group.contact"), value="contact"),
-            rx.segmented_control.item(T("movements.group.site"), value="site"),
-            rx.segmented_control.item(T("movements.group.request"), value="request"),
-            rx.segmented_control.item(T("movements.group.consent"), value="consent"),
-            rx.segmented_control.item(T("movements.group.access"), value="access"),
-            rx.segmented_control.item(T("movements.group.ticket"), value="ticket"),
+            *[rx.segmented_control.item(T(group.label_key), value=group.value) for group in MovementGroup],
             value=MovementsTab.movement_group, on_change=MovementsTab.filter_movements,
         ),
         rx.cond(
@@ -493,8 +487,7 @@ def _access_dialog() -> rx.Component:
                 rx.vstack(
                     rx.text(T("field.access.visibility"), size="1", weight="medium"),
                     rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
-                        rx.select.item(T("accesses.visibility.own"), value="own"),
-                        rx.select.item(T("accesses.visibility.company"), value="company")),
+                        *[rx.select.item(T(v.label_key), value=v.value) for v in AccessVisibility]),
                         name="visibility", default_value=v["visibility"]),
                     spacing="1", width="100%",
                 ),

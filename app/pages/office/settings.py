@@ -6,6 +6,7 @@ import reflex as rx
 
 from app.components.i18n import T
 from app.components.shell import dialog_control, field_error, office_shell, page_header
+from app.domain.vocabularies import ConsentChannel
 from app.pages.office.change_requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
 from app.state.mail_templates import MailTemplatesState
@@ -54,8 +55,7 @@ def _editor() -> rx.Component:
                        rx.input(id="ct-title", name="title", default_value=v["title"], width="100%")),
                 _field("channel", "consent_types.col.channel", rx.select.root(
                     rx.select.trigger(width="100%"),
-                    rx.select.content(*[rx.select.item(T(f"consents.channel_label.{c}"), value=c)
-                                        for c in ("none", "email", "sms", "phone", "post")]),
+                    rx.select.content(*[rx.select.item(T(c.label_key), value=c.value) for c in ConsentChannel]),
                     name="channel", default_value=v["channel"])),
                 _field("position", "consent_types.position",
                        rx.input(id="ct-position", name="position", type="number", default_value=v["position"],

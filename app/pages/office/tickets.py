@@ -7,6 +7,7 @@ import reflex as rx
 from app.components.i18n import T
 from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
 from app.components.ticket_thread import ticket_thread
+from app.domain.vocabularies import TicketStatus
 from app.state.tickets import OfficeTicketsState, TicketView
 
 
@@ -30,8 +31,8 @@ def tickets_page() -> rx.Component:
         "tickets",
         page_header(T("tickets.title"), T("tickets.office_help")),
         rx.segmented_control.root(
-            *[rx.segmented_control.item(T(f"tickets.status.{k}"), value=k)
-              for k in ("open", "answered", "closed", "all")],
+            *[rx.segmented_control.item(T(status.label_key), value=status.value) for status in TicketStatus],
+            rx.segmented_control.item(T("tickets.status.all"), value="all"),
             value=s.status_filter, on_change=s.filter_status,
         ),
         rx.cond(s.ticket_rows.length() > 0,

@@ -1,0 +1,153 @@
+"""Every list of kinds the app knows, each defined once. Rules check against these, pages build their
+filters and labels from them, and the message catalogs hold one label per member (`label_key`), so a
+new member without a text in both languages fails the tests."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Vocabulary(StrEnum):
+    """A list of kinds. `__label__` is the message key of a member's label, `{}` standing for it."""
+
+    __label__ = "{}"
+
+    @classmethod
+    def values(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def parse(cls, value: object) -> Vocabulary | None:
+        """The member `value` names, or None for anything else the browser or a caller may send."""
+        return cls(value) if isinstance(value, str) and value in cls.values() else None
+
+    @classmethod
+    def label_keys(cls) -> tuple[str, ...]:
+        return tuple(cls.__label__.format(value) for value in cls.values())
+
+    @property
+    def label_key(self) -> str:
+        return type(self).__label__.format(self.value)
+
+
+class CustomerKind(Vocabulary):
+    __label__ = "kind.{}"
+    BUSINESS = "business"
+    PRIVATE = "private"
+
+
+class CustomerStatus(Vocabulary):
+    __label__ = "status.{}"
+    ACTIVE = "active"
+    ANONYMIZED = "anonymized"
+
+
+class ContactKind(Vocabulary):
+    __label__ = "contacts.kind.{}"
+    CONTACT_PERSON = "contact_person"
+    FAMILY_MEMBER = "family_member"
+
+
+class Source(Vocabulary):
+    """Where a change came from."""
+
+    __label__ = "source.{}"
+    OFFICE = "office"
+    PORTAL = "portal"
+    API = "api"
+    IMPORT = "import"
+    SYSTEM = "system"
+
+
+class MovementGroup(Vocabulary):
+    """What the customer's timeline can be filtered by."""
+
+    __label__ = "movements.group.{}"
+    CUSTOMER = "customer"
+    CONTACT = "contact"
+    SITE = "site"
+    REQUEST = "request"
+    CONSENT = "consent"
+    ACCESS = "access"
+    TICKET = "ticket"
+    DOCUMENT = "document"
+
+
+class MovementKind(Vocabulary):
+    """Every kind of movement on the customer's timeline."""
+
+    __label__ = "movements.kind.{}"
+    CUSTOMER_CREATED = "customer.created"
+    CUSTOMER_UPDATED = "customer.updated"
+    CONTACT_ADDED = "contact.added"
+    CONTACT_UPDATED = "contact.updated"
+    CONTACT_REMOVED = "contact.removed"
+    SITE_ADDED = "site.added"
+    SITE_UPDATED = "site.updated"
+    SITE_REMOVED = "site.removed"
+    REQUEST_CREATED = "request.created"
+    REQUEST_APPLIED = "request.applied"
+    REQUEST_ACCEPTED = "request.accepted"
+    REQUEST_IGNORED = "request.ignored"
+    REQUEST_REFUSED = "request.refused"
+    REQUEST_SUPERSEDED = "request.superseded"
+    CONSENT_CHANGED = "consent.changed"
+    ACCESS_ADDED = "access.added"
+    ACCESS_UPDATED = "access.updated"
+    ACCESS_INVITED = "access.invited"
+    TICKET_OPENED = "ticket.opened"
+    TICKET_REPLIED = "ticket.replied"
+    TICKET_ANSWERED = "ticket.answered"
+    TICKET_CLOSED = "ticket.closed"
+    CONTRACT_ADDED = "contract.added"
+    CONTRACT_UPDATED = "contract.updated"
+    REPORT_ADDED = "report.added"
+    REPORT_UPDATED = "report.updated"
+    ATTACHMENT_ADDED = "attachment.added"
+    ATTACHMENT_REMOVED = "attachment.removed"
+
+    @property
+    def group(self) -> MovementGroup:
+        subject = self.value.split(".")[0]
+        return MovementGroup.DOCUMENT if subject in ("contract", "report", "attachment") else MovementGroup(subject)
+
+    @classmethod
+    def of_group(cls, group: MovementGroup) -> tuple[str, ...]:
+        return tuple(kind.value for kind in cls if kind.group is group)
+
+
+class TicketStatus(Vocabulary):
+    __label__ = "tickets.status.{}"
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class ConsentState(Vocabulary):
+    __label__ = "consents.state.{}"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    UNKNOWN = "unknown"
+
+
+class ConsentChannel(Vocabulary):
+    __label__ = "consents.channel_label.{}"
+    NONE = "none"
+    EMAIL = "email"
+    SMS = "sms"
+    PHONE = "phone"
+    POST = "post"
+
+
+class AccessVisibility(Vocabulary):
+    """What a reserved-area user sees of their company's records."""
+
+    __label__ = "accesses.visibility.{}"
+    OWN = "own"
+    COMPANY = "company"
+
+
+VOCABULARIES: tuple[type[Vocabulary], ...] = (
+    CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
+    ConsentChannel, AccessVisibility,
+)
