@@ -120,7 +120,7 @@ def requested_changes(current: dict, raw: dict) -> tuple[CustomerData, dict[str,
     customer's data; returns the cleaned data and the request fields whose value really changes.
     Errors stay on the form's own columns, so each shows next to its input."""
     if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
+        raise DomainError("form.err.invalid")
     typed = {column: raw[column] for column in EDITABLE_COLUMNS if column in raw}
     data = validate_customer(_merged(current, typed))
     cleaned = data.as_dict()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 
 from app.domain.errors import DomainError
+from app.domain.inputs import ConsentTypeInput, check_text
 from app.domain.vocabularies import ConsentChannel, ConsentState, Source
 from app.i18n import N_
 
@@ -37,37 +39,26 @@ def channel_needs(channel: str, subject: dict) -> str | None:
     return None
 
 
-def validate_type(raw: dict) -> dict:
+def validate_type(raw: ConsentTypeInput | Mapping) -> dict:
     """A consent type from the settings form: code, title, channel, text, signature, active, order."""
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
-    errors: dict[str, str] = {}
-    code = str(raw.get("code") or "").strip().lower()
+    data, errors = ConsentTypeInput.read(raw)
+    code = (data.code or "").lower()
     if not _CODE.match(code):
         errors["code"] = N_("consents.err.code")
-    title = " ".join(str(raw.get("title") or "").split())
-    if not title:
-        errors["title"] = N_("customer.err.required")
-    elif len(title) > 200:
-        errors["title"] = N_("customer.err.too_long")
-    channel = raw.get("channel") or "none"
+    check_text(data.title, "title", 200, errors, required=True)
+    channel = data.channel or "none"
     if channel not in CHANNELS:
         errors["channel"] = N_("consents.err.channel")
-    body = str(raw.get("body") or "").strip().replace("\r\n", "\n")
-    if not body:
-        errors["body"] = N_("customer.err.required")
-    elif len(body) > 20000:
-        errors["body"] = N_("customer.err.too_long")
-    position = raw.get("position", 0)
+    body = (data.body or "").replace("\r\n", "\n")
+    check_text(body, "body", 20000, errors, required=True)
     try:
-        position = int(position)
-    except (TypeError, ValueError):
+        position = int(data.position or 0)
+    except ValueError:
         errors["position"] = N_("consents.err.position")
         position = 0
     if errors:
         raise DomainError(errors)
-    truthy = (True, "on", "true", "1", 1)
     return {
-        "code": code, "title": title, "channel": channel, "body": body, "position": position,
-        "requires_signature": raw.get("requires_signature") in truthy, "active": raw.get("active", True) in truthy,
+        "code": code, "title": data.title, "channel": channel, "body": body, "position": position,
+        "requires_signature": data.requires_signature, "active": data.active,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 
 import phonenumbers
@@ -12,6 +13,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.it import codicefiscale, iva
 
 from app.domain.errors import DomainError
+from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.places import places
 from app.domain.text import compact_code, fold
 from app.domain.vocabularies import ContactKind, CustomerKind
@@ -57,16 +59,6 @@ class CustomerData:
 
 
 FIELDS = tuple(f.name for f in fields(CustomerData))
-
-
-def _text(raw: dict, name: str) -> str | None:
-    value = raw.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        value = str(value)
-    value = " ".join(value.split()) if name != "notes" else value.strip()
-    return value or None
 
 
 def clean_email(value: str | None) -> str | None:
@@ -126,10 +118,9 @@ def clean_tax_code(value: str | None) -> str | None:
         raise ValueError from None
 
 
-def validate_customer(raw: dict) -> CustomerData:
+def validate_customer(given: CustomerInput | Mapping) -> CustomerData:
     """Returns the cleaned data or raises one DomainError naming every wrong field."""
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
+    raw = CustomerInput.parse(given).model_dump()
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
 
@@ -140,19 +131,19 @@ def validate_customer(raw: dict) -> CustomerData:
     values["kind"] = kind
 
     for name in ("company_name", "first_name", "last_name", "street", "city", "notes", "external_code"):
-        value = _text(raw, name)
+        value = raw[name]
         if value is not None and len(value) > LIMITS[name]:
-            errors[name] = N_("customer.err.too_long")
+            errors[name] = N_("form.err.too_long")
         values[name] = value
     if kind == "business":
         if not values["company_name"]:
-            errors["company_name"] = N_("customer.err.required")
+            errors["company_name"] = N_("form.err.required")
     else:
         for name in ("first_name", "last_name"):
             if not values[name]:
-                errors[name] = N_("customer.err.required")
+                errors[name] = N_("form.err.required")
 
-    country = compact_code(_text(raw, "country") or "IT")
+    country = compact_code(raw["country"] or "IT")
     if not _COUNTRY.match(country):
         errors["country"] = N_("customer.err.country")
         country = "IT"
@@ -168,14 +159,14 @@ def validate_customer(raw: dict) -> CustomerData:
     }
     for name, (clean, message) in checks.items():
         try:
-            values[name] = clean(_text(raw, name))
+            values[name] = clean(raw[name])
         except ValueError:
             errors[name] = message
             values[name] = None
     if kind == "business" and country == "IT" and not values["vat_number"] and "vat_number" not in errors:
         errors["vat_number"] = N_("customer.err.vat_required")
 
-    sdi = compact_code(_text(raw, "sdi_code")) or None
+    sdi = compact_code(raw["sdi_code"]) or None
     if sdi is not None and not _SDI.match(sdi):
         errors["sdi_code"] = N_("customer.err.sdi")
     values["sdi_code"] = sdi
@@ -184,16 +175,14 @@ def validate_customer(raw: dict) -> CustomerData:
     _check_address(raw, values, errors, country)
 
     assigned = raw.get("assigned_user_id")
-    if assigned in (None, "", 0, "0"):
+    if assigned in (None, "0", "none"):
         values["assigned_user_id"] = None
-    elif isinstance(assigned, int) and not isinstance(assigned, bool) and assigned > 0:
-        values["assigned_user_id"] = assigned
-    elif isinstance(assigned, str) and assigned.isdigit() and len(assigned) < 10:
+    elif assigned.isascii() and assigned.isdigit() and len(assigned) < 10:
         values["assigned_user_id"] = int(assigned)
     else:
         errors["assigned_user_id"] = N_("customer.err.assigned")
         values["assigned_user_id"] = None
-    values["block_automatic_emails"] = raw.get("block_automatic_emails") in (True, "on", "true", "1", 1)
+    values["block_automatic_emails"] = raw["block_automatic_emails"]
 
     if errors:
         raise DomainError(errors)
@@ -201,8 +190,8 @@ def validate_customer(raw: dict) -> CustomerData:
 
 
 def _check_address(raw: dict, values: dict, errors: dict, country: str) -> None:
-    cap = _text(raw, "cap")
-    province = compact_code(_text(raw, "province")) or None
+    cap = raw["cap"]
+    province = compact_code(raw["province"]) or None
     city = values["city"]
     if country != "IT":
         values["cap"], values["province"] = cap, province
@@ -265,29 +254,28 @@ class ContactData:
     phone: str | None
 
 
-def validate_contact(raw: dict) -> ContactData:
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
+def validate_contact(given: ContactInput | Mapping) -> ContactData:
+    raw = ContactInput.parse(given).model_dump()
     errors: dict[str, str] = {}
     kind = raw.get("kind") or "contact_person"
     if kind not in ContactKind.values():
         errors["kind"] = N_("customer.err.kind")
     names = {}
     for name in ("first_name", "last_name", "role"):
-        value = _text(raw, name)
+        value = raw[name]
         if value is not None and len(value) > 100:
-            errors[name] = N_("customer.err.too_long")
+            errors[name] = N_("form.err.too_long")
         names[name] = value
     for name in ("first_name", "last_name"):
         if not names[name]:
-            errors[name] = N_("customer.err.required")
+            errors[name] = N_("form.err.required")
     email = phone = None
     try:
-        email = clean_email(_text(raw, "email"))
+        email = clean_email(raw["email"])
     except ValueError:
         errors["email"] = N_("customer.err.email")
     try:
-        phone = clean_phone(_text(raw, "phone"))
+        phone = clean_phone(raw["phone"])
     except ValueError:
         errors["phone"] = N_("customer.err.phone")
     if errors:
@@ -307,19 +295,18 @@ class SiteData:
     notes: str | None
 
 
-def validate_site(raw: dict) -> SiteData:
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
+def validate_site(given: SiteInput | Mapping) -> SiteData:
+    raw = SiteInput.parse(given).model_dump()
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
     for name, limit in (("name", 120), ("street", 200), ("city", 100), ("notes", 1000)):
-        value = _text(raw, name)
+        value = raw[name]
         if value is not None and len(value) > limit:
-            errors[name] = N_("customer.err.too_long")
+            errors[name] = N_("form.err.too_long")
         values[name] = value
     if not values["name"]:
-        errors["name"] = N_("customer.err.required")
-    country = compact_code(_text(raw, "country") or "IT")
+        errors["name"] = N_("form.err.required")
+    country = compact_code(raw["country"] or "IT")
     if not _COUNTRY.match(country):
         errors["country"] = N_("customer.err.country")
         country = "IT"
@@ -330,5 +317,5 @@ def validate_site(raw: dict) -> SiteData:
     return SiteData(
         name=values["name"], street=values["street"], cap=values["cap"], city=values["city"],
         province=values["province"], country=country,
-        is_default=raw.get("is_default") in (True, "on", "true", "1", 1), notes=values["notes"],
+        is_default=raw["is_default"], notes=values["notes"],
     )

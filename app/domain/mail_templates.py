@@ -65,10 +65,10 @@ def validate_template(key: str, subject: object, body: object) -> tuple[str, str
             text = " ".join(text.split())
         cleaned[field] = text
         if not text:
-            errors[field] = N_("customer.err.required")
+            errors[field] = N_("form.err.required")
             continue
         if len(text) > limit:
-            errors[field] = N_("customer.err.too_long")
+            errors[field] = N_("form.err.too_long")
             continue
         try:
             names = _fields(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from app.domain.customer_rules import (
     validate_site,
 )
 from app.domain.errors import DomainError
+from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
 from app.domain.text import fold
 from app.i18n import N_
@@ -345,7 +347,8 @@ def _apply(customer: Customer, data: CustomerData) -> None:
 
 
 def create_customer(
-    *, session: Session, actor: Actor, raw: dict, source: str = "office", confirmed_duplicates: bool = False,
+    *, session: Session, actor: Actor, raw: CustomerInput | Mapping, source: str = "office",
+    confirmed_duplicates: bool = False,
 ) -> Customer:
     require(actor, Perm.CUSTOMERS_WRITE)
     data = validate_customer(raw)
@@ -377,7 +380,8 @@ def locked_customer(session: Session, customer_id: int) -> Customer | None:
 
 
 def update_customer(
-    *, session: Session, actor: Actor, customer_id: int, raw: dict, expected_version: int, source: str = "office",
+    *, session: Session, actor: Actor, customer_id: int, raw: CustomerInput | Mapping, expected_version: int,
+    source: str = "office",
 ) -> tuple[Customer, list[str]]:
     """Saves the edit if nobody saved the customer since `expected_version`; returns it and the changed fields."""
     require(actor, Perm.CUSTOMERS_WRITE)
@@ -517,7 +521,7 @@ def _contact_label(contact: Contact) -> str:
 
 
 def save_contact(
-    *, session: Session, actor: Actor, customer_id: int, raw: dict, contact_id: int | None = None,
+    *, session: Session, actor: Actor, customer_id: int, raw: ContactInput | Mapping, contact_id: int | None = None,
     source: str = "office",
 ) -> Contact:
     _customer_for_write(session, actor, customer_id)
@@ -562,7 +566,7 @@ def _clear_default_site(session: Session, customer_id: int, keep_id: int | None)
 
 
 def save_site(
-    *, session: Session, actor: Actor, customer_id: int, raw: dict, site_id: int | None = None,
+    *, session: Session, actor: Actor, customer_id: int, raw: SiteInput | Mapping, site_id: int | None = None,
     source: str = "office",
 ) -> Site:
     _customer_for_write(session, actor, customer_id)

@@ -6,6 +6,7 @@ import hashlib
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import upload_rules
 from app.domain.errors import DomainError, Forbidden
+from app.domain.inputs import DATE_INVALID, ContractInput, ReportInput, check_text
 from app.domain.permissions import Actor, Perm, Role, require, require_customer_record
 from app.i18n import N_, t
 from app.models import Attachment, Contract, Customer, Report, User
@@ -32,25 +34,6 @@ ORPHAN_AGE = timedelta(hours=1)
 # Contracts and reports ----------------------------------------------------------------
 
 
-def _day(value: object, field: str, errors: dict) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        errors[field] = N_("documents.err.date")
-        return None
-
-
-def _text(value: object, field: str, limit: int, errors: dict, required: bool = False) -> str | None:
-    text = " ".join(str(value or "").split()) if field != "notes" else str(value or "").strip()
-    if required and not text:
-        errors[field] = N_("customer.err.required")
-    elif len(text) > limit:
-        errors[field] = N_("customer.err.too_long")
-    return text or None
-
-
 def contract_state(expires_on: date, today: date, warning_days: int) -> str:
     if expires_on < today:
         return "expired"
@@ -58,18 +41,19 @@ def contract_state(expires_on: date, today: date, warning_days: int) -> str:
 
 
 def save_contract(
-    *, session: Session, actor: Actor, customer_id: int, raw: dict, contract_id: int | None = None,
+    *, session: Session, actor: Actor, customer_id: int, raw: ContractInput | Mapping, contract_id: int | None = None,
 ) -> Contract:
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
     if session.get(Customer, customer_id) is None:
         raise DomainError("customer.not_found")
-    raw = raw if isinstance(raw, dict) else {}
-    errors: dict[str, str] = {}
-    number = _text(raw.get("number"), "number", 40, errors, required=True)
-    title = _text(raw.get("title"), "title", 200, errors, required=True)
-    start_on = _day(raw.get("start_on"), "start_on", errors)
-    expires_on = _day(raw.get("expires_on"), "expires_on", errors)
-    notes = _text(raw.get("notes"), "notes", 4000, errors)
+    data, errors = ContractInput.read(raw)
+    number, title, start_on, expires_on, notes = data.number, data.title, data.start_on, data.expires_on, data.notes
+    check_text(number, "number", 40, errors, required=True)
+    check_text(title, "title", 200, errors, required=True)
+    check_text(notes, "notes", 4000, errors)
+    for field in ("start_on", "expires_on"):
+        if getattr(data, field) is None:
+            errors.setdefault(field, DATE_INVALID)
     if start_on and expires_on and expires_on < start_on:
         errors["expires_on"] = N_("documents.err.expires_before_start")
     holder = session.exec(select(Contract.id).where(Contract.number == number)).first() if number else None
@@ -89,7 +73,7 @@ def save_contract(
             contract.expiry_notice_at = None  # a renewed contract is warned about again
         kind = "contract.updated"
     contract.number, contract.title, contract.start_on, contract.expires_on = number, title, start_on, expires_on
-    contract.notes, contract.shared, contract.updated_at = notes, raw.get("shared") in (True, "on", "true"), utcnow()
+    contract.notes, contract.shared, contract.updated_at = notes, data.shared, utcnow()
     session.add(contract)
     session.flush()
     movements.record(session=session, customer_id=customer_id, actor=actor, source="office", kind=kind,
@@ -97,18 +81,21 @@ def save_contract(
     return contract
 
 
-def save_report(*, session: Session, actor: Actor, customer_id: int, raw: dict, report_id: int | None = None) -> Report:
+def save_report(
+    *, session: Session, actor: Actor, customer_id: int, raw: ReportInput | Mapping, report_id: int | None = None,
+) -> Report:
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
     if session.get(Customer, customer_id) is None:
         raise DomainError("customer.not_found")
-    raw = raw if isinstance(raw, dict) else {}
-    errors: dict[str, str] = {}
-    title = _text(raw.get("title"), "title", 200, errors, required=True)
-    kind = raw.get("kind") if raw.get("kind") in REPORT_KINDS else None
+    data, errors = ReportInput.read(raw)
+    title, report_date, notes = data.title, data.report_date, data.notes
+    check_text(title, "title", 200, errors, required=True)
+    check_text(notes, "notes", 4000, errors)
+    kind = data.kind if data.kind in REPORT_KINDS else None
     if kind is None:
         errors["kind"] = N_("documents.err.kind")
-    report_date = _day(raw.get("report_date"), "report_date", errors)
-    notes = _text(raw.get("notes"), "notes", 4000, errors)
+    if report_date is None:
+        errors.setdefault("report_date", DATE_INVALID)
     if errors:
         raise DomainError(errors)
     if report_id is None:
@@ -118,7 +105,7 @@ def save_report(*, session: Session, actor: Actor, customer_id: int, raw: dict, 
         if report is None or report.customer_id != customer_id:
             raise DomainError("documents.not_found")
     report.title, report.kind, report.report_date, report.notes = title, kind, report_date, notes
-    report.shared = raw.get("shared") in (True, "on", "true")
+    report.shared = data.shared
     session.add(report)
     session.flush()
     movements.record(session=session, customer_id=customer_id, actor=actor, source="office",

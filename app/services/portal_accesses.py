@@ -3,6 +3,7 @@ invited by e-mail with a single-use link; turning access off ends their sessions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.domain.customer_rules import clean_email
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
+from app.domain.inputs import REQUIRED, AccessInput, check_text
 from app.domain.permissions import Actor, Perm, Role, require_customer_record
 from app.domain.vocabularies import AccessVisibility
 from app.i18n import LANGUAGES, N_, normalize_language, t
@@ -27,7 +29,6 @@ FLAGS = ("receives_reminders", "receives_signed_sheets", "may_see_contracts")
 # What an access's movements record field by field: the timeline labels each one.
 RECORDED_FIELDS = ("full_name", "email", "language", "active", *FLAGS, "visibility", "profile_id")
 INVITATION_STATES = ("none", "sent", "expired", "accepted")
-_TRUE = (True, "on", "true", "1", 1)
 
 
 @dataclass(frozen=True)
@@ -42,35 +43,29 @@ class AccessData:
     visibility: str
 
 
-def validate_access(raw: dict) -> AccessData:
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
-    errors: dict[str, str] = {}
-    name = " ".join(str(raw.get("full_name") or "").split())
-    if not name:
-        errors["full_name"] = N_("customer.err.required")
-    elif len(name) > 200:
-        errors["full_name"] = N_("customer.err.too_long")
+def validate_access(raw: AccessInput | Mapping) -> AccessData:
+    data, errors = AccessInput.read(raw)
+    check_text(data.full_name, "full_name", 200, errors, required=True)
     email = ""
-    try:
-        email = clean_email(" ".join(str(raw.get("email") or "").split()) or None) or ""
-    except ValueError:
-        errors["email"] = N_("customer.err.email")
+    if "email" not in errors:
+        try:
+            email = clean_email(data.email) or ""
+        except ValueError:
+            errors["email"] = N_("customer.err.email")
     if not email and "email" not in errors:
-        errors["email"] = N_("customer.err.required")
-    language = raw.get("language") or "it"
+        errors["email"] = REQUIRED
+    language = data.language or "it"
     if language not in LANGUAGES:
         errors["language"] = N_("accesses.err.language")
-    visibility = raw.get("visibility") or "own"
+    visibility = data.visibility or AccessVisibility.OWN.value
     if visibility not in VISIBILITIES:
         errors["visibility"] = N_("accesses.err.visibility")
     if errors:
         raise DomainError(errors)
     return AccessData(
-        full_name=name, email=email, language=language, active=raw.get("active") in _TRUE,
-        receives_reminders=raw.get("receives_reminders") in _TRUE,
-        receives_signed_sheets=raw.get("receives_signed_sheets") in _TRUE,
-        may_see_contracts=raw.get("may_see_contracts") in _TRUE, visibility=visibility,
+        full_name=data.full_name, email=email, language=language, active=data.active,
+        receives_reminders=data.receives_reminders, receives_signed_sheets=data.receives_signed_sheets,
+        may_see_contracts=data.may_see_contracts, visibility=visibility,
     )
 
 
@@ -138,7 +133,7 @@ class SavedAccess:
 
 
 def save_access(
-    *, session: Session, actor: Actor, customer_id: int, raw: dict, user_id: int | None = None,
+    *, session: Session, actor: Actor, customer_id: int, raw: AccessInput | Mapping, user_id: int | None = None,
     settings: Settings | None = None,
 ) -> SavedAccess:
     """Adds or changes a reserved-area user. Turning access on sends the invitation; turning it off
@@ -147,7 +142,7 @@ def save_access(
     if session.get(Customer, customer_id) is None:
         raise DomainError("customer.not_found")
     data = validate_access(raw)
-    profile_id = _profile_choice(session, raw.get("profile_id") if isinstance(raw, dict) else None)
+    profile_id = _profile_choice(session, AccessInput.parse(raw).profile_id)
     holder = session.exec(select(User.id).where(func.lower(User.email) == data.email)).first()
     if holder is not None and holder != user_id:
         raise DomainError({"email": "users.email_taken"})

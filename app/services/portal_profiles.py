@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -10,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.domain.errors import DomainError, Forbidden
+from app.domain.inputs import ProfileInput, check_text
 from app.domain.permissions import Actor, Perm, require
 from app.domain.portal_modules import DEFAULT_PROFILE_CODE, MODULES, clean_modules, visible_modules
 from app.i18n import N_
@@ -50,19 +52,18 @@ def list_profiles(*, session: Session, actor: Actor) -> list[ProfileRow]:
     ]
 
 
-def save_profile(*, session: Session, actor: Actor, raw: dict, profile_id: int | None = None) -> PortalProfile:
+def save_profile(
+    *, session: Session, actor: Actor, raw: ProfileInput | Mapping, profile_id: int | None = None,
+) -> PortalProfile:
     require(actor, Perm.SETTINGS_MANAGE)
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
-    errors: dict[str, str] = {}
-    code = "".join(str(raw.get("code") or "").split()).upper()
+    data, errors = ProfileInput.read(raw)
+    code = (data.code or "").replace(" ", "").upper()
     if not _CODE.match(code):
         errors["code"] = N_("profiles.err.code")
-    name = " ".join(str(raw.get("name") or "").split())
-    if not name or len(name) > 120:
-        errors["name"] = N_("customer.err.required") if not name else N_("customer.err.too_long")
+    name = data.name
+    check_text(name, "name", 120, errors, required=True)
     try:
-        modules = clean_modules(raw.get("modules"))
+        modules = clean_modules(data.modules)
     except DomainError as error:
         errors.update(error.errors)
         modules = ()
@@ -71,7 +72,7 @@ def save_profile(*, session: Session, actor: Actor, raw: dict, profile_id: int |
         errors["code"] = N_("profiles.err.code_taken")
     if errors:
         raise DomainError(errors)
-    make_default = raw.get("is_default") in (True, "on", "true", "1")
+    make_default = data.is_default
     if profile_id is None:
         profile = PortalProfile(code=code, name=name, modules=",".join(modules))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,8 +10,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.domain.errors import DomainError
+from app.domain.inputs import DATE_INVALID, ReminderInput, check_text
 from app.domain.permissions import Actor, Perm, require
-from app.i18n import N_
 from app.models import Reminder
 
 MAX_REMINDERS = 500
@@ -24,23 +25,13 @@ class ReminderRow:
 
 
 def _clean(raw: object) -> tuple[date, str]:
-    if not isinstance(raw, dict):
-        raise DomainError("customer.err.form")
-    errors: dict[str, str] = {}
-    due_on = None
-    value = raw.get("due_on")
-    try:
-        due_on = value if isinstance(value, date) else date.fromisoformat(str(value or "")[:10])
-    except ValueError:
-        errors["due_on"] = N_("reminders.err.date")
-    text = " ".join(str(raw.get("text") or "").split())
-    if not text:
-        errors["text"] = N_("customer.err.required")
-    elif len(text) > 500:
-        errors["text"] = N_("customer.err.too_long")
+    data, errors = ReminderInput.read(raw)
+    if data.due_on is None:
+        errors.setdefault("due_on", DATE_INVALID)
+    check_text(data.text, "text", 500, errors, required=True)
     if errors:
         raise DomainError(errors)
-    return due_on, text
+    return data.due_on, data.text
 
 
 def list_reminders(*, session: Session, actor: Actor) -> list[ReminderRow]:
@@ -59,7 +50,9 @@ def _own(session: Session, actor: Actor, reminder_id: int) -> Reminder:
     return reminder
 
 
-def save_reminder(*, session: Session, actor: Actor, raw: dict, reminder_id: int | None = None) -> Reminder:
+def save_reminder(
+    *, session: Session, actor: Actor, raw: ReminderInput | Mapping, reminder_id: int | None = None,
+) -> Reminder:
     require(actor, Perm.PORTAL_ACCESS)
     due_on, text = _clean(raw)
     if reminder_id is None:

@@ -3,15 +3,17 @@ portal settings name, answered by the office; each step is a movement and, where
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
+from app.domain.inputs import ReplyInput, TicketInput, check_text
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
 from app.domain.vocabularies import TicketStatus
-from app.i18n import N_, normalize_language, t
+from app.i18n import normalize_language, t
 from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
 from app.services import mail_templates, movements, outbox
@@ -47,15 +49,6 @@ def set_ticket_assignee(*, session: Session, actor: Actor, user_id: int) -> None
 # The reserved area ------------------------------------------------------------------------
 
 
-def _clean_text(value: object, limit: int, field: str, errors: dict) -> str:
-    text = str(value or "").strip().replace("\r\n", "\n") if field == "body" else " ".join(str(value or "").split())
-    if not text:
-        errors[field] = N_("customer.err.required")
-    elif len(text) > limit:
-        errors[field] = N_("customer.err.too_long")
-    return text
-
-
 def _sees_whole_company(session: Session, actor: Actor) -> bool:
     access = session.get(PortalAccess, actor.user_id)
     return access is not None and access.visibility == "company"
@@ -78,12 +71,12 @@ def _visible_ticket(session: Session, actor: Actor, ticket_id: object) -> Ticket
     return ticket
 
 
-def open_ticket(*, session: Session, actor: Actor, raw: dict) -> Ticket:
+def open_ticket(*, session: Session, actor: Actor, raw: TicketInput | Mapping) -> Ticket:
     require(actor, Perm.PORTAL_ACCESS)
-    errors: dict[str, str] = {}
-    raw = raw if isinstance(raw, dict) else {}
-    subject = _clean_text(raw.get("subject"), 200, "subject", errors)
-    body = _clean_text(raw.get("body"), 10_000, "body", errors)
+    data, errors = TicketInput.read(raw)
+    subject, body = data.subject, data.body
+    check_text(subject, "subject", 200, errors, required=True)
+    check_text(body, "body", 10_000, errors, required=True)
     if errors:
         raise DomainError(errors)
     assignee = ticket_assignee(session)
@@ -105,8 +98,9 @@ def open_ticket(*, session: Session, actor: Actor, raw: dict) -> Ticket:
 def reply(*, session: Session, actor: Actor, ticket_id: int, body: object) -> TicketMessage:
     """A message in the thread: from the customer it reopens the request; from the office it answers."""
     ticket = _visible_ticket(session, actor, ticket_id)
-    errors: dict[str, str] = {}
-    text = _clean_text(body, 10_000, "body", errors)
+    data, errors = ReplyInput.read({"body": body})
+    text = data.body
+    check_text(text, "body", 10_000, errors, required=True)
     if errors:
         raise DomainError(errors)
     if ticket.status == "closed":

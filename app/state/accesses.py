@@ -9,6 +9,7 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
+from app.domain.inputs import AccessInput
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
@@ -112,7 +113,7 @@ class AccessesTab(CardTab, Dialogs, CustomerCardState):
             return None
         form = form_data if isinstance(form_data, dict) else {}
         raw = {name: form.get(name) for name in EMPTY_ACCESS}
-        self.access_values = {k: "" if v is None else str(v) for k, v in raw.items()}
+        self.access_values = AccessInput.echo(raw)
         try:
             with session_scope(write=True) as session:
                 saved = portal_accesses.save_access(session=session, actor=actor, customer_id=self.customer_id,

@@ -4,7 +4,6 @@ on the customer card, and the rules in the office settings."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from typing import ClassVar
 
 import reflex as rx
@@ -14,6 +13,7 @@ from app.domain import change_rules as rules
 from app.domain.customer_rules import display_phone
 from app.domain.errors import DomainError
 from app.domain.ids import parse_choice, parse_id
+from app.domain.inputs import read_day
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
@@ -162,15 +162,6 @@ class InboxRowView:
     decided: str
 
 
-def _parse_day(value: object) -> date | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 class InboxState(KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.CHANGES_DECIDE
     state_filter: str = "to_process"
@@ -196,7 +187,7 @@ class InboxState(KeysetPaging, SessionState):
         filters = InboxFilter(
             to_process=self.state_filter != "processed",
             field=self.field_filter if self.field_filter in rules.REQUEST_FIELDS else "",
-            customer=self.customer_filter, date_from=_parse_day(self.date_from), date_to=_parse_day(self.date_to),
+            customer=self.customer_filter, date_from=read_day(self.date_from), date_to=read_day(self.date_to),
         )
         with session_scope() as session:
             page = change_requests.list_inbox(session=session, actor=actor, filters=filters, after=self._cursor)
@@ -235,12 +226,12 @@ class InboxState(KeysetPaging, SessionState):
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_from(self, actor: Actor, value: str):
-        self.date_from = value if _parse_day(value) else ""
+        self.date_from = value if read_day(value) else ""
         self._restart(actor)
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_to(self, actor: Actor, value: str):
-        self.date_to = value if _parse_day(value) else ""
+        self.date_to = value if read_day(value) else ""
         self._restart(actor)
 
 

@@ -12,6 +12,7 @@ from app.domain import consent_rules as rules
 from app.domain.customer_rules import display_phone
 from app.domain.errors import DomainError
 from app.domain.ids import parse_choice, parse_id
+from app.domain.inputs import ConsentTypeInput, ticked
 from app.domain.permissions import Actor, Perm, has_perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
@@ -322,11 +323,10 @@ class ConsentTypesState(Dialogs, SessionState):
     @guarded(Perm.SETTINGS_MANAGE)
     def save_type(self, actor: Actor, form_data: dict):
         form = form_data if isinstance(form_data, dict) else {}
-        raw = {name: form.get(name) for name in EMPTY_TYPE}
-        raw["requires_signature"] = form.get("requires_signature") == "on"
-        raw["active"] = form.get("active") == "on"
-        self.editor_values = {k: "" if v is None else ("on" if v is True else ("" if v is False else str(v)))
-                              for k, v in raw.items()}
+        # An unticked box sends nothing, and a type is active unless the form says otherwise.
+        raw = {**form, "requires_signature": ticked(form.get("requires_signature")),
+               "active": ticked(form.get("active"))}
+        self.editor_values = ConsentTypeInput.echo(raw)
         try:
             with session_scope(write=True) as session:
                 consents.save_type(session=session, actor=actor, raw=raw, type_id=self._editing_id)

@@ -9,6 +9,7 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.customer_rules import FIELDS, display_phone
 from app.domain.errors import DomainError
+from app.domain.inputs import CustomerInput
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
@@ -95,20 +96,12 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
             self._reload(actor)
         return None
 
-    def _raw(self, form_data: object) -> dict:
-        raw = {name: form_data.get(name) for name in FIELDS} if isinstance(form_data, dict) else {}
-        if raw.get("assigned_user_id") == "none":
-            raw["assigned_user_id"] = None
-        return raw
-
     @guarded(Perm.CUSTOMERS_WRITE)
     def save(self, actor: Actor, form_data: dict):
         if self.loaded_for != self.card_key:
             return None
-        raw = self._raw(form_data)
-        self.values = {name: "" if raw.get(name) is None else str(raw.get(name)) for name in FIELDS}
-        if raw.get("assigned_user_id") is None:
-            self.values["assigned_user_id"] = "none"
+        raw = form_data if isinstance(form_data, dict) else {}
+        self.values = CustomerInput.echo(raw)
         if self.is_new:
             return self._create(actor, raw, confirmed=False)
         return self._update(actor, raw, self.version)

@@ -11,6 +11,7 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_choice, parse_id
+from app.domain.inputs import ContractInput, ReportInput
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime, format_short_date
@@ -153,7 +154,8 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
         kind = self.doc_kind
         if not self._current() or not self._is_open("document"):
             return None
-        self.doc_values = {k: "" if form.get(k) is None else str(form.get(k)) for k in self.doc_values}
+        model = ContractInput if kind == "contract" else ReportInput
+        self.doc_values = {k: v for k, v in model.echo(form).items() if k in self.doc_values}
         try:
             with session_scope(write=True) as session:
                 if kind == "contract":

@@ -10,6 +10,7 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
+from app.domain.inputs import ProfileInput
 from app.domain.permissions import Actor, Perm
 from app.domain.portal_modules import MODULES
 from app.i18n import t
@@ -117,7 +118,7 @@ class PortalSettingsState(Dialogs, SessionState):
         form = form_data if isinstance(form_data, dict) else {}
         raw = {"code": form.get("code"), "name": form.get("name"), "is_default": form.get("is_default"),
                "modules": [m.key for m in self.module_choices if m.included]}
-        self.profile_values = {k: str(form.get(k) or "") for k in ("code", "name", "is_default")}
+        self.profile_values = {k: v for k, v in ProfileInput.echo(form).items() if k != "modules"}
         try:
             with session_scope(write=True) as session:
                 portal_profiles.save_profile(session=session, actor=actor, raw=raw,

@@ -81,7 +81,7 @@ def test_address_checked_against_the_real_lists():
 def test_every_wrong_field_is_reported_at_once():
     errors = errors_of({"kind": "private", "email": "nope", "pec": "x@", "sdi_code": "12", "vat_number": "1"})
     assert errors == {
-        "first_name": "customer.err.required", "last_name": "customer.err.required", "email": "customer.err.email",
+        "first_name": "form.err.required", "last_name": "form.err.required", "email": "customer.err.email",
         "pec": "customer.err.pec", "sdi_code": "customer.err.sdi", "vat_number": "customer.err.vat",
     }
 
@@ -124,7 +124,7 @@ def test_fold_is_idempotent_and_lower_case(text):
 def test_contact_needs_names_and_valid_channels():
     with pytest.raises(DomainError) as err:
         validate_contact({"first_name": "", "last_name": "Verdi", "email": "bad", "phone": "12"})
-    assert err.value.errors == {"first_name": "customer.err.required", "email": "customer.err.email",
+    assert err.value.errors == {"first_name": "form.err.required", "email": "customer.err.email",
                                 "phone": "customer.err.phone"}
     contact = validate_contact({"kind": "family_member", "first_name": "Anna", "last_name": "Verdi",
                                 "phone": "347 000 1111"})

@@ -233,7 +233,7 @@ def test_values_are_checked_again_when_accepted(db, world):
     item = items_of(db, outcome.request_id)["first_name"]
     with pytest.raises(DomainError) as err:
         decide(db, world, {item.id: "accept"})
-    assert err.value.errors == {"first_name": "customer.err.required"}
+    assert err.value.errors == {"first_name": "form.err.required"}
     assert stored(db, world["acme"])["first_name"] == "Anna"
     assert items_of(db, outcome.request_id)["first_name"].state == rules.PENDING
 

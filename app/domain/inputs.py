@@ -1,0 +1,256 @@
+"""What a use case accepts, one model each, read the same way from a browser form, a JSON body or an
+import row: text trimmed by one cleaner, a ticked checkbox by one rule, a day by one parser.
+
+A model only reads; what makes a value valid (a tax code, a province, a required name) stays with the
+rules that take it. Anything a caller sends that is not a field is ignored; a value of the wrong kind
+(a list for a name, a word for a date) is refused next to its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
+
+from app.domain.errors import DomainError
+from app.i18n import N_
+
+FORM_INVALID = N_("form.err.invalid")
+VALUE_INVALID = N_("form.err.value")
+DATE_INVALID = N_("form.err.date")
+REQUIRED = N_("form.err.required")
+TOO_LONG = N_("form.err.too_long")
+
+
+def clean_text(value: object) -> str | None:
+    """One line of text: inner runs of spaces, tabs and newlines become one space; empty is None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PydanticCustomError(VALUE_INVALID, "not text")
+    return " ".join(str(value).split()) or None
+
+
+def clean_long_text(value: object) -> str | None:
+    """Text whose line breaks matter (notes, a message): only trimmed."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PydanticCustomError(VALUE_INVALID, "not text")
+    return value.strip() or None
+
+
+def ticked(value: object) -> bool:
+    """A checkbox or switch: a form sends "on" or nothing, JSON sends true or false."""
+    return value is True or (type(value) is int and value == 1) or value in ("on", "true", "1")
+
+
+def read_day(value: object) -> date | None:
+    """A calendar day as a date input sends it (YYYY-MM-DD); None for anything else."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def parse_day(value: object) -> date | None:
+    """A day field: empty is None, anything that is not a day is refused."""
+    if value is None or value == "":
+        return None
+    day = read_day(value)
+    if day is None:
+        raise PydanticCustomError(DATE_INVALID, "not a day")
+    return day
+
+
+def choice(value: object) -> str | None:
+    """A value picked from a list: checked against the list by the rule that uses it."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise PydanticCustomError(VALUE_INVALID, "not a choice")
+    return value
+
+
+Text = Annotated[str | None, BeforeValidator(clean_text)]
+LongText = Annotated[str | None, BeforeValidator(clean_long_text)]
+Checkbox = Annotated[bool, BeforeValidator(ticked)]
+Day = Annotated[date | None, BeforeValidator(parse_day)]
+Choice = Annotated[str | None, BeforeValidator(choice)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def read(cls, data: object) -> tuple[Self, dict[str, str]]:
+        """The model from a form or JSON mapping (or the model itself), with the fields it could not
+        read left empty and named in the errors, so a rule can add its own and report them all at once."""
+        if isinstance(data, cls):
+            return data, {}
+        if not isinstance(data, Mapping):
+            raise DomainError(FORM_INVALID)
+        values = {k: v for k, v in data.items() if isinstance(k, str) and k in cls.model_fields}
+        try:
+            return cls.model_validate(values), {}
+        except ValidationError as error:
+            errors: dict[str, str] = {}
+            for problem in error.errors():
+                field = str(problem["loc"][0]) if problem["loc"] else ""
+                errors.setdefault(field, problem["type"] if problem["type"].startswith("form.err.") else VALUE_INVALID)
+        readable = {k: v for k, v in values.items() if k not in errors}
+        return cls.model_validate(readable), errors
+
+    @classmethod
+    def echo(cls, data: object) -> dict[str, str]:
+        """What the user typed, as the form shows it again after a refusal: text as sent, a ticked box "on"."""
+        given = data if isinstance(data, Mapping) else {}
+        echoed = {}
+        for name, field in cls.model_fields.items():
+            value = given.get(name)
+            if field.annotation is bool or value is True or value is False:
+                echoed[name] = "on" if ticked(value) else ""
+            else:
+                echoed[name] = "" if value is None else str(value)
+        return echoed
+
+    @classmethod
+    def parse(cls, data: object) -> Self:
+        """The model, or one DomainError naming every field that could not be read."""
+        model, errors = cls.read(data)
+        if errors:
+            raise DomainError(errors)
+        return model
+
+
+def check_text(value: str | None, field: str, limit: int, errors: dict[str, str], *, required: bool = False) -> None:
+    """The one length rule for text: required when asked, never longer than `limit`."""
+    if required and not value:
+        errors.setdefault(field, REQUIRED)
+    elif value and len(value) > limit:
+        errors.setdefault(field, TOO_LONG)
+
+
+# The registry: a customer, its contacts and sites -------------------------------------------
+
+
+class CustomerInput(Input):
+    kind: Choice = None
+    company_name: Text = None
+    first_name: Text = None
+    last_name: Text = None
+    vat_number: Text = None
+    tax_code: Text = None
+    sdi_code: Text = None
+    pec: Text = None
+    email: Text = None
+    phone: Text = None
+    mobile: Text = None
+    street: Text = None
+    cap: Text = None
+    city: Text = None
+    province: Text = None
+    country: Text = None
+    external_code: Text = None
+    # An id from a select ("none" or "" for nobody): the rule checks it names a staff user.
+    assigned_user_id: Text = None
+    block_automatic_emails: Checkbox = False
+    notes: LongText = None
+
+
+class ContactInput(Input):
+    kind: Choice = None
+    first_name: Text = None
+    last_name: Text = None
+    role: Text = None
+    email: Text = None
+    phone: Text = None
+
+
+class SiteInput(Input):
+    name: Text = None
+    street: Text = None
+    cap: Text = None
+    city: Text = None
+    province: Text = None
+    country: Text = None
+    is_default: Checkbox = False
+    notes: LongText = None
+
+
+# The reserved area -----------------------------------------------------------------------------
+
+
+class AccessInput(Input):
+    full_name: Text = None
+    email: Text = None
+    language: Choice = None
+    active: Checkbox = False
+    receives_reminders: Checkbox = False
+    receives_signed_sheets: Checkbox = False
+    may_see_contracts: Checkbox = False
+    visibility: Choice = None
+    profile_id: Text = None
+
+
+class ReminderInput(Input):
+    due_on: Day = None
+    text: Text = None
+
+
+class TicketInput(Input):
+    subject: Text = None
+    body: LongText = None
+
+
+class ReplyInput(Input):
+    body: LongText = None
+
+
+# Contracts and reports ------------------------------------------------------------------------
+
+
+class ContractInput(Input):
+    number: Text = None
+    title: Text = None
+    start_on: Day = None
+    expires_on: Day = None
+    notes: LongText = None
+    shared: Checkbox = False
+
+
+class ReportInput(Input):
+    title: Text = None
+    kind: Choice = None
+    report_date: Day = None
+    notes: LongText = None
+    shared: Checkbox = False
+
+
+# Settings ------------------------------------------------------------------------------------
+
+
+class ConsentTypeInput(Input):
+    code: Text = None
+    title: Text = None
+    channel: Choice = None
+    body: LongText = None
+    position: Text = None
+    requires_signature: Checkbox = False
+    # A type is active unless the form says otherwise.
+    active: Checkbox = True
+
+
+class ProfileInput(Input):
+    code: Text = None
+    name: Text = None
+    is_default: Checkbox = False
+    # The sections in order: a list from a form or JSON, or "a,b,c" from an import row.
+    modules: list[str] | str | None = None
