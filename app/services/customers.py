@@ -51,7 +51,7 @@ class ConflictChange:
     field: str
     before: str | None
     after: str | None
-    actor_name: str
+    actor_name: str | None
     at: datetime
 
 
@@ -441,7 +441,8 @@ def changes_since(session: Session, customer_id: int, version: int) -> list[Conf
             col(Movement.customer_version) > version,
         ).order_by(col(Movement.id))
     )
-    return [ConflictChange(m.field, m.before, m.after, m.actor_name, m.created_at) for m in rows]
+    return [ConflictChange(m.field, m.before, m.after, m.actor_name if m.actor_user_id is not None else None,
+                           m.created_at) for m in rows]
 
 
 # The card ---------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def record(
         customer_id=customer_id, kind=kind, field=field,
         before=None if before is None else str(before), after=None if after is None else str(after),
         summary=summary, actor_user_id=actor.user_id if actor else None,
-        actor_name=actor.name if actor else "Sistema", source=source, customer_version=customer_version,
+        # Only a person's name is stored; work done by the app itself is labelled in the reader's language.
+        actor_name=actor.name if actor else "", source=source, customer_version=customer_version,
     )
     session.add(movement)
     return movement
@@ -38,7 +39,7 @@ class MovementRow:
     before: str | None
     after: str | None
     summary: str | None
-    actor_name: str
+    actor_name: str | None  # None: the app itself, not a person
     source: str
     created_at: datetime
 
@@ -66,7 +67,8 @@ def list_movements(
         query = query.where(Movement.id < before_id)
     found = list(session.exec(query))
     rows = [
-        MovementRow(m.id, m.kind, m.field, m.before, m.after, m.summary, m.actor_name, m.source, m.created_at)
+        MovementRow(m.id, m.kind, m.field, m.before, m.after, m.summary,
+                    m.actor_name if m.actor_user_id is not None else None, m.source, m.created_at)
         for m in found[:limit]
     ]
     return MovementPage(rows=rows, next_before_id=rows[-1].id if len(found) > limit else None)

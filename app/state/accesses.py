@@ -47,12 +47,8 @@ class AccessesTab(CardTab, Dialogs, CustomerCardState):
     profile_options: list[list[str]] = []
     _editing_access: int | None = None
 
-    @guarded(Perm.CUSTOMERS_READ)
-    def load(self, actor: Actor):
-        self._opened()
-        self._load_accesses(actor)
 
-    def _load_accesses(self, actor: Actor) -> None:
+    def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:
             rows = portal_accesses.list_accesses(session=session, actor=actor, customer_id=self.customer_id)
             profiles = portal_profiles.list_profiles(session=session, actor=actor)
@@ -123,7 +119,7 @@ class AccessesTab(CardTab, Dialogs, CustomerCardState):
             return None
         self.access_errors = {}
         self._close_dialog("access")
-        self._load_accesses(actor)
+        self._fetch(actor)
         message = t("accesses.invited", self.lang, email=saved.email) if saved.invited else \
             t("accesses.saved", self.lang)
         return rx.toast.success(message)
@@ -140,7 +136,7 @@ class AccessesTab(CardTab, Dialogs, CustomerCardState):
                                                   user_id=row.user_id)
         except DomainError as error:
             return rx.toast.error(t(error.message_key, self.lang))
-        self._load_accesses(actor)
+        self._fetch(actor)
         return rx.toast.success(t("accesses.resent", self.lang, email=row.email))
 
 

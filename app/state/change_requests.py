@@ -179,10 +179,6 @@ class InboxState(KeysetPaging, SessionState):
     def load_inbox(self, actor: Actor):
         self._restart(actor)
 
-    def _restart(self, actor: Actor) -> None:
-        self._first_page()
-        self._fetch(actor)
-
     def _fetch(self, actor: Actor) -> None:
         filters = InboxFilter(
             to_process=self.state_filter != "processed",

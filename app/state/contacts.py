@@ -33,10 +33,6 @@ class ContactsTab(CardTab, Dialogs, CustomerCardState):
     contact_errors: dict[str, str] = {}
     contact_form_open: bool = False
 
-    @guarded(Perm.CUSTOMERS_READ)
-    def load(self, actor: Actor):
-        self._opened()
-        self._fetch(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:

@@ -143,7 +143,8 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
             self._conflict_version = conflict.current_version
             self.conflict_lines = [
                 t("card.conflict_row", self.lang, field=t(f"field.{c.field}", self.lang), before=c.before or "",
-                  after=c.after or "", by=c.actor_name, at=format_datetime(c.at, self.lang))
+                  after=c.after or "", by=c.actor_name or t("movements.by_system", self.lang),
+                  at=format_datetime(c.at, self.lang))
                 for c in conflict.changes
             ]
             return None

@@ -53,10 +53,6 @@ class CustomerListState(KeysetPaging, SessionState):
             self.staff_options = [[str(i), name] for i, name in customers.staff_choices(session=session, actor=actor)]
         self._restart(actor)
 
-    def _restart(self, actor: Actor) -> None:
-        self._first_page()
-        self._fetch(actor)
-
     def _fetch(self, actor: Actor) -> None:
         assigned = parse_id(self.assigned_filter)
         with session_scope() as session:
@@ -170,9 +166,18 @@ class CustomerCardState(SessionState):
 
 class CardTab(rx.State, mixin=True):
     """A tab of the customer card. `loaded_for` is the `card_key` of the card it shows: the page shows
-    the tab only when it belongs to the open card, and handlers refuse to act on an earlier card."""
+    the tab only when it belongs to the open card, and handlers refuse to act on an earlier card.
+    A tab reads what it shows in `_fetch`, in one transaction."""
 
     loaded_for: int = 0
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def load(self, actor: Actor):
+        self._opened()
+        self._fetch(actor)
+
+    def _fetch(self, actor: Actor) -> None:
+        raise NotImplementedError
 
     def _current(self) -> bool:
         return self.loaded_for == self.card_key and self.customer_id > 0

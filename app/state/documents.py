@@ -83,13 +83,7 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
     _editing_doc: int | None = None
     _upload_owner: tuple = ()
 
-    @guarded(Perm.CUSTOMERS_READ)
-    def load(self, actor: Actor):
-        if self.loaded_for != self.card_key:
-            self._opened()
-        self._load_documents(actor)
-
-    def _load_documents(self, actor: Actor) -> None:
+    def _fetch(self, actor: Actor) -> None:
         today, days = date.today(), get_settings().contract_warning_days
         with session_scope() as session:
             contracts, reports = documents.customer_documents(session=session, actor=actor,
@@ -171,7 +165,7 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
             self.doc_errors = field_messages(error, self.lang)
             return None
         self._close_dialog("document")
-        self._load_documents(actor)
+        self._fetch(actor)
         if self._editing_doc is None:  # a new document: its files come next
             self._upload_owner = (kind, saved_id)
             self._show_upload(title)
@@ -238,7 +232,7 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
                 documents.remove_attachment(session=session, actor=actor, attachment_id=confirmed[0])
         except DomainError as error:
             return rx.toast.error(t(error.message_key, self.lang))
-        self._load_documents(actor)
+        self._fetch(actor)
         return None
 
 

@@ -33,12 +33,7 @@ class MovementsTab(CardTab, CustomerCardState):
     movements_more: bool = False
     _movements_before: int | None = None
 
-    @guarded(Perm.CUSTOMERS_READ)
-    def load(self, actor: Actor):
-        self._opened()
-        self._fetch(actor, reset=True)
-
-    def _fetch(self, actor: Actor, reset: bool) -> None:
+    def _fetch(self, actor: Actor, reset: bool = True) -> None:
         if reset:
             self._movements_before = None
             self.movement_rows = []
@@ -51,7 +46,8 @@ class MovementsTab(CardTab, CustomerCardState):
             MovementView(
                 id=m.id, kind=t(f"movements.kind.{m.kind}", self.lang),
                 field=t(f"field.{m.field}", self.lang) if m.field else "", before=m.before or "", after=m.after or "",
-                summary=m.summary or "", actor=m.actor_name, source=t(f"source.{m.source}", self.lang),
+                summary=m.summary or "", actor=m.actor_name or t("movements.by_system", self.lang),
+                source=t(f"source.{m.source}", self.lang),
                 at=format_datetime(m.created_at, self.lang),
             )
             for m in page.rows
@@ -64,7 +60,7 @@ class MovementsTab(CardTab, CustomerCardState):
         if not self._current():
             return
         self.movement_group = MovementGroup.parse(group) or "all"
-        self._fetch(actor, reset=True)
+        self._fetch(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def more_movements(self, actor: Actor):

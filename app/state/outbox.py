@@ -39,8 +39,7 @@ class OutboxState(Dialogs, KeysetPaging, SessionState):
     @guarded(Perm.OUTBOX_READ, page=True)
     def load_outbox(self, actor: Actor):
         self.smtp_configured = get_settings().smtp_configured
-        self._first_page()
-        self._fetch(actor)
+        self._restart(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -61,8 +60,7 @@ class OutboxState(Dialogs, KeysetPaging, SessionState):
     @guarded(Perm.OUTBOX_READ)
     def search_outbox(self, actor: Actor, text: str):
         self.outbox_search = text[:100] if isinstance(text, str) else ""
-        self._first_page()
-        self._fetch(actor)
+        self._restart(actor)
 
     @guarded(Perm.OUTBOX_READ)
     def open_message(self, actor: Actor, message_id: int):

@@ -24,6 +24,11 @@ class KeysetPaging(rx.State, mixin=True):
     def _fetch(self, actor: Actor) -> None:
         raise NotImplementedError
 
+    def _restart(self, actor: Actor) -> None:
+        """Back to the first page, after the filters changed."""
+        self._first_page()
+        self._fetch(actor)
+
     def _first_page(self) -> None:
         self._cursor = None
         self._previous_cursors = []

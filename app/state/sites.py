@@ -32,10 +32,6 @@ class SitesTab(CardTab, Dialogs, CustomerCardState):
     site_errors: dict[str, str] = {}
     site_form_open: bool = False
 
-    @guarded(Perm.CUSTOMERS_READ)
-    def load(self, actor: Actor):
-        self._opened()
-        self._fetch(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:

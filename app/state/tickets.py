@@ -151,8 +151,7 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
 
     @guarded(Perm.TICKETS_ANSWER, page=True)
     def load_tickets(self, actor: Actor):
-        self._first_page()
-        self._fetch(actor)
+        self._restart(actor)
 
     def _fetch(self, actor: Actor) -> None:
         status = "" if self.status_filter == "all" else self.status_filter
@@ -164,8 +163,7 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
     @guarded(Perm.TICKETS_ANSWER)
     def filter_status(self, actor: Actor, value: str | list[str]):
         self.status_filter = "all" if value == "all" else (TicketStatus.parse(value) or "open")
-        self._first_page()
-        self._fetch(actor)
+        self._restart(actor)
 
     @guarded(Perm.TICKETS_ANSWER)
     def show_ticket(self, actor: Actor, ticket_id: int):

@@ -41,8 +41,7 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
 
     @guarded(Perm.USERS_MANAGE, page=True)
     def load_users(self, actor: Actor):
-        self._first_page()
-        self._fetch(actor)
+        self._restart(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -62,8 +61,7 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
     @guarded(Perm.USERS_MANAGE)
     def search_users(self, actor: Actor, text: str):
         self.users_search = text[:100] if isinstance(text, str) else ""
-        self._first_page()
-        self._fetch(actor)
+        self._restart(actor)
 
     @guarded(Perm.USERS_MANAGE)
     def ask_toggle(self, actor: Actor, user_id: int):

@@ -27,3 +27,16 @@ def test_each_group_filters_its_own_kinds(db):
     assert kinds(MovementGroup.CONTACT) == ["contact.added"]
     assert kinds(MovementGroup.CUSTOMER) == ["customer.created"]
     assert len(kinds("")) == len(kinds("no-such-group")) == 4
+
+
+def test_work_done_by_the_app_itself_stores_no_name_to_translate(db):
+    with db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        customer = customers.create_customer(session=s, actor=office, raw={
+            "kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"})
+        system = movements.record(session=s, customer_id=customer.id, actor=None, source="system",
+                                  kind="customer.updated", field="notes", after="x")
+        assert system.actor_name == ""
+    with db() as s:
+        rows = movements.list_movements(session=s, actor=office, customer_id=customer.id).rows
+    assert [r.actor_name for r in rows] == [None, office.name]
