@@ -6,7 +6,9 @@ from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.document import Attachment, Contract, Report
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
-from app.models.portal import PortalAccess, PortalProfile, Reminder, Ticket, TicketMessage
+from app.models.portal_access import PortalAccess, PortalProfile
+from app.models.reminder import Reminder
+from app.models.ticket import Ticket, TicketMessage
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
