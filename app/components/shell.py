@@ -203,8 +203,11 @@ def pager(state) -> rx.Component:  # noqa: ANN001
 
 def dialog_control(state, name: str) -> dict:  # noqa: ANN001
     """Opens the dialog `name` of a state with the Dialogs mixin, and closes it through that state."""
-    return {"open": state.open_dialogs.contains(name),
-            "on_open_change": lambda is_open: state.dialog_changed(name, is_open)}
+    is_open = state.open_dialogs.contains(name)
+    if hasattr(state, "loaded_for") and hasattr(state, "card_key"):
+        # A tab's dialog belongs to the card the tab loaded: it never shows over another customer's card.
+        is_open = is_open & (state.loaded_for == state.card_key)
+    return {"open": is_open, "on_open_change": lambda value: state.dialog_changed(name, value)}
 
 
 def confirm_dialog(state, on_confirm, confirm_key: str = "common.confirm", color: str = "indigo",  # noqa: ANN001

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from app.db import session_scope
@@ -14,7 +12,7 @@ from app.i18n import t
 from app.services import auth
 from app.services.users import set_language
 from app.settings import get_settings
-from app.state.session import SessionState, field_messages, public
+from app.state.session import SessionState, field_messages, off_the_loop, public
 
 
 def _form_text(form_data: object, name: str) -> str:
@@ -51,7 +49,7 @@ class LoginState(SessionState):
         yield
         try:
             # argon2 takes a noticeable fraction of a second: keep it off the event loop.
-            signed = await asyncio.to_thread(_authenticate, email, password, user_agent)
+            signed = await off_the_loop(_authenticate, email, password, user_agent)
         except DomainError as error:
             self.login_error = t(error.message_key, self.lang, **error.params)
             self.login_busy = False
@@ -61,7 +59,7 @@ class LoginState(SessionState):
         if not self._language_chosen:
             self.lang = signed.actor.language
         elif signed.actor.language != self.lang:
-            await asyncio.to_thread(_save_language, signed.actor, self.lang)
+            await off_the_loop(_save_language, signed.actor, self.lang)
         self.login_busy = False
         yield rx.redirect(home_path(signed.actor.role))
 

@@ -299,8 +299,16 @@ class ReviewState(Dialogs, CustomerCardState):
         self.review_error = ""
         self._load_review(actor, open_window=True)
 
+    @guarded(Perm.CUSTOMERS_READ)
+    def refresh(self, actor: Actor):
+        """The card's details changed: the rows' current values and stale marks follow, the window stays as it is."""
+        if self._current():
+            self._load_review(actor, open_window=self._is_open("review"))
+
     @guarded(Perm.CHANGES_DECIDE)
     def choose(self, actor: Actor, item_id: int, choice: str | list[str]):
+        if not self._current():
+            return
         wanted = parse_id(item_id)
         choice = parse_choice(choice, (change_requests.ACCEPT, change_requests.IGNORE))
         self.review_rows = [dataclasses.replace(r, choice=choice) if r.item_id == wanted else r
@@ -308,12 +316,14 @@ class ReviewState(Dialogs, CustomerCardState):
 
     @guarded(Perm.CHANGES_DECIDE)
     def choose_all(self, actor: Actor, choice: str):
+        if not self._current():
+            return
         choice = parse_choice(choice, (change_requests.ACCEPT, change_requests.IGNORE))
         self.review_rows = [dataclasses.replace(r, choice=choice) for r in self.review_rows]
 
     @guarded(Perm.CHANGES_DECIDE)
     def confirm_review(self, actor: Actor):
-        if not self._current():
+        if not self._current() or not self._is_open("review"):
             return None
         decisions = {r.item_id: r.choice for r in self.review_rows if r.choice}
         try:

@@ -153,7 +153,7 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
             return None
         self.editing, self.errors, self.form_message, self.conflict_lines = False, {}, "", []
         self._reload(actor)
-        return rx.toast.success(t("card.saved" if changed else "card.nothing_changed", self.lang))
+        return [rx.toast.success(t("card.saved" if changed else "card.nothing_changed", self.lang)), *_review_follows()]
 
     @guarded(Perm.CUSTOMERS_WRITE)
     def save_anyway(self, actor: Actor):
@@ -166,6 +166,13 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
         messages = field_messages(error, self.lang)
         self.form_message = messages.pop("", "") or t("card.fix_fields", self.lang)
         self.errors = messages
+
+
+def _review_follows() -> list:
+    """Waiting changes are shown against the current values: they follow a save."""
+    from app.state.change_requests import ReviewState
+
+    return [ReviewState.refresh]
 
 
 register_tab("details", DetailsTab.load)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import date
 
@@ -19,7 +18,7 @@ from app.services import documents
 from app.settings import get_settings
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
-from app.state.session import SessionState, field_messages, guarded
+from app.state.session import SessionState, field_messages, guarded, off_the_loop
 
 STATE_COLORS = {"active": "green", "expiring": "amber", "expired": "red"}
 UPLOAD_ID = "document-files"
@@ -176,7 +175,7 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
         kind, wanted = parse_choice(kind, documents.OWNER_KINDS), parse_id(document_id)
         rows = self.contract_rows if kind == "contract" else self.report_rows
         found = next((d for d in rows if d.id == wanted), None)
-        if found is None:
+        if found is None or not self._current():
             return
         self._upload_owner = (kind, found.id)
         self._show_upload(found.title)
@@ -194,7 +193,7 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
     @guarded(Perm.CUSTOMERS_WRITE)
     async def receive_files(self, actor: Actor, files: list[rx.UploadFile]):
         """Each file is checked on the server; the good ones are stored, each bad one is named."""
-        if not self._upload_owner or not self._current():
+        if not self._upload_owner or not self._current() or not self._is_open("upload"):
             return None
         kind, owner_id = self._upload_owner
         limit = get_settings().upload_max_bytes
@@ -204,12 +203,12 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
             data = await upload.read(limit + 1)  # one byte more than allowed is enough to refuse
             try:
                 # Hashing and writing the file happen off the event loop, like every database call.
-                await asyncio.to_thread(_store, actor, kind, owner_id, name, data)
+                await off_the_loop(_store, actor, kind, owner_id, name, data)
                 stored += 1
             except DomainError as error:
                 problems.append(f"{name}: {next(iter(field_messages(error, self.lang).values()))}")
         self.upload_errors, self.upload_progress = problems, 0
-        await asyncio.to_thread(self._load_documents, actor)
+        await off_the_loop(self._fetch, actor)
         if not problems:
             self._close_dialog("upload")
         return rx.toast.success(t("uploads.stored", self.lang, count=stored)) if stored else None

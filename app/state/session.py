@@ -51,6 +51,18 @@ class Guard:
     page: bool = False
 
 
+async def off_the_loop(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Runs blocking work in a worker thread. A cancelled event (a newer navigation supersedes it) still
+    waits for its thread: the thread changes this tab's state, and must be done before the state's lock
+    is released to the next event, or it would write into what that event shows."""
+    work = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        await asyncio.wait({work})
+        raise
+
+
 def _without_actor(fn: Callable) -> inspect.Signature:
     """The signature the browser sees: the actor is never an argument it can send."""
     signature = inspect.signature(fn)
@@ -93,7 +105,7 @@ def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) 
                 admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
                 if not isinstance(admitted, Actor):
                     return admitted
-                return await asyncio.to_thread(fn, self, admitted, *args, **kwargs)
+                return await off_the_loop(fn, self, admitted, *args, **kwargs)
         functools.update_wrapper(handler, fn)
         handler.__signature__ = signature
         handler.__annotations__ = {k: v for k, v in fn.__annotations__.items() if k != "actor"}
@@ -115,7 +127,7 @@ def public(fn: Callable) -> Callable:
     async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
         if not _accepts(signature, args, kwargs):
             return None
-        return await asyncio.to_thread(fn, self, *args, **kwargs)
+        return await off_the_loop(fn, self, *args, **kwargs)
 
     handler.public = True
     return handler
@@ -185,7 +197,7 @@ class SessionState(rx.State):
         self.can_answer_tickets = has_perm(actor, Perm.TICKETS_ANSWER)
 
     async def _admit(self, guard: Guard) -> Actor | rx.event.EventSpec:
-        return await asyncio.to_thread(self._check, guard)
+        return await off_the_loop(self._check, guard)
 
     def _check(self, guard: Guard) -> Actor | rx.event.EventSpec:
         """The actor a guarded handler runs for: one transaction resolves the session and, for a page,

@@ -174,3 +174,10 @@ async def test_logout_ends_the_session_server_side(app_db):
     await state.logout()
     reused = state_of(OfficeHomeState, token)  # a copied cookie is worth nothing now
     assert "/login" in str((await reused.load_home()).args)
+
+
+def test_no_unguarded_handler_can_be_reached_through_setvar():
+    """Reflex's built-in setvar calls a state's set_<name> handler: only guarded ones may be named so."""
+    reachable = [f"{cls.__name__}.{name}" for cls, name, fn in _app_handlers()
+                 if name.startswith("set_") and not isinstance(getattr(fn, "guard", None), Guard)]
+    assert reachable == []

@@ -127,3 +127,31 @@ async def test_missing_and_malformed_card_ids_go_back_to_the_list(app_db, acme):
     for bad in ("999999", "abc", "-1", ""):
         result = (await opened_card(token, bad))[0]
         assert "/office/customers" in str(result)
+
+
+async def test_a_cancelled_load_finishes_before_the_next_event_runs(app_db, acme, monkeypatch):
+    """A newer navigation cancels the events of the previous one: their worker threads must be done
+    before the next event may run, or a late load would write one customer's data into another's card."""
+    import asyncio
+    import threading
+
+    from app.state import session as session_module
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow(*_args):
+        started.set()
+        release.wait(5)
+        return "done"
+
+    async def scenario():
+        task = asyncio.ensure_future(session_module.off_the_loop(slow))
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
+        task.cancel()
+        await asyncio.sleep(0.05)
+        assert not task.done()  # still waiting for its thread
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    await scenario()

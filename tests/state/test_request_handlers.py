@@ -47,6 +47,7 @@ def _row(item_id, choice="accept"):
 async def test_a_foreign_item_slipped_into_the_window_changes_nothing(app_db, two_customers):
     _, token = signed_in_token(app_db, Role.OFFICE)
     card = card_tab(ReviewState, token, two_customers["acme"])
+    card.open_dialogs = ["review"]  # the window the reviewer decides in
     card.can_decide_requests = True
     before = _states(app_db)
     card.review_rows = [_row(two_customers["beta_item"])]
@@ -61,6 +62,7 @@ async def test_a_foreign_item_slipped_into_the_window_changes_nothing(app_db, tw
 async def test_malformed_ids_pick_nothing_and_decide_nothing(app_db, two_customers, bad):
     _, token = signed_in_token(app_db, Role.OFFICE)
     card = card_tab(ReviewState, token, two_customers["acme"])
+    card.open_dialogs = ["review"]  # the window the reviewer decides in
     card.review_rows = [_row(two_customers["acme_item"], choice="")]
     await card.choose(bad, "accept")
     await card.choose(two_customers["acme_item"], bad)
@@ -75,6 +77,7 @@ async def test_deciding_is_refused_to_anyone_without_the_right(app_db, two_custo
     kw = {"customer_id": two_customers["acme"]} if role is Role.CUSTOMER else {}
     token = signed_in_token(app_db, role, **kw)[1] if role else ""
     card = card_tab(ReviewState, token, two_customers["acme"])
+    card.open_dialogs = ["review"]  # the window the reviewer decides in
     card.review_rows = [_row(two_customers["acme_item"])]
     before = _states(app_db)
     expected = NotSignedIn if role is None else Forbidden
@@ -131,6 +134,7 @@ async def test_the_second_reviewer_is_told_who_decided_first(app_db, two_custome
     for _ in range(2):
         _, token = signed_in_token(app_db, Role.OFFICE)
         card = card_tab(ReviewState, token, two_customers["acme"])
+        card.open_dialogs = ["review"]  # the window the reviewer decides in
         card.review_rows = [_row(two_customers["acme_item"])]
         card.can_decide_requests = True
         cards.append(card)
