@@ -37,6 +37,7 @@ from app.pages.portal.reminders import reminders_page
 from app.pages.portal.support import support_page
 from app.state.account import AccountState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
+from app.state.blocks import BlockEffectsState
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
@@ -78,7 +79,7 @@ app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardS
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title=T("title.outbox"))
 app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title=T("title.requests"))
 app.add_page(settings_page, route="/office/settings",
-             on_load=[RequestSettingsState.load_settings, ConsentTypesState.load_types,
+             on_load=[RequestSettingsState.load_settings, BlockEffectsState.load_effects, ConsentTypesState.load_types,
                       PortalSettingsState.load_portal_settings, MailTemplatesState.load_templates],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))

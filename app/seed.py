@@ -11,8 +11,8 @@ from sqlmodel import select
 from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
 from app.domain.permissions import Role
-from app.models import ConsentType, Customer, User
-from app.services import change_requests, consents, customers, documents
+from app.models import ConsentType, Customer, CustomerBlock, User
+from app.services import blocks, change_requests, consents, customers, documents
 from app.services.auth import actor_of
 from app.services.users import create_user
 
@@ -43,6 +43,7 @@ DEMO_USERS = [
 CUSTOMER_USER = ("cliente@demo.it", "Paolo Rossi")
 # A private customer with her own reserved-area login and a change request waiting for the office.
 PRIVATE_USER = ("giulia@demo.it", "Giulia Bianchi")
+DEMO_BLOCK_REASON = "RiBa in scadenza al 31/10 tornata insoluta, con spese bancarie."
 PRIVATE_REQUEST = {"email": "giulia.bianchi@posta.example.com", "mobile": "347 220 1940",
                    "street": "Via Po 21", "cap": "10124", "city": "Torino", "province": "TO"}
 
@@ -88,6 +89,12 @@ def seed_demo() -> list[tuple[str, str]]:
                                  role=Role.CUSTOMER, password=DEMO_PASSWORD, customer_id=bianchi_id)
             change_requests.submit_request(session=session, actor=actor_of(giulia), customer_id=bianchi_id,
                                            raw=PRIVATE_REQUEST)
+        if session.exec(select(CustomerBlock.id)).first() is None:
+            # A generated customer with unpaid items, so the credit manager's tools have something to show.
+            credit = actor_of(session.exec(select(User).where(User.email == "crediti@demo.it")).one())
+            blocked_id = session.exec(select(Customer.id).where(Customer.code == "C000003")).one()
+            blocks.set_block(session=session, actor=credit, customer_id=blocked_id,
+                             raw={"level": "unpaid", "reason": DEMO_BLOCK_REASON})
     return [(email, role.value) for email, _, role in DEMO_USERS] + [
         (CUSTOMER_USER[0], Role.CUSTOMER.value), (PRIVATE_USER[0], Role.CUSTOMER.value)]
 

@@ -44,8 +44,8 @@ def test_upgrade_head_on_empty_postgresql_leaves_nothing_to_generate(postgres_ur
     command.check(alembic_config(postgres_url))
 
 
-def test_the_frozen_databases_are_at_the_head_revision():
-    assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == FROZEN_REVISION
+def test_the_frozen_databases_are_at_the_first_revision():
+    assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_base() == FROZEN_REVISION
     for backend in ("sqlite", "postgresql"):
         dump = (FIXTURES / f"schema_{FROZEN_REVISION}.{backend}.sql").read_text()
         assert re.findall(r"INSERT INTO (?:public\.)?alembic_version VALUES ?\('(\w+)'\)", dump) == [FROZEN_REVISION]
@@ -84,6 +84,26 @@ def test_postgresql_built_by_the_old_migrations_upgrades_to_the_new_schema(postg
     upgrade_to_head(postgres_url)
 
     assert frozen == schema_of(postgres_url)
+
+
+def test_later_migrations_keep_the_sqlite_triggers_both_ways(tmp_path):
+    """A batch rebuild of a table on SQLite silently drops its triggers (search index, append-only ledgers)."""
+    url = f"sqlite:///{tmp_path / 'steps.db'}"
+    config = alembic_config(url)
+
+    def triggers() -> list[str]:
+        connection = sqlite3.connect(tmp_path / "steps.db")
+        try:
+            return sorted(row[0] for row in connection.execute("SELECT sql FROM sqlite_master WHERE type='trigger'"))
+        finally:
+            connection.close()
+
+    command.upgrade(config, FROZEN_REVISION)
+    first = triggers()
+    command.upgrade(config, "head")
+    assert set(first) <= set(triggers())
+    command.downgrade(config, FROZEN_REVISION)
+    assert triggers() == first
 
 
 def test_search_triggers_recreated_after_a_bulk_load_are_the_migrations(tmp_path):

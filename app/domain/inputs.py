@@ -234,6 +234,18 @@ class ReportInput(Input):
     shared: Checkbox = False
 
 
+# Credit control ----------------------------------------------------------------------------------
+
+
+class BlockInput(Input):
+    level: Choice = None
+    reason: Text = None
+
+
+class LiftInput(Input):
+    note: Text = None
+
+
 # Settings ------------------------------------------------------------------------------------
 
 

@@ -71,6 +71,7 @@ class MovementGroup(Vocabulary):
     ACCESS = "access"
     TICKET = "ticket"
     DOCUMENT = "document"
+    CREDIT = "credit"
 
 
 class MovementKind(Vocabulary):
@@ -105,11 +106,15 @@ class MovementKind(Vocabulary):
     REPORT_UPDATED = "report.updated"
     ATTACHMENT_ADDED = "attachment.added"
     ATTACHMENT_REMOVED = "attachment.removed"
+    BLOCK_SET = "block.set"
+    BLOCK_LIFTED = "block.lifted"
 
     @property
     def group(self) -> MovementGroup:
         subject = self.value.split(".")[0]
-        return MovementGroup.DOCUMENT if subject in ("contract", "report", "attachment") else MovementGroup(subject)
+        if subject in ("contract", "report", "attachment"):
+            return MovementGroup.DOCUMENT
+        return MovementGroup.CREDIT if subject == "block" else MovementGroup(subject)
 
     @classmethod
     def of_group(cls, group: MovementGroup) -> tuple[str, ...]:
@@ -147,7 +152,56 @@ class AccessVisibility(Vocabulary):
     COMPANY = "company"
 
 
+class BlockLevel(Vocabulary):
+    """In order of importance, lowest first."""
+
+    __label__ = "blocks.level.{}"
+    ASSISTANCE = "assistance"
+    UNPAID = "unpaid"
+    OVERDUE = "overdue"
+    STUCK = "stuck"
+    BAD_DEBT = "bad_debt"
+
+    @property
+    def rank(self) -> int:
+        return list(BlockLevel).index(self)
+
+
+class CreditAction(Vocabulary):
+    """What a block can stop: new documents, work for the customer, and the reserved area's requests."""
+
+    __label__ = "blocks.action.{}"
+    NEW_QUOTE = "new_quote"
+    NEW_ORDER = "new_order"
+    NEW_DELIVERY_NOTE = "new_delivery_note"
+    NEW_INVOICE = "new_invoice"
+    NEW_CREDIT_NOTE = "new_credit_note"
+    NEW_PAYMENT = "new_payment"
+    NEW_INTERVENTION = "new_intervention"
+    NEW_TICKET = "new_ticket"
+    PORTAL_ORDER = "portal_order"
+
+    @property
+    def holdable(self) -> bool:
+        """Only a document can wait for a credit manager; anything else is done or refused."""
+        return self in (CreditAction.NEW_QUOTE, CreditAction.NEW_ORDER, CreditAction.NEW_DELIVERY_NOTE,
+                        CreditAction.NEW_INVOICE, CreditAction.PORTAL_ORDER)
+
+
+class Effect(Vocabulary):
+    """Strictest last."""
+
+    __label__ = "blocks.effect.{}"
+    ALLOW = "allow"
+    HOLD = "hold"
+    REFUSE = "refuse"
+
+    @property
+    def strictness(self) -> int:
+        return list(Effect).index(self)
+
+
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
-    ConsentChannel, AccessVisibility,
+    ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect,
 )

@@ -1,5 +1,6 @@
 """Every table, imported here so Alembic and the app see the whole schema."""
 
+from app.models.block import BlockEffect, CustomerBlock
 from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, EmailTemplate, FieldPolicy
 from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.customer import CodeSequence, Contact, Customer, Site
@@ -12,8 +13,8 @@ from app.models.ticket import Ticket, TicketMessage
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
-    "AppSetting", "Attachment", "AuthSession", "ChangeRequest", "ChangeRequestItem", "CodeSequence", "ConsentEvent",
-    "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "EmailTemplate", "FieldPolicy", "Movement",
-    "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Report", "Site", "Ticket",
-    "TicketMessage", "User",
+    "AppSetting", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem", "CodeSequence",
+    "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock", "EmailTemplate",
+    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Report",
+    "Site", "Ticket", "TicketMessage", "User",
 ]

@@ -27,6 +27,7 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_kind_sort", "kind", "sort_name", "id"),
         Index("ix_customer_status_sort", "status", "sort_name", "id"),
         Index("ix_customer_assigned_sort", "assigned_user_id", "sort_name", "id"),
+        Index("ix_customer_block_sort", "block_level", "sort_name", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -54,6 +55,8 @@ class Customer(SQLModel, table=True):
     block_automatic_emails: bool = Field(default=False)
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     status: str = Field(default="active", max_length=12)
+    # The highest active block, kept by the blocks service: the list's badge and filter read it here.
+    block_level: str | None = Field(default=None, max_length=20)
     version: int = Field(default=1)
     sort_name: str = Field(default="", max_length=120)
     # Position in (sort_name, id) order, with gaps: the search index is keyed on it, so text search

@@ -24,6 +24,7 @@ from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
 from app.domain.text import fold
+from app.domain.vocabularies import BlockLevel
 from app.i18n import N_
 from app.models import CodeSequence, Contact, Customer, Movement, Site, User
 from app.models.base import utcnow
@@ -113,6 +114,7 @@ class CustomerRow:
     city: str | None
     province: str | None
     status: str
+    block_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,10 @@ class CustomerPage:
 _ROW_COLUMNS = (
     Customer.id, Customer.code, Customer.kind, Customer.company_name, Customer.first_name, Customer.last_name,
     Customer.email, Customer.vat_number, Customer.tax_code, Customer.city, Customer.province, Customer.status,
-    Customer.sort_name, Customer.search_rank,
+    Customer.block_level, Customer.sort_name, Customer.search_rank,
 )
+# The list's block filter: any active block, or one level as the highest.
+ANY_BLOCK = "any"
 
 
 # The FTS5 table (SQLite only), created by the initial migration rather than the models.
@@ -158,7 +162,7 @@ def _fts_query(folded: str) -> str:
 
 def search_customers(
     *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
-    assigned_user_id: int | None = None, after: tuple | None = None, limit: int = 25,
+    assigned_user_id: int | None = None, block: str | None = None, after: tuple | None = None, limit: int = 25,
 ) -> CustomerPage:
     """Customers sorted by name, a page at a time (keyset on name and id; `after` is the
     `next_after` of the previous page).
@@ -175,6 +179,10 @@ def search_customers(
         conditions.append(Customer.status == status)
     if isinstance(assigned_user_id, int) and assigned_user_id > 0:
         conditions.append(Customer.assigned_user_id == assigned_user_id)
+    if block == ANY_BLOCK:
+        conditions.append(col(Customer.block_level).is_not(None))
+    elif BlockLevel.parse(block):
+        conditions.append(Customer.block_level == block)
     if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
         after = None  # not a cursor this service handed out: start from the first page
 
@@ -224,7 +232,7 @@ def _page(found: list, limit: int) -> CustomerPage:
         CustomerRow(
             id=r.id, code=r.code, kind=r.kind, name=display_name(r.kind, r.company_name, r.first_name, r.last_name),
             email=r.email, vat_number=r.vat_number, tax_code=r.tax_code, city=r.city, province=r.province,
-            status=r.status,
+            status=r.status, block_level=r.block_level,
         )
         for r in found[:limit]
     ]

@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 from app.domain.errors import DomainError
 from app.domain.inputs import ReplyInput, TicketInput, check_text
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
-from app.domain.vocabularies import TicketStatus
+from app.domain.vocabularies import CreditAction, Effect, TicketStatus
 from app.i18n import normalize_language, t
 from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
-from app.services import mail_templates, movements, outbox
+from app.services import blocks, mail_templates, movements, outbox
 from app.settings import get_settings
 
 ASSIGNEE_SETTING = "portal.ticket_assignee"
@@ -71,8 +71,17 @@ def _visible_ticket(session: Session, actor: Actor, ticket_id: object) -> Ticket
     return ticket
 
 
+def opening_refusal(*, session: Session, actor: Actor) -> str | None:
+    """Why the user's company may not open support requests now (a message key), or None."""
+    require(actor, Perm.PORTAL_ACCESS)
+    if blocks.effect_for(session, actor.customer_id, CreditAction.NEW_TICKET) is Effect.REFUSE:
+        return blocks.REFUSALS[CreditAction.NEW_TICKET]
+    return None
+
+
 def open_ticket(*, session: Session, actor: Actor, raw: TicketInput | Mapping) -> Ticket:
     require(actor, Perm.PORTAL_ACCESS)
+    blocks.require_allowed(session, actor.customer_id, CreditAction.NEW_TICKET)
     data, errors = TicketInput.read(raw)
     subject, body = data.subject, data.body
     check_text(subject, "subject", 200, errors, required=True)

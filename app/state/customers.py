@@ -18,11 +18,24 @@ from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, has_perm
-from app.domain.vocabularies import CustomerKind, CustomerStatus
+from app.domain.vocabularies import BlockLevel, CustomerKind, CustomerStatus
 from app.i18n import t
 from app.services import customers
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, guarded
+
+LEVEL_COLORS = {BlockLevel.ASSISTANCE: "amber", BlockLevel.UNPAID: "orange", BlockLevel.OVERDUE: "orange",
+                BlockLevel.STUCK: "red", BlockLevel.BAD_DEBT: "crimson"}
+
+
+def level_color(level: str | None) -> str:
+    parsed = BlockLevel.parse(level)
+    return LEVEL_COLORS[parsed] if parsed else "gray"
+
+
+def level_label(level: str | None, lang: str) -> str:
+    parsed = BlockLevel.parse(level)
+    return t(parsed.label_key, lang) if parsed else ""
 
 
 @dataclasses.dataclass
@@ -34,6 +47,8 @@ class CustomerListRow:
     place: str
     ids: str
     email: str
+    block: str
+    block_color: str
 
 
 class CustomerListState(KeysetPaging, SessionState):
@@ -42,6 +57,7 @@ class CustomerListState(KeysetPaging, SessionState):
     kind_filter: str = "all"
     status_filter: str = "all"
     assigned_filter: str = "all"
+    block_filter: str = "all"
     rows: list[CustomerListRow] = []
     staff_options: list[list[str]] = []
     can_create: bool = False
@@ -59,6 +75,7 @@ class CustomerListState(KeysetPaging, SessionState):
             page = customers.search_customers(
                 session=session, actor=actor, query=self.query,
                 kind=CustomerKind.parse(self.kind_filter), status=CustomerStatus.parse(self.status_filter),
+                block=self.block_filter if self.block_filter != "all" else None,
                 assigned_user_id=assigned, after=self._cursor,
             )
         self.rows = [
@@ -66,6 +83,7 @@ class CustomerListState(KeysetPaging, SessionState):
                 id=r.id, code=r.code, name=r.name, kind=t(f"kind.{r.kind}", self.lang),
                 place=f"{r.city} ({r.province})" if r.city and r.province else (r.city or ""),
                 ids=r.vat_number or r.tax_code or "", email=r.email or "",
+                block=level_label(r.block_level, self.lang), block_color=level_color(r.block_level),
             )
             for r in page.rows
         ]
@@ -84,6 +102,11 @@ class CustomerListState(KeysetPaging, SessionState):
     @guarded(Perm.CUSTOMERS_READ)
     def filter_status(self, actor: Actor, value: str):
         self.status_filter = CustomerStatus.parse(value) or "all"
+        self._restart(actor)
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def filter_block(self, actor: Actor, value: str):
+        self.block_filter = value if value == customers.ANY_BLOCK or BlockLevel.parse(value) else "all"
         self._restart(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
@@ -124,6 +147,9 @@ class CustomerCardState(SessionState):
     code: str = ""
     kind: str = "business"
     version: int = 0
+    # The highest active block, for the badge beside the title.
+    block_label: str = ""
+    block_color: str = "gray"
     tab: str = "details"
     can_edit: bool = False
 
@@ -137,9 +163,9 @@ class CustomerCardState(SessionState):
             if not self.can_edit:
                 return rx.redirect("/office/customers")
             self.is_new, self.customer_id, self.code, self.version = True, 0, "", 0
-            self.kind = CustomerKind.BUSINESS.value
+            self.kind, self.block_label, self.block_color = CustomerKind.BUSINESS.value, "", "gray"
             self.title = t("customers.new", self.lang)
-            return CARD_TABS["details"]
+            return [*CARD_TABS["details"], *ON_CARD_OPEN]
         customer_id = parse_id(params.get("id"))
         if customer_id is None:
             return rx.redirect("/office/customers")
@@ -155,6 +181,8 @@ class CustomerCardState(SessionState):
     def _show_header(self, customer) -> None:  # noqa: ANN001
         self.title, self.code, self.version, self.kind = (customer.display_name, customer.code, customer.version,
                                                           customer.kind)
+        self.block_label = level_label(customer.block_level, self.lang)
+        self.block_color = level_color(customer.block_level)
 
     @guarded(Perm.CUSTOMERS_READ)
     def set_tab(self, actor: Actor, tab: str):

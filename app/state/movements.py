@@ -6,7 +6,7 @@ import dataclasses
 
 from app.db import session_scope
 from app.domain.permissions import Actor, Perm
-from app.domain.vocabularies import MovementGroup
+from app.domain.vocabularies import BlockLevel, MovementGroup
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import movements
@@ -27,6 +27,13 @@ class MovementView:
     at: str
 
 
+def _shown(field: str | None, value: str | None, lang: str) -> str:
+    """A recorded value as the card shows it: a level of block by its name."""
+    if field == "block_level" and BlockLevel.parse(value):
+        return t(BlockLevel(value).label_key, lang)
+    return value or ""
+
+
 class MovementsTab(CardTab, CustomerCardState):
     movement_rows: list[MovementView] = []
     movement_group: str = "all"
@@ -45,7 +52,8 @@ class MovementsTab(CardTab, CustomerCardState):
         self.movement_rows = self.movement_rows + [
             MovementView(
                 id=m.id, kind=t(f"movements.kind.{m.kind}", self.lang),
-                field=t(f"field.{m.field}", self.lang) if m.field else "", before=m.before or "", after=m.after or "",
+                field=t(f"field.{m.field}", self.lang) if m.field else "",
+                before=_shown(m.field, m.before, self.lang), after=_shown(m.field, m.after, self.lang),
                 summary=m.summary or "", actor=m.actor_name or t("movements.by_system", self.lang),
                 source=t(f"source.{m.source}", self.lang),
                 at=format_datetime(m.created_at, self.lang),

@@ -102,6 +102,8 @@ class TicketThreadMixin(Dialogs, mixin=True):
 class SupportState(TicketThreadMixin, SessionState):
     ticket_rows: list[TicketView] = []
     new_open: bool = False
+    # Set when a block stops the company opening requests: the page says so instead of offering the form.
+    opening_refused: str = ""
     new_errors: dict[str, str] = {}
     new_key: int = 0
 
@@ -112,11 +114,15 @@ class SupportState(TicketThreadMixin, SessionState):
     def _load(self, actor: Actor) -> None:
         with session_scope() as session:
             page = tickets.list_tickets(session=session, actor=actor, limit=100)
+            refusal = tickets.opening_refusal(session=session, actor=actor)
         self.ticket_rows = [_ticket_view(r, self.lang) for r in page.rows]
+        self.opening_refused = t(refusal, self.lang) if refusal else ""
+        if refusal:
+            self.new_open = False
 
     @guarded(Perm.PORTAL_ACCESS, module="support")
     def toggle_new(self, actor: Actor):
-        self.new_open, self.new_errors = not self.new_open, {}
+        self.new_open, self.new_errors = not self.new_open and not self.opening_refused, {}
 
     @guarded(Perm.PORTAL_ACCESS, module="support")
     def open_new_ticket(self, actor: Actor, form_data: dict):

@@ -17,9 +17,18 @@ from app.components.shell import (
     page_header,
     pager,
 )
-from app.domain.vocabularies import AccessVisibility, ContactKind, CustomerKind, CustomerStatus, MovementGroup
+from app.domain.vocabularies import (
+    AccessVisibility,
+    BlockLevel,
+    ContactKind,
+    CustomerKind,
+    CustomerStatus,
+    MovementGroup,
+)
+from app.pages.office.blocks import blocks_tab
 from app.settings import get_settings
 from app.state.accesses import AccessesTab, AccessView
+from app.state.blocks import BlocksTab
 from app.state.change_requests import ReviewState
 from app.state.consents import CardConsentsState
 from app.state.contacts import ContactsTab, ContactView
@@ -42,7 +51,11 @@ document.addEventListener('keydown', function (e) {
 def _row(row: CustomerListRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row.code, font_family="monospace", size="2")),
-        rx.table.cell(rx.link(row.name, href=f"/office/customer?id={row.id}", weight="medium")),
+        rx.table.cell(rx.hstack(
+            rx.link(row.name, href=f"/office/customer?id={row.id}", weight="medium"),
+            rx.cond(row.block != "", rx.badge(rx.icon("lock", size=11), row.block, color_scheme=row.block_color,
+                                              variant="soft", class_name="block-badge")),
+            spacing="2", align="center", wrap="wrap")),
         rx.table.cell(row.kind),
         rx.table.cell(row.place),
         rx.table.cell(rx.text(row.ids, font_family="monospace", size="2")),
@@ -82,6 +95,8 @@ def customer_list_page() -> rx.Component:
                     [(status.value, status.label_key) for status in CustomerStatus]),
             _select(CustomerListState.assigned_filter, CustomerListState.filter_assigned, "customers.all_assigned",
                     CustomerListState.staff_options),
+            _select(CustomerListState.block_filter, CustomerListState.filter_block, "customers.all_blocks",
+                    [("any", "customers.any_block"), *[(level.value, level.label_key) for level in BlockLevel]]),
             spacing="3", width="100%", align="center", wrap="wrap",
         ),
         rx.cond(
@@ -563,6 +578,9 @@ def customer_card_page() -> rx.Component:
                           rx.cond(~CustomerCardState.is_new,
                                   rx.badge(rx.cond(CustomerCardState.kind == "business", T("kind.business"),
                                                    T("kind.private")), color_scheme="indigo")),
+                          rx.cond(CustomerCardState.block_label != "",
+                                  rx.badge(rx.icon("lock", size=11), CustomerCardState.block_label,
+                                           color_scheme=CustomerCardState.block_color, id="card-block")),
                           spacing="2"),
                 spacing="1",
             ),
@@ -573,7 +591,7 @@ def customer_card_page() -> rx.Component:
             width="100%", align="start",
         ),
         _conflict_callout(),
-        review_banner(ReviewState),
+        rx.cond(ReviewState.loaded_for == CustomerCardState.card_key, review_banner(ReviewState)),
         rx.cond(
             CustomerCardState.is_new,
             rx.card(_loaded(DetailsTab, details), width="100%"),
@@ -585,6 +603,7 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.contracts"), value="contracts", id="tab-contracts"),
                     rx.tabs.trigger(T("card.tab.reports"), value="reports", id="tab-reports"),
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
+                    rx.tabs.trigger(T("card.tab.credit"), value="credit", id="tab-credit"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
                 ),
                 rx.tabs.content(rx.box(_loaded(DetailsTab, details),
@@ -601,6 +620,7 @@ def customer_card_page() -> rx.Component:
                                                                            CustomerCardState.can_edit)),
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
+                rx.tabs.content(rx.box(_loaded(BlocksTab, blocks_tab()), padding_top="16px"), value="credit"),
                 rx.tabs.content(rx.box(_loaded(MovementsTab, _movements_tab()), padding_top="16px"),
                                 value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",

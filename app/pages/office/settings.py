@@ -7,6 +7,7 @@ import reflex as rx
 from app.components.i18n import T
 from app.components.shell import dialog_control, field_error, office_shell, page_header
 from app.domain.vocabularies import ConsentChannel
+from app.pages.office.blocks import block_effects_card
 from app.pages.office.change_requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
 from app.state.mail_templates import MailTemplatesState
@@ -267,6 +268,7 @@ def settings_page() -> rx.Component:
         "settings",
         page_header(T("settings.title")),
         request_rules_card(),
+        block_effects_card(),
         consent_types_card(),
         portal_settings_card(),
         mail_templates_card(),

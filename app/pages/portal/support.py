@@ -40,8 +40,12 @@ def support_page() -> rx.Component:
     )
     return portal_shell(
         rx.hstack(portal_heading("tickets.title", "tickets.help"), rx.spacer(),
-                  rx.button(rx.icon("plus", size=14), T("tickets.new"), on_click=s.toggle_new, id="new-ticket"),
+                  rx.cond(s.opening_refused == "",
+                          rx.button(rx.icon("plus", size=14), T("tickets.new"), on_click=s.toggle_new,
+                                    id="new-ticket")),
                   width="100%", align="start"),
+        rx.cond(s.opening_refused != "",
+                rx.callout(s.opening_refused, icon="info", color_scheme="gray", id="tickets-refused", width="100%")),
         rx.cond(s.new_open, rx.card(new_form, width="100%")),
         rx.cond(s.ticket_rows.length() > 0,
                 rx.table.root(

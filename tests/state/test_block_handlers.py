@@ -1,0 +1,71 @@
+"""Block handlers called as the browser could call them: only credit managers and administrators act."""
+
+import pytest
+from sqlmodel import select
+
+from app.domain.errors import Forbidden, NotSignedIn
+from app.domain.permissions import Role
+from app.models import Customer, CustomerBlock
+from app.services import blocks, customers
+from app.state.blocks import BlockEffectsState, BlocksTab
+from tests import factories
+from tests.state.conftest import card_tab, opened_card, signed_in_token, state_of
+
+ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"}
+
+
+@pytest.fixture
+def acme(app_db):
+    with app_db(write=True) as s:
+        customer = customers.create_customer(session=s, actor=factories.actor(s, Role.OFFICE), raw=ACME)
+        block = blocks.set_block(session=s, actor=factories.actor(s, Role.CREDIT_MANAGER), customer_id=customer.id,
+                                 raw={"level": "unpaid", "reason": "RiBa insoluta"})
+        return {"id": customer.id, "block": block.id}
+
+
+def _blocks(db):
+    with db() as s:
+        return [(b.level, b.lifted_at is None) for b in s.exec(select(CustomerBlock))]
+
+
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.OFFICE, Role.CUSTOMER, None])
+async def test_only_credit_managers_and_administrators_set_or_lift(app_db, acme, role):
+    kw = {"customer_id": acme["id"]} if role is Role.CUSTOMER else {}
+    token = signed_in_token(app_db, role, **kw)[1] if role else ""
+    tab = card_tab(BlocksTab, token, acme["id"])
+    tab._confirming, tab.open_dialogs = (acme["block"],), ["lift", "block"]
+    expected = NotSignedIn if role is None else Forbidden
+    for call in (tab.new_block, lambda: tab.save_block({"level": "stuck", "reason": "x"}),
+                 lambda: tab.ask_lift(acme["block"]), lambda: tab.confirm_lift({"note": "x"})):
+        with pytest.raises(expected):
+            await call()
+    settings = state_of(BlockEffectsState, token)
+    with pytest.raises(expected):
+        await settings.save_effects()
+    assert _blocks(app_db) == [("unpaid", True)]
+
+
+async def test_a_credit_manager_sets_and_lifts_from_the_card(app_db, acme):
+    _, token = signed_in_token(app_db, Role.CREDIT_MANAGER)
+    card, tab = await opened_card(token, acme["id"], BlocksTab)
+    assert tab.can_manage_blocks and [r.level for r in tab.block_rows] == ["Blocco per insoluti"]
+    assert tab.block_label == "Blocco per insoluti"
+    await tab.new_block()
+    await tab.save_block({"level": "stuck", "reason": "Pratica al legale"})
+    assert tab.open_dialogs == [] and tab.block_label == "Incagliato"
+    for bad in (999_999, "x", None, [acme["block"]]):
+        await tab.ask_lift(bad)
+        assert "lift" not in tab.open_dialogs
+    await tab.ask_lift(acme["block"])
+    await tab.confirm_lift({"note": "Pagato"})
+    assert sorted(_blocks(app_db)) == [("stuck", True), ("unpaid", False)]
+    with app_db() as s:
+        assert s.get(Customer, acme["id"]).block_level == "stuck"
+    await tab.confirm_lift({"note": "di nuovo"})  # nothing remembered any more: nothing lifted
+    assert sorted(_blocks(app_db)) == [("stuck", True), ("unpaid", False)]
+
+
+async def test_an_office_clerk_reads_blocks_but_cannot_act(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, tab = await opened_card(token, acme["id"], BlocksTab)
+    assert not tab.can_manage_blocks and len(tab.block_rows) == 1
