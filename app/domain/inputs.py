@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
@@ -21,6 +22,7 @@ from app.i18n import N_
 FORM_INVALID = N_("form.err.invalid")
 VALUE_INVALID = N_("form.err.value")
 DATE_INVALID = N_("form.err.date")
+NUMBER_INVALID = N_("form.err.number")
 REQUIRED = N_("form.err.required")
 TOO_LONG = N_("form.err.too_long")
 
@@ -70,6 +72,32 @@ def parse_day(value: object) -> date | None:
     return day
 
 
+def parse_amount(value: object) -> Decimal | None:
+    """A number as a person types it in Italy or a program sends it: 1234.5, "1234,50", "1.234,50 €";
+    empty is None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise PydanticCustomError(NUMBER_INVALID, "not a number")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(str(value))
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "").replace("\u00a0", "").removesuffix("€")
+        if "," in text:  # Italian: dots group thousands, the comma marks the decimals
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise PydanticCustomError(NUMBER_INVALID, "not a number") from None
+    else:
+        raise PydanticCustomError(NUMBER_INVALID, "not a number")
+    if not number.is_finite():
+        raise PydanticCustomError(NUMBER_INVALID, "not a number")
+    return number
+
+
 def choice(value: object) -> str | None:
     """A value picked from a list: checked against the list by the rule that uses it."""
     if value is None or value == "":
@@ -84,6 +112,7 @@ LongText = Annotated[str | None, BeforeValidator(clean_long_text)]
 Checkbox = Annotated[bool, BeforeValidator(ticked)]
 Day = Annotated[date | None, BeforeValidator(parse_day)]
 Choice = Annotated[str | None, BeforeValidator(choice)]
+Amount = Annotated[Decimal | None, BeforeValidator(parse_amount)]
 
 
 class Input(BaseModel):
@@ -101,11 +130,14 @@ class Input(BaseModel):
         try:
             return cls.model_validate(values), {}
         except ValidationError as error:
-            errors: dict[str, str] = {}
-            for problem in error.errors():
-                field = str(problem["loc"][0]) if problem["loc"] else ""
-                errors.setdefault(field, problem["type"] if problem["type"].startswith("form.err.") else VALUE_INVALID)
-        readable = {k: v for k, v in values.items() if k not in errors}
+            problems = error.errors()
+        errors: dict[str, str] = {}
+        readable = dict(values)
+        for problem in problems:
+            # A field of a list item is named by its path: lines.2.quantity.
+            field = ".".join(str(part) for part in problem["loc"])
+            errors.setdefault(field, problem["type"] if problem["type"].startswith("form.err.") else VALUE_INVALID)
+            _forget(readable, problem["loc"])
         return cls.model_validate(readable), errors
 
     @classmethod
@@ -128,6 +160,21 @@ class Input(BaseModel):
         if errors:
             raise DomainError(errors)
         return model
+
+
+def _forget(values: dict, path: tuple) -> None:
+    """Drops the value at `path` (a field, or a field of one list item) so the rest can still be read."""
+    head, *rest = path
+    if not rest or not isinstance(values.get(head), list):
+        values.pop(head, None)
+        return
+    items = list(values[head])
+    index, *inner = rest
+    if isinstance(index, int) and 0 <= index < len(items) and isinstance(items[index], Mapping) and inner:
+        items[index] = {k: v for k, v in items[index].items() if k != inner[0]}
+        values[head] = items
+    else:
+        values.pop(head, None)
 
 
 def check_text(value: str | None, field: str, limit: int, errors: dict[str, str], *, required: bool = False) -> None:
@@ -244,6 +291,37 @@ class BlockInput(Input):
 
 class LiftInput(Input):
     note: Text = None
+
+
+# Sales documents ----------------------------------------------------------------------------------
+
+
+class LineInput(Input):
+    article_id: Text = None
+    description: Text = None
+    quantity: Amount = None
+    unit_price: Amount = None
+    discount: Amount = None
+    vat_rate: Amount = None
+
+
+class DocumentInput(Input):
+    date: Day = None
+    payment_term: Choice = None
+    shipping_site_id: Text = None
+    shipping_costs: Amount = None
+    notes: LongText = None
+    lines: list[LineInput] = []
+
+
+class ArticleInput(Input):
+    code: Text = None
+    ean: Text = None
+    description: Text = None
+    unit_price: Amount = None
+    vat_rate: Amount = None
+    # "taglia=M; colore=blu": the properties the transaction history filters by.
+    properties: Text = None
 
 
 # Settings ------------------------------------------------------------------------------------

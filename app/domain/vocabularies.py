@@ -72,6 +72,7 @@ class MovementGroup(Vocabulary):
     TICKET = "ticket"
     DOCUMENT = "document"
     CREDIT = "credit"
+    SALES = "sales"
 
 
 class MovementKind(Vocabulary):
@@ -108,6 +109,9 @@ class MovementKind(Vocabulary):
     ATTACHMENT_REMOVED = "attachment.removed"
     BLOCK_SET = "block.set"
     BLOCK_LIFTED = "block.lifted"
+    SALES_CREATED = "sales.created"
+    SALES_UPDATED = "sales.updated"
+    SALES_STATUS = "sales.status"
 
     @property
     def group(self) -> MovementGroup:
@@ -201,7 +205,32 @@ class Effect(Vocabulary):
         return list(Effect).index(self)
 
 
+class DocumentKind(Vocabulary):
+    """The commercial documents, each numbered on its own per year."""
+
+    __label__ = "sales.kind.{}"
+    QUOTE = "quote"
+    ORDER = "order"
+    DELIVERY_NOTE = "delivery_note"
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    RETURN = "return"
+    COMPLAINT = "complaint"
+
+
+class DocumentStatus(Vocabulary):
+    __label__ = "sales.status.{}"
+    DRAFT = "draft"
+    HELD = "held"
+    APPROVED = "approved"
+    OPEN = "open"
+    FULFILLED = "fulfilled"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
-    ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect,
+    ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect, DocumentKind, DocumentStatus,
 )

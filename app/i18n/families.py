@@ -21,6 +21,7 @@ FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
     *(f.name for f in fields(customer_rules.SiteData)),
     *(f"access.{name}" for name in portal_accesses.RECORDED_FIELDS),
     "block_level",
+    "sales_status",
 )))
 
 FAMILIES: dict[str, tuple[str, ...]] = {

@@ -9,12 +9,13 @@ from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal_access import PortalAccess, PortalProfile
 from app.models.reminder import Reminder
+from app.models.sales import Article, PaymentTerm, SalesDocument, SalesLine
 from app.models.ticket import Ticket, TicketMessage
 from app.models.user import AuthSession, PasswordToken, User
 
 __all__ = [
-    "AppSetting", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem", "CodeSequence",
-    "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock", "EmailTemplate",
-    "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PortalAccess", "PortalProfile", "Reminder", "Report",
-    "Site", "Ticket", "TicketMessage", "User",
+    "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
+    "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
+    "EmailTemplate", "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "PaymentTerm", "PortalAccess",
+    "PortalProfile", "Reminder", "Report", "SalesDocument", "SalesLine", "Site", "Ticket", "TicketMessage", "User",
 ]

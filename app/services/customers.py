@@ -26,9 +26,9 @@ from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_cu
 from app.domain.text import fold
 from app.domain.vocabularies import BlockLevel
 from app.i18n import N_
-from app.models import CodeSequence, Contact, Customer, Movement, Site, User
+from app.models import Contact, Customer, Movement, Site, User
 from app.models.base import utcnow
-from app.services import movements
+from app.services import movements, sequences
 
 CODE_PREFIX = "C"
 CODE_DIGITS = 6
@@ -77,22 +77,10 @@ class DuplicateRow:
 
 
 def next_code(session: Session, sequence: str = "customer") -> str:
-    """The next internal code. The counter row is locked by the transaction until it commits."""
-    locked = select(CodeSequence).where(CodeSequence.name == sequence).with_for_update()
-    counter = session.exec(locked).first()
-    if counter is None:
-        try:  # the first code ever: two transactions may both try to start the counter
-            with session.begin_nested():
-                session.add(CodeSequence(name=sequence, next_value=1))
-        except IntegrityError:
-            pass
-        counter = session.exec(locked).one()
-    value = counter.next_value
-    while session.exec(select(Customer.id).where(Customer.code == _format_code(value))).first() is not None:
-        value += 1  # codes given by an import or by hand are skipped, never reused
-    counter.next_value = value + 1
-    session.add(counter)
-    return _format_code(value)
+    """The next internal code; codes given by an import or by hand are skipped, never reused."""
+    taken = sequences.take(session, sequence, skip=lambda value: session.exec(
+        select(Customer.id).where(Customer.code == _format_code(value))).first() is not None)
+    return _format_code(taken)
 
 
 def _format_code(value: int) -> str:

@@ -6,7 +6,7 @@ import dataclasses
 
 from app.db import session_scope
 from app.domain.permissions import Actor, Perm
-from app.domain.vocabularies import BlockLevel, MovementGroup
+from app.domain.vocabularies import BlockLevel, DocumentStatus, MovementGroup
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import movements
@@ -31,6 +31,8 @@ def _shown(field: str | None, value: str | None, lang: str) -> str:
     """A recorded value as the card shows it: a level of block by its name."""
     if field == "block_level" and BlockLevel.parse(value):
         return t(BlockLevel(value).label_key, lang)
+    if field == "sales_status" and DocumentStatus.parse(value):
+        return t(DocumentStatus(value).label_key, lang)
     return value or ""
 
 

@@ -1,0 +1,301 @@
+"""Articles and sales documents. Numbers, prices of articles, totals and VAT are computed here, never
+taken from the caller; a customer's blocks are asked before a document is created, and a document they
+hold waits for the credit manager."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, col, func, or_, select
+
+from app.domain import sales as rules
+from app.domain.errors import DomainError
+from app.domain.ids import parse_id
+from app.domain.inputs import ArticleInput, DocumentInput, LineInput, check_text
+from app.domain.permissions import Actor, Perm, require, require_customer_record
+from app.domain.text import fold
+from app.domain.vocabularies import DocumentKind, DocumentStatus, Effect
+from app.i18n import N_
+from app.models import Article, Customer, PaymentTerm, SalesDocument, SalesLine, Site
+from app.models.base import utcnow
+from app.services import blocks, customers, movements, sequences
+
+# Kinds the office creates directly; the others are made from another document.
+CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
+MAX_LINES = 500
+
+
+# Articles ----------------------------------------------------------------------------------------
+
+
+def save_article(
+    *, session: Session, actor: Actor, raw: ArticleInput | Mapping, article_id: int | None = None,
+) -> Article:
+    require(actor, Perm.CUSTOMERS_WRITE)
+    data, errors = ArticleInput.read(raw)
+    code = (data.code or "").upper()
+    check_text(code, "code", 40, errors, required=True)
+    check_text(data.description, "description", 300, errors, required=True)
+    check_text(data.properties, "properties", 300, errors)
+    if data.ean is not None and not (data.ean.isdigit() and len(data.ean) in (8, 12, 13, 14)):
+        errors["ean"] = N_("sales.err.ean")
+    line_errors = rules.check_line(Decimal(1), data.unit_price, None, data.vat_rate)
+    errors.update({k: v for k, v in line_errors.items() if k in ("unit_price", "vat_rate") and k not in errors})
+    holder = session.exec(select(Article.id).where(Article.code == code)).first() if code else None
+    if holder is not None and holder != article_id:
+        errors["code"] = N_("sales.err.code_taken")
+    if errors:
+        raise DomainError(errors)
+    article = Article(code=code, description=data.description, unit_price=data.unit_price, vat_rate=data.vat_rate) \
+        if article_id is None else session.get(Article, article_id)
+    if article is None:
+        raise DomainError(N_("sales.err.article_not_found"))
+    article.code, article.ean, article.description = code, data.ean, data.description
+    article.unit_price, article.vat_rate = rules.money(data.unit_price), rules.money(data.vat_rate)
+    article.properties = data.properties
+    session.add(article)
+    session.flush()
+    return article
+
+
+def find_articles(*, session: Session, actor: Actor, query: str = "", limit: int = 20) -> list[Article]:
+    """Active articles whose code, EAN or description holds the text, by code."""
+    require(actor, Perm.CUSTOMERS_READ)
+    statement = select(Article).where(col(Article.active)).order_by(Article.code).limit(max(1, min(limit, 100)))
+    text = fold(query if isinstance(query, str) else "")[:60]
+    if text:
+        pattern = f"%{text}%"
+        statement = statement.where(or_(func.lower(Article.code).like(pattern), col(Article.ean).like(pattern),
+                                        func.lower(Article.description).like(pattern)))
+    return list(session.exec(statement))
+
+
+def payment_terms(session: Session) -> list[PaymentTerm]:
+    return list(session.exec(select(PaymentTerm).order_by(PaymentTerm.position, PaymentTerm.code)))
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+def _next_number(session: Session, kind: DocumentKind, year: int) -> int:
+    """Each kind is numbered from 1 every year."""
+    return sequences.take(session, f"sales.{kind.value}.{year}")
+
+
+@dataclass(frozen=True)
+class ReadLine:
+    article_id: int | None
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal
+    vat_rate: Decimal
+    amounts: rules.LineAmounts
+
+
+def _read_lines(session: Session, lines: list[LineInput], errors: dict[str, str]) -> list[ReadLine]:
+    """Each line checked; an article line takes its description, price and VAT from the catalogue
+    unless the office typed its own price or description."""
+    if not lines:
+        errors.setdefault("lines", N_("sales.err.no_lines"))
+    elif len(lines) > MAX_LINES:
+        errors.setdefault("lines", N_("sales.err.too_many_lines"))
+    read = []
+    for index, line in enumerate(lines[:MAX_LINES]):
+        article = None
+        if line.article_id is not None:
+            article_id = parse_id(line.article_id)
+            article = session.get(Article, article_id) if article_id else None
+            if article is None or not article.active:
+                errors[f"lines.{index}.article_id"] = N_("sales.err.article_not_found")
+                continue
+        description = line.description or (article.description if article else None)
+        unit_price = line.unit_price if line.unit_price is not None else (article.unit_price if article else None)
+        vat_rate = line.vat_rate if line.vat_rate is not None else (article.vat_rate if article else rules.STANDARD_VAT)
+        discount = line.discount or Decimal(0)
+        line_errors = rules.check_line(line.quantity, unit_price, discount, vat_rate)
+        if not description:
+            line_errors["description"] = N_("form.err.required")
+        elif len(description) > 300:
+            line_errors["description"] = N_("form.err.too_long")
+        for field, message in line_errors.items():  # a value that could not be read keeps that message
+            errors.setdefault(f"lines.{index}.{field}", message)
+        if line_errors:
+            continue
+        read.append(ReadLine(article.id if article else None, description, line.quantity, rules.money(unit_price),
+                             rules.money(discount), rules.money(vat_rate),
+                             rules.line_amounts(line.quantity, unit_price, discount, vat_rate)))
+    return read
+
+
+def _read_header(session: Session, customer: Customer, data: DocumentInput, errors: dict[str, str]) -> dict:
+    term = data.payment_term
+    if term is not None and session.get(PaymentTerm, term) is None:
+        errors["payment_term"] = N_("sales.err.payment_term")
+    site_id = None
+    if data.shipping_site_id not in (None, "", "default"):
+        site_id = parse_id(data.shipping_site_id)
+        site = session.get(Site, site_id) if site_id else None
+        if site is None or site.customer_id != customer.id:
+            errors["shipping_site_id"] = N_("sales.err.site")
+    else:
+        default = session.exec(select(Site.id).where(Site.customer_id == customer.id, col(Site.is_default))).first()
+        site_id = default
+    shipping = data.shipping_costs if data.shipping_costs is not None else Decimal(0)
+    if not (Decimal(0) <= shipping <= rules.MAX_AMOUNT):
+        errors["shipping_costs"] = N_("sales.err.price")
+    check_text(data.notes, "notes", 4000, errors)
+    return {"payment_term": term, "shipping_site_id": site_id, "shipping_costs": rules.money(shipping),
+            "document_date": data.date or date.today(), "notes": data.notes}
+
+
+def _write_lines(session: Session, document: SalesDocument, lines: list[ReadLine]) -> None:
+    for old in session.exec(select(SalesLine).where(SalesLine.document_id == document.id)):
+        session.delete(old)
+    session.flush()
+    for position, line in enumerate(lines, start=1):
+        session.add(SalesLine(
+            document_id=document.id, position=position, article_id=line.article_id, description=line.description,
+            quantity=line.quantity, unit_price=line.unit_price, discount=line.discount, vat_rate=line.vat_rate,
+            net=line.amounts.net, vat=line.amounts.vat, gross=line.amounts.gross,
+        ))
+    totals = rules.document_totals([line.amounts for line in lines], document.shipping_costs)
+    document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
+
+
+def create_document(
+    *, session: Session, actor: Actor, customer_id: int, kind: str, raw: DocumentInput | Mapping,
+) -> SalesDocument:
+    """A new quote or order. Refused when a block refuses it; held for the credit manager when a block
+    holds it; otherwise a draft."""
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    document_kind = DocumentKind.parse(kind)
+    if document_kind not in CREATED_DIRECTLY:
+        raise DomainError(N_("sales.err.kind"))
+    data, errors = DocumentInput.read(raw)
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    effect = blocks.require_allowed(session, customer.id, rules.CREDIT_ACTION[document_kind])
+    header = _read_header(session, customer, data, errors)
+    lines = _read_lines(session, data.lines, errors)
+    if errors:
+        raise DomainError(errors)
+    year = header["document_date"].year
+    held = effect is Effect.HOLD
+    document = SalesDocument(
+        kind=document_kind.value, year=year, number=_next_number(session, document_kind, year), customer_id=customer.id,
+        status=(DocumentStatus.HELD if held else DocumentStatus.DRAFT).value, held_reasons="block" if held else None,
+        created_by_user_id=actor.user_id, **header,
+    )
+    session.add(document)
+    session.flush()
+    _write_lines(session, document, lines)
+    session.add(document)
+    number = rules.display_number(document.kind, document.year, document.number)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
+                     summary=f"{number} · {document.gross_total} €")
+    return document
+
+
+def _own_document(session: Session, customer_id: int, document_id: object) -> SalesDocument:
+    wanted = parse_id(document_id)
+    document = session.get(SalesDocument, wanted) if wanted else None
+    if document is None or document.customer_id != customer_id:
+        raise DomainError(N_("sales.err.not_found"))
+    return document
+
+
+def update_document(
+    *, session: Session, actor: Actor, customer_id: int, document_id: int, raw: DocumentInput | Mapping,
+    expected_version: int,
+) -> SalesDocument:
+    """A draft's header and lines replaced as a whole; a document someone saved meanwhile is refused."""
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    document = _own_document(session, customer.id, document_id)
+    if DocumentStatus(document.status) not in rules.EDITABLE:
+        raise DomainError(N_("sales.err.not_editable"))
+    if document.version != expected_version:
+        raise DomainError(N_("sales.err.changed_meanwhile"))
+    data, errors = DocumentInput.read(raw)
+    header = _read_header(session, customer, data, errors)
+    lines = _read_lines(session, data.lines, errors)
+    if errors:
+        raise DomainError(errors)
+    if header["document_date"].year != document.year:
+        raise DomainError({"date": N_("sales.err.other_year")})
+    for name, value in header.items():
+        setattr(document, name, value)
+    _write_lines(session, document, lines)
+    document.version += 1
+    document.updated_at = utcnow()
+    session.add(document)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.updated",
+                     summary=f"{rules.display_number(document.kind, document.year, document.number)} · "
+                             f"{document.gross_total} €")
+    return document
+
+
+def move_document(
+    *, session: Session, actor: Actor, customer_id: int, document_id: int, status: str,
+) -> SalesDocument:
+    """Approves, opens, fulfils, closes, rejects or cancels, as the document's kind allows. A held
+    document moves on only through the credit manager's release."""
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    wanted = DocumentStatus.parse(status)
+    if wanted is None:
+        raise DomainError(N_("sales.err.status_move"))
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    document = _own_document(session, customer.id, document_id)
+    current = DocumentStatus(document.status)
+    if current is DocumentStatus.HELD:
+        raise DomainError(N_("sales.err.held"))
+    rules.require_move(DocumentKind(document.kind), current, wanted)
+    document.status, document.updated_at = wanted.value, utcnow()
+    document.version += 1
+    session.add(document)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.status",
+                     field="sales_status", before=current.value, after=wanted.value,
+                     summary=rules.display_number(document.kind, document.year, document.number))
+    return document
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    kind: str
+    number: str
+    document_date: date
+    status: str
+    gross_total: Decimal
+    held: bool
+
+
+def list_documents(
+    *, session: Session, actor: Actor, customer_id: int, before_id: int | None = None, limit: int = 30,
+) -> tuple[list[DocumentRow], int | None]:
+    """A customer's documents, newest first, a page at a time."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    limit = max(1, min(int(limit), 100))
+    statement = select(SalesDocument).where(SalesDocument.customer_id == customer_id)
+    if before_id is not None:
+        statement = statement.where(SalesDocument.id < before_id)
+    found = list(session.exec(statement.order_by(col(SalesDocument.id).desc()).limit(limit + 1)))
+    rows = [DocumentRow(d.id, d.kind, rules.display_number(d.kind, d.year, d.number), d.document_date, d.status,
+                        d.gross_total, d.status == DocumentStatus.HELD) for d in found[:limit]]
+    return rows, (rows[-1].id if len(found) > limit else None)
+
+
+def document_lines(*, session: Session, actor: Actor, customer_id: int, document_id: int) -> list[SalesLine]:
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    document = _own_document(session, customer_id, document_id)
+    return list(session.exec(select(SalesLine).where(SalesLine.document_id == document.id)
+                             .order_by(SalesLine.position)))

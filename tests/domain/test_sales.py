@@ -1,0 +1,44 @@
+"""What a sales document adds up to, to the cent, and where its status may go."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from app.domain import sales
+from app.domain.errors import DomainError
+from app.domain.vocabularies import DocumentKind, DocumentStatus
+
+
+def test_a_line_is_rounded_half_up_to_the_cent():
+    line = sales.line_amounts(D("3"), D("10.005"), D("0"), D("22"))
+    assert (line.net, line.vat, line.gross) == (D("30.02"), D("6.60"), D("36.62"))
+    discounted = sales.line_amounts(D("2.5"), D("19.90"), D("15"), D("10"))
+    assert discounted.unit_net == D("16.92") and discounted.net == D("42.29") and discounted.vat == D("4.23")
+
+
+def test_totals_add_the_lines_and_the_shipping_with_its_vat():
+    lines = [sales.line_amounts(D("1"), D("100"), D("0"), D("22")), sales.line_amounts(D("2"), D("5"), D("0"), D("4"))]
+    totals = sales.document_totals(lines, D("10"))
+    assert (totals.net, totals.vat, totals.gross) == (D("120.00"), D("24.60"), D("144.60"))
+    assert sales.document_totals([], D("0")).gross == D("0.00")
+
+
+def test_a_line_is_checked_field_by_field():
+    assert sales.check_line(D("1"), D("0"), None, D("22")) == {}
+    assert sales.check_line(D("0"), D("-1"), D("101"), D("21")) == {
+        "quantity": "sales.err.quantity", "unit_price": "sales.err.price", "discount": "sales.err.discount",
+        "vat_rate": "sales.err.vat_rate"}
+    assert sales.check_line(None, None, None, None).keys() == {"quantity", "unit_price", "vat_rate"}
+
+
+def test_status_moves():
+    sales.require_move(DocumentKind.ORDER, DocumentStatus.DRAFT, DocumentStatus.OPEN)
+    sales.require_move(DocumentKind.ORDER, DocumentStatus.OPEN, DocumentStatus.FULFILLED)
+    sales.require_move(DocumentKind.QUOTE, DocumentStatus.DRAFT, DocumentStatus.APPROVED)
+    for kind, current, wanted in ((DocumentKind.ORDER, DocumentStatus.DRAFT, DocumentStatus.CLOSED),
+                                  (DocumentKind.ORDER, DocumentStatus.CLOSED, DocumentStatus.OPEN),
+                                  (DocumentKind.QUOTE, DocumentStatus.CANCELLED, DocumentStatus.APPROVED),
+                                  (DocumentKind.INVOICE, DocumentStatus.DRAFT, DocumentStatus.APPROVED)):
+        with pytest.raises(DomainError):
+            sales.require_move(kind, current, wanted)
+    assert sales.display_number("order", 2026, 12) == "ORD-2026/00012"
