@@ -11,8 +11,8 @@ from sqlmodel import select
 from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
 from app.domain.permissions import Role
-from app.models import ConsentType, Customer, CustomerBlock, User
-from app.services import blocks, change_requests, consents, customers, documents
+from app.models import Article, ConsentType, Customer, CustomerBlock, SalesDocument, User
+from app.services import blocks, change_requests, consents, customers, documents, sales
 from app.services.auth import actor_of
 from app.services.users import create_user
 
@@ -43,6 +43,17 @@ DEMO_USERS = [
 CUSTOMER_USER = ("cliente@demo.it", "Paolo Rossi")
 # A private customer with her own reserved-area login and a change request waiting for the office.
 PRIVATE_USER = ("giulia@demo.it", "Giulia Bianchi")
+# A small catalogue for the office's quotes and orders.
+DEMO_ARTICLES = [
+    ("CAL-24", "8001234500011", "Caldaia a condensazione 24 kW", "1450.00", "22", "potenza=24kW; classe=A"),
+    ("CAL-35", "8001234500028", "Caldaia a condensazione 35 kW", "1890.00", "22", "potenza=35kW; classe=A"),
+    ("CLIM-12", "8001234500035", "Climatizzatore split 12000 BTU", "780.00", "22", "btu=12000; colore=bianco"),
+    ("FILT-M", "8001234500042", "Filtro defangatore magnetico", "95.50", "22", "attacco=3/4"),
+    ("KIT-MAN", None, "Kit manutenzione annuale caldaia", "120.00", "22", None),
+    ("VALV-TS", "8001234500059", "Valvola termostatica", "38.90", "22", "attacco=1/2"),
+    ("ORE-TEC", None, "Ora di manodopera tecnico specializzato", "42.00", "22", None),
+    ("VERIF-F", None, "Verifica fumi e libretto d'impianto", "85.00", "10", None),
+]
 DEMO_BLOCK_REASON = "RiBa in scadenza al 31/10 tornata insoluta, con spese bancarie."
 PRIVATE_REQUEST = {"email": "giulia.bianchi@posta.example.com", "mobile": "347 220 1940",
                    "street": "Via Po 21", "cap": "10124", "city": "Torino", "province": "TO"}
@@ -89,6 +100,18 @@ def seed_demo() -> list[tuple[str, str]]:
                                  role=Role.CUSTOMER, password=DEMO_PASSWORD, customer_id=bianchi_id)
             change_requests.submit_request(session=session, actor=actor_of(giulia), customer_id=bianchi_id,
                                            raw=PRIVATE_REQUEST)
+        if session.exec(select(Article.id)).first() is None:
+            for code, ean, description, price, vat, properties in DEMO_ARTICLES:
+                sales.save_article(session=session, actor=admin, raw={
+                    "code": code, "ean": ean, "description": description, "unit_price": price, "vat_rate": vat,
+                    "properties": properties})
+        if session.exec(select(SalesDocument.id)).first() is None:
+            rossi_id = session.exec(select(Customer.id).where(Customer.code == "C000001")).one()
+            boiler = session.exec(select(Article.id).where(Article.code == "CAL-24")).one()
+            sales.create_document(session=session, actor=admin, customer_id=rossi_id, kind="order", raw={
+                "payment_term": "RIBA6090", "shipping_costs": "35", "lines": [
+                    {"article_id": str(boiler), "quantity": "1", "discount": "5"},
+                    {"description": "Installazione e collaudo", "quantity": "6", "unit_price": "42"}]})
         if session.exec(select(CustomerBlock.id)).first() is None:
             # A generated customer with unpaid items, so the credit manager's tools have something to show.
             credit = actor_of(session.exec(select(User).where(User.email == "crediti@demo.it")).one())

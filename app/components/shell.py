@@ -140,7 +140,7 @@ def module_icon(key: rx.Var, size: int = 16) -> rx.Component:
     """The icon of a reserved-area module (icons are chosen when the page is built, hence the match)."""
     return rx.match(
         key,
-        ("contracts", rx.icon("file-signature", size=size)),
+        ("contracts", rx.icon("file-pen-line", size=size)),
         ("reports", rx.icon("clipboard-check", size=size)),
         ("my_data", rx.icon("id-card", size=size)),
         ("consents", rx.icon("shield-check", size=size)),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
+from babel.numbers import format_currency
 
 from app.i18n import normalize_language
 
@@ -30,3 +32,8 @@ def format_long_date(value: date, lang: str) -> str:
 
 def format_short_date(value: date, lang: str) -> str:
     return _format_date(value, "dd/MM/yyyy", locale=LOCALES[normalize_language(lang)])
+
+
+def format_money(value: Decimal, lang: str) -> str:
+    """Euros as the user reads them: 1.234,50 € in Italian, €1,234.50 in English."""
+    return format_currency(value, "EUR", locale=LOCALES[normalize_language(lang)])

@@ -294,6 +294,11 @@ def list_documents(
     return rows, (rows[-1].id if len(found) > limit else None)
 
 
+def get_document(*, session: Session, actor: Actor, customer_id: int, document_id: int) -> SalesDocument:
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    return _own_document(session, customer_id, document_id)
+
+
 def document_lines(*, session: Session, actor: Actor, customer_id: int, document_id: int) -> list[SalesLine]:
     require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
     document = _own_document(session, customer_id, document_id)

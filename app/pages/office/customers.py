@@ -26,6 +26,7 @@ from app.domain.vocabularies import (
     MovementGroup,
 )
 from app.pages.office.blocks import blocks_tab
+from app.pages.office.sales import sales_tab
 from app.settings import get_settings
 from app.state.accesses import AccessesTab, AccessView
 from app.state.blocks import BlocksTab
@@ -36,6 +37,7 @@ from app.state.customer_details import DetailsTab, DuplicateView
 from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
 from app.state.documents import DocumentsTab
 from app.state.movements import MovementsTab, MovementView
+from app.state.sales import SalesTab
 from app.state.sites import SitesTab, SiteView
 
 # "/" focuses the search box from anywhere on the page, as in mail clients.
@@ -603,6 +605,7 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.contracts"), value="contracts", id="tab-contracts"),
                     rx.tabs.trigger(T("card.tab.reports"), value="reports", id="tab-reports"),
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
+                    rx.tabs.trigger(T("card.tab.sales"), value="sales", id="tab-sales"),
                     rx.tabs.trigger(T("card.tab.credit"), value="credit", id="tab-credit"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
                 ),
@@ -620,6 +623,7 @@ def customer_card_page() -> rx.Component:
                                                                            CustomerCardState.can_edit)),
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
+                rx.tabs.content(rx.box(_loaded(SalesTab, sales_tab()), padding_top="16px"), value="sales"),
                 rx.tabs.content(rx.box(_loaded(BlocksTab, blocks_tab()), padding_top="16px"), value="credit"),
                 rx.tabs.content(rx.box(_loaded(MovementsTab, _movements_tab()), padding_top="16px"),
                                 value="movements"),

@@ -142,7 +142,7 @@ def _profile_row(p: ProfileView) -> rx.Component:
 def _module_choice(m: ModuleChoice) -> rx.Component:
     return rx.hstack(
         rx.checkbox(checked=m.included, on_change=lambda _: PortalSettingsState.toggle_module(m.key),
-                    id=f"module-{m.key}"),
+                    id=f"module-{m.key}", name=f"module-{m.key}"),
         rx.text(m.label, as_="label", html_for=f"module-{m.key}", size="2", flex="1"),
         rx.icon_button(rx.icon("arrow-up", size=12), size="1", variant="ghost", type="button",
                        aria_label=T("profiles.up"), on_click=PortalSettingsState.move_module(m.key, -1)),

@@ -1,0 +1,65 @@
+"""Quotes and orders written on the card, through the handlers the browser calls."""
+
+import pytest
+from sqlmodel import select
+
+from app.domain.errors import Forbidden
+from app.domain.permissions import Role
+from app.models import SalesDocument
+from app.services import customers, sales
+from app.state.sales import SalesTab
+from tests import factories
+from tests.state.conftest import card_tab, opened_card, signed_in_token
+
+
+@pytest.fixture
+def acme(app_db):
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        customer = customers.create_customer(session=s, actor=office, raw={
+            "kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"})
+        article = sales.save_article(session=s, actor=office, raw={
+            "code": "CAL-24", "description": "Caldaia 24 kW", "unit_price": "1250", "vat_rate": "22"})
+        return {"id": customer.id, "article": article.id}
+
+
+def _documents(db):
+    with db() as s:
+        return [(d.kind, d.status, str(d.gross_total)) for d in s.exec(select(SalesDocument))]
+
+
+async def test_an_office_clerk_writes_an_order_line_by_line(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, tab = await opened_card(token, acme["id"], SalesTab)
+    await tab.new_document("order")
+    assert tab.open_dialogs == ["editor"] and len(tab.editor_lines) == 1
+    await tab.search_articles("caldaia")
+    assert [h.label for h in tab.article_hits] == ["CAL-24 · Caldaia 24 kW"]
+    await tab.add_article(tab.article_hits[0].id)
+    first, second = tab.editor_lines
+    await tab.set_line(first.key, "description", "Manodopera")
+    await tab.set_line(first.key, "unit_price", "abc")
+    await tab.set_line(first.key, "article_id", "999")  # only typed fields: an article is picked, not typed
+    form = {"date": "2026-11-28", "payment_term": "BT30", "shipping_site_id": "default", "shipping_costs": "0"}
+    await tab.save_document(form)
+    assert tab.editor_errors == {f"unit_price-{first.key}": "Numero non valido (per esempio 1.234,50)."}
+    assert tab.open_dialogs == ["editor"] and _documents(app_db) == []
+    await tab.save_document({**form, f"unit_price-{first.key}": "80,00", f"quantity-{second.key}": "2"})
+    assert tab.open_dialogs == [] and _documents(app_db) == [("order", "draft", "3147.60")]
+    assert [(r.number, r.status) for r in tab.document_rows] == [("ORD-2026/00001", "Bozza")]
+    await tab.ask_move(tab.document_rows[0].id, "open")
+    await tab.confirm_move()
+    assert _documents(app_db) == [("order", "open", "3147.60")]
+
+
+@pytest.mark.parametrize("role", [Role.CREDIT_MANAGER, Role.TECHNICIAN, Role.CUSTOMER])
+async def test_only_the_office_writes_documents(app_db, acme, role):
+    kw = {"customer_id": acme["id"]} if role is Role.CUSTOMER else {}
+    _, token = signed_in_token(app_db, role, **kw)
+    tab = card_tab(SalesTab, token, acme["id"])
+    tab._editing, tab.open_dialogs = ("order",), ["editor"]
+    for call in (lambda: tab.new_document("order"), tab.add_free_line,
+                 lambda: tab.save_document({"date": "2026-11-28"})):
+        with pytest.raises(Forbidden):
+            await call()
+    assert _documents(app_db) == []
