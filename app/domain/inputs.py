@@ -314,6 +314,11 @@ class DocumentInput(Input):
     lines: list[LineInput] = []
 
 
+class PaymentInput(Input):
+    amount: Amount = None
+    paid_on: Day = None
+
+
 class ArticleInput(Input):
     code: Text = None
     ean: Text = None

@@ -44,6 +44,8 @@ class Perm(StrEnum):
     TICKETS_ANSWER = "tickets.answer"
     # Setting and lifting a customer's blocks (credit control).
     BLOCKS_MANAGE = "blocks.manage"
+    # Payments and unpaid items on a customer's receivables.
+    RECEIVABLES_MANAGE = "receivables.manage"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
@@ -51,12 +53,12 @@ _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_OFFICE_BASE | {
         Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.SETTINGS_MANAGE,
-        Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.BLOCKS_MANAGE,
+        Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE,
     }),
     Role.OFFICE: frozenset(_OFFICE_BASE | {
-        Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER,
+        Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.RECEIVABLES_MANAGE,
     }),
-    Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE | {Perm.BLOCKS_MANAGE}),
+    Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE | {Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE}),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST, Perm.CONSENTS_OWN}),
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from app.domain.errors import DomainError
@@ -39,6 +40,9 @@ MOVES: dict[DocumentKind, dict[DocumentStatus, tuple[DocumentStatus, ...]]] = {
     DocumentKind.QUOTE: {
         DocumentStatus.DRAFT: (DocumentStatus.APPROVED, DocumentStatus.CANCELLED),
         DocumentStatus.APPROVED: (DocumentStatus.REJECTED, DocumentStatus.CANCELLED),
+    },
+    DocumentKind.INVOICE: {
+        DocumentStatus.DRAFT: (DocumentStatus.APPROVED, DocumentStatus.CANCELLED),
     },
     DocumentKind.ORDER: {
         DocumentStatus.DRAFT: (DocumentStatus.OPEN, DocumentStatus.CANCELLED),
@@ -102,6 +106,15 @@ def check_line(quantity: Decimal | None, unit_price: Decimal | None, discount: D
 def require_move(kind: DocumentKind, current: DocumentStatus, wanted: DocumentStatus) -> None:
     if wanted not in MOVES.get(kind, {}).get(current, ()):
         raise DomainError(N_("sales.err.status_move"))
+
+
+def instalments(total: Decimal, invoice_date: date, days: str) -> list[tuple[date, Decimal]]:
+    """The receivables of an invoice: one per payment day ("30,60,90"), equal parts, the cents left
+    over on the last one so the parts add up to the total exactly."""
+    offsets = [int(part) for part in days.split(",") if part.strip().isdigit()] or [0]
+    share = money(total / len(offsets))
+    parts = [share] * (len(offsets) - 1) + [total - share * (len(offsets) - 1)]
+    return [(invoice_date + timedelta(days=offset), part) for offset, part in zip(offsets, parts, strict=True)]
 
 
 def display_number(kind: str, year: int, number: int) -> str:

@@ -112,13 +112,14 @@ class MovementKind(Vocabulary):
     SALES_CREATED = "sales.created"
     SALES_UPDATED = "sales.updated"
     SALES_STATUS = "sales.status"
+    PAYMENT_RECORDED = "payment.recorded"
 
     @property
     def group(self) -> MovementGroup:
         subject = self.value.split(".")[0]
         if subject in ("contract", "report", "attachment"):
             return MovementGroup.DOCUMENT
-        return MovementGroup.CREDIT if subject == "block" else MovementGroup(subject)
+        return MovementGroup.CREDIT if subject in ("block", "payment") else MovementGroup(subject)
 
     @classmethod
     def of_group(cls, group: MovementGroup) -> tuple[str, ...]:

@@ -17,11 +17,11 @@ from app.domain.ids import parse_id
 from app.domain.inputs import ArticleInput, DocumentInput, LineInput, check_text
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
-from app.domain.vocabularies import DocumentKind, DocumentStatus, Effect
+from app.domain.vocabularies import CreditAction, DocumentKind, DocumentStatus, Effect
 from app.i18n import N_
 from app.models import Article, Customer, PaymentTerm, SalesDocument, SalesLine, Site
 from app.models.base import utcnow
-from app.services import blocks, customers, movements, sequences
+from app.services import blocks, customers, movements, receivables, sequences
 
 # Kinds the office creates directly; the others are made from another document.
 CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
@@ -259,6 +259,8 @@ def move_document(
     if current is DocumentStatus.HELD:
         raise DomainError(N_("sales.err.held"))
     rules.require_move(DocumentKind(document.kind), current, wanted)
+    if document.kind == DocumentKind.INVOICE and wanted is DocumentStatus.APPROVED:
+        receivables.open_for_invoice(session, document)
     document.status, document.updated_at = wanted.value, utcnow()
     document.version += 1
     session.add(document)
@@ -266,6 +268,40 @@ def move_document(
                      field="sales_status", before=current.value, after=wanted.value,
                      summary=rules.display_number(document.kind, document.year, document.number))
     return document
+
+
+def invoice_from_order(*, session: Session, actor: Actor, customer_id: int, order_id: int) -> SalesDocument:
+    """A draft invoice with the order's lines, header and shipping costs, linked to the order, which is
+    then fulfilled. The customer's blocks are asked as for any new invoice."""
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    order = _own_document(session, customer.id, order_id)
+    if order.kind != DocumentKind.ORDER or DocumentStatus(order.status) is not DocumentStatus.OPEN:
+        raise DomainError(N_("sales.err.not_invoiceable"))
+    effect = blocks.require_allowed(session, customer.id, CreditAction.NEW_INVOICE)
+    today = date.today()
+    held = effect is Effect.HOLD
+    invoice = SalesDocument(
+        kind=DocumentKind.INVOICE.value, year=today.year, document_date=today, customer_id=customer.id,
+        number=_next_number(session, DocumentKind.INVOICE, today.year),
+        status=(DocumentStatus.HELD if held else DocumentStatus.DRAFT).value, held_reasons="block" if held else None,
+        payment_term=order.payment_term, shipping_site_id=order.shipping_site_id, shipping_costs=order.shipping_costs,
+        net_total=order.net_total, vat_total=order.vat_total, gross_total=order.gross_total,
+        source_document_id=order.id, notes=order.notes, created_by_user_id=actor.user_id,
+    )
+    session.add(invoice)
+    session.flush()
+    for line in session.exec(select(SalesLine).where(SalesLine.document_id == order.id)):
+        session.add(SalesLine(**line.model_dump(exclude={"id", "document_id"}), document_id=invoice.id))
+    order.status, order.updated_at, order.version = DocumentStatus.FULFILLED.value, utcnow(), order.version + 1
+    session.add(order)
+    number = rules.display_number(invoice.kind, invoice.year, invoice.number)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
+                     summary=f"{number} ← {rules.display_number(order.kind, order.year, order.number)} · "
+                             f"{invoice.gross_total} €")
+    return invoice
 
 
 @dataclass(frozen=True)

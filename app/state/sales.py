@@ -40,6 +40,7 @@ class DocumentView:
     status_color: str
     total: str
     editable: bool
+    invoiceable: bool
     moves: list[list[str]]  # [status, label] the document may go to next
 
 
@@ -104,7 +105,9 @@ class SalesTab(CardTab, Dialogs, CustomerCardState):
             id=row.id, number=row.number, kind=t(DocumentKind(row.kind).label_key, self.lang),
             date=format_short_date(row.document_date, self.lang), status=t(status.label_key, self.lang),
             status_color=STATUS_COLORS[status], total=format_money(row.gross_total, self.lang),
-            editable=status in rules.EDITABLE, moves=[[m.value, t(f"sales.move.{m.value}", self.lang)] for m in moves],
+            editable=status in rules.EDITABLE,
+            invoiceable=row.kind == DocumentKind.ORDER and status is DocumentStatus.OPEN,
+            moves=[[m.value, t(f"sales.move.{m.value}", self.lang)] for m in moves],
         )
 
     @guarded(Perm.CUSTOMERS_READ)
@@ -251,18 +254,32 @@ class SalesTab(CardTab, Dialogs, CustomerCardState):
         self._ask(t("sales.move_confirm", self.lang, number=row.number, status=label), row.id, status)
 
     @guarded(Perm.CUSTOMERS_WRITE)
+    def ask_invoice(self, actor: Actor, document_id: int):
+        row = next((r for r in self.document_rows if r.id == parse_id(document_id) and r.invoiceable), None)
+        if row is not None and self._current():
+            self._ask(t("sales.invoice_confirm", self.lang, number=row.number), row.id, "invoice")
+
+    @guarded(Perm.CUSTOMERS_WRITE)
     def confirm_move(self, actor: Actor):
         confirmed = self._confirmed()
         if len(confirmed) != 2 or not self._current():
             return None
+        document_id, status = confirmed
         try:
             with session_scope(write=True) as session:
-                sales.move_document(session=session, actor=actor, customer_id=self.customer_id,
-                                    document_id=confirmed[0], status=confirmed[1])
+                if status == "invoice":
+                    invoice = sales.invoice_from_order(session=session, actor=actor, customer_id=self.customer_id,
+                                                       order_id=document_id)
+                    done = t("sales.invoiced", self.lang,
+                             number=rules.display_number(invoice.kind, invoice.year, invoice.number))
+                else:
+                    sales.move_document(session=session, actor=actor, customer_id=self.customer_id,
+                                        document_id=document_id, status=status)
+                    done = None
         except DomainError as error:
             return rx.toast.error(t(error.message_key, self.lang))
         self._fetch(actor)
-        return None
+        return rx.toast.success(done) if done else None
 
 
 register_tab("sales", SalesTab.load)

@@ -31,14 +31,25 @@ def test_a_line_is_checked_field_by_field():
     assert sales.check_line(None, None, None, None).keys() == {"quantity", "unit_price", "vat_rate"}
 
 
+def test_instalments_add_up_to_the_total():
+    from datetime import date
+
+    parts = sales.instalments(D("100.00"), date(2026, 1, 31), "30,60,90")
+    assert [amount for _, amount in parts] == [D("33.33"), D("33.33"), D("33.34")]
+    assert [day.isoformat() for day, _ in parts] == ["2026-03-02", "2026-04-01", "2026-05-01"]
+    assert sales.instalments(D("10.00"), date(2026, 1, 1), "") == [(date(2026, 1, 1), D("10.00"))]
+
+
 def test_status_moves():
     sales.require_move(DocumentKind.ORDER, DocumentStatus.DRAFT, DocumentStatus.OPEN)
     sales.require_move(DocumentKind.ORDER, DocumentStatus.OPEN, DocumentStatus.FULFILLED)
     sales.require_move(DocumentKind.QUOTE, DocumentStatus.DRAFT, DocumentStatus.APPROVED)
+    sales.require_move(DocumentKind.INVOICE, DocumentStatus.DRAFT, DocumentStatus.APPROVED)
     for kind, current, wanted in ((DocumentKind.ORDER, DocumentStatus.DRAFT, DocumentStatus.CLOSED),
                                   (DocumentKind.ORDER, DocumentStatus.CLOSED, DocumentStatus.OPEN),
                                   (DocumentKind.QUOTE, DocumentStatus.CANCELLED, DocumentStatus.APPROVED),
-                                  (DocumentKind.INVOICE, DocumentStatus.DRAFT, DocumentStatus.APPROVED)):
+                                  (DocumentKind.INVOICE, DocumentStatus.APPROVED, DocumentStatus.DRAFT),
+                                  (DocumentKind.CREDIT_NOTE, DocumentStatus.DRAFT, DocumentStatus.APPROVED)):
         with pytest.raises(DomainError):
             sales.require_move(kind, current, wanted)
     assert sales.display_number("order", 2026, 12) == "ORD-2026/00012"

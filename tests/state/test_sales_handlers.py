@@ -63,3 +63,40 @@ async def test_only_the_office_writes_documents(app_db, acme, role):
         with pytest.raises(Forbidden):
             await call()
     assert _documents(app_db) == []
+
+
+async def test_an_open_order_is_invoiced_approved_and_paid_from_the_card(app_db, acme):
+    from app.state.receivables import ReceivablesPanel
+
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        order = sales.create_document(session=s, actor=office, customer_id=acme["id"], kind="order", raw={
+            "payment_term": "CASH", "lines": [{"description": "Impianto", "quantity": "1", "unit_price": "100"}]})
+        sales.move_document(session=s, actor=office, customer_id=acme["id"], document_id=order.id, status="open")
+    _, tab, panel = await opened_card(token, acme["id"], SalesTab, ReceivablesPanel)
+    await tab.ask_invoice(order.id)
+    await tab.confirm_move()
+    invoice = next(r for r in tab.document_rows if r.kind == "Fattura")
+    assert [m[0] for m in invoice.moves] == ["approved", "cancelled"]
+    await tab.ask_move(invoice.id, "approved")
+    await tab.confirm_move()
+    await panel.load()
+    [due] = panel.receivable_rows
+    assert (due.outstanding, due.settled) == ("122,00\xa0€", False)
+    await panel.ask_payment(due.id)
+    assert panel.open_dialogs == ["payment"] and panel.payment_values["amount"] == "122,00"
+    await panel.record_payment({"amount": "200", "paid_on": panel.payment_values["paid_on"]})
+    assert panel.payment_errors["amount"].startswith("Al massimo quanto resta da pagare: 122.00")
+    await panel.record_payment(panel.payment_values | {"amount": "122,00"})
+    assert panel.open_dialogs == [] and panel.receivable_rows[0].settled
+
+
+async def test_a_technician_records_no_payment(app_db, acme):
+    from app.state.receivables import ReceivablesPanel
+
+    _, token = signed_in_token(app_db, Role.TECHNICIAN)
+    panel = card_tab(ReceivablesPanel, token, acme["id"])
+    panel._confirming, panel.open_dialogs = (1,), ["payment"]
+    with pytest.raises(Forbidden):
+        await panel.record_payment({"amount": "1", "paid_on": "2026-01-01"})

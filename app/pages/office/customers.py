@@ -26,6 +26,7 @@ from app.domain.vocabularies import (
     MovementGroup,
 )
 from app.pages.office.blocks import blocks_tab
+from app.pages.office.receivables import receivables_panel
 from app.pages.office.sales import sales_tab
 from app.settings import get_settings
 from app.state.accesses import AccessesTab, AccessView
@@ -37,6 +38,7 @@ from app.state.customer_details import DetailsTab, DuplicateView
 from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
 from app.state.documents import DocumentsTab
 from app.state.movements import MovementsTab, MovementView
+from app.state.receivables import ReceivablesPanel
 from app.state.sales import SalesTab
 from app.state.sites import SitesTab, SiteView
 
@@ -624,7 +626,8 @@ def customer_card_page() -> rx.Component:
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
                 rx.tabs.content(rx.box(_loaded(SalesTab, sales_tab()), padding_top="16px"), value="sales"),
-                rx.tabs.content(rx.box(_loaded(BlocksTab, blocks_tab()), padding_top="16px"), value="credit"),
+                rx.tabs.content(rx.box(_loaded(BlocksTab, blocks_tab()), _loaded(ReceivablesPanel, receivables_panel()),
+                                       padding_top="16px"), value="credit"),
                 rx.tabs.content(rx.box(_loaded(MovementsTab, _movements_tab()), padding_top="16px"),
                                 value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",

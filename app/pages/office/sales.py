@@ -24,6 +24,9 @@ def _document_row(document: DocumentView) -> rx.Component:
         rx.table.cell(rx.cond(SalesTab.can_write_documents, rx.hstack(
             rx.cond(document.editable, rx.button(rx.icon("pencil", size=12), T("consent_types.edit"), size="1",
                                                  variant="ghost", on_click=SalesTab.edit_document(document.id))),
+            rx.cond(document.invoiceable,
+                    rx.button(rx.icon("receipt", size=12), T("sales.make_invoice"), size="1",
+                              on_click=SalesTab.ask_invoice(document.id), class_name="make-invoice")),
             rx.foreach(document.moves, lambda move: _move_button(document, move)),
             spacing="2", justify="end", wrap="wrap"))),
         class_name="document-row",

@@ -1,0 +1,41 @@
+"""What customers owe: an approved invoice's instalments, and the payments that settle them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, DateTime, Index
+from sqlmodel import Field, SQLModel
+
+from app.models.base import utcnow
+from app.models.sales import Scaled
+
+
+class Receivable(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_receivable_customer_open", "customer_id", "settled", "due_on"),
+        Index("ix_receivable_invoice", "invoice_id", "instalment"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", ondelete="RESTRICT")
+    invoice_id: int = Field(foreign_key="sales_document.id", ondelete="RESTRICT")
+    instalment: int
+    due_on: date
+    amount: Decimal = Field(sa_column=Column(Scaled(2), nullable=False))
+    paid: Decimal = Field(default=Decimal("0.00"), sa_column=Column(Scaled(2), nullable=False))
+    settled: bool = Field(default=False)
+
+
+class Payment(SQLModel, table=True):
+    __table_args__ = (Index("ix_payment_receivable", "receivable_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", ondelete="RESTRICT")
+    receivable_id: int = Field(foreign_key="receivable.id", ondelete="RESTRICT")
+    amount: Decimal = Field(sa_column=Column(Scaled(2), nullable=False))
+    paid_on: date
+    recorded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    recorded_by_name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
