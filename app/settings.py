@@ -72,6 +72,8 @@ class Settings:
     default_language: str
     notify_email: str | None = None  # the company's address for warnings such as contract expiries
     contract_warning_days: int = 30
+    # Whether an unpaid item blocks its customer by itself, for customers without a choice of their own.
+    unpaid_auto_block: bool = True
     session_idle_minutes: int = 8 * 60
     session_absolute_days: int = 7
     login_max_failures: int = 5
@@ -117,6 +119,7 @@ def load_settings() -> Settings:
         default_language=os.environ.get("DEFAULT_LANGUAGE", "it"),
         notify_email=os.environ.get("NOTIFY_EMAIL", "").strip() or None,
         contract_warning_days=_int("CONTRACT_WARNING_DAYS", 30),
+        unpaid_auto_block=_bool("UNPAID_AUTO_BLOCK", True),
         strict_messages=_bool("STRICT_MESSAGES", False),
     )
 

@@ -319,6 +319,14 @@ class PaymentInput(Input):
     paid_on: Day = None
 
 
+class UnpaidInput(Input):
+    kind: Choice = None
+    returned_on: Day = None
+    amount: Amount = None
+    charges: Amount = None
+    note: Text = None
+
+
 class ArticleInput(Input):
     code: Text = None
     ean: Text = None

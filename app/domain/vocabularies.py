@@ -113,17 +113,27 @@ class MovementKind(Vocabulary):
     SALES_UPDATED = "sales.updated"
     SALES_STATUS = "sales.status"
     PAYMENT_RECORDED = "payment.recorded"
+    UNPAID_REGISTERED = "unpaid.registered"
 
     @property
     def group(self) -> MovementGroup:
         subject = self.value.split(".")[0]
         if subject in ("contract", "report", "attachment"):
             return MovementGroup.DOCUMENT
-        return MovementGroup.CREDIT if subject in ("block", "payment") else MovementGroup(subject)
+        return MovementGroup.CREDIT if subject in ("block", "payment", "unpaid") else MovementGroup(subject)
 
     @classmethod
     def of_group(cls, group: MovementGroup) -> tuple[str, ...]:
         return tuple(kind.value for kind in cls if kind.group is group)
+
+
+class UnpaidKind(Vocabulary):
+    """How a payment came back."""
+
+    __label__ = "unpaid.kind.{}"
+    RIBA = "riba"
+    DIRECT_DEBIT = "direct_debit"
+    OTHER = "other"
 
 
 class TicketStatus(Vocabulary):
@@ -233,5 +243,5 @@ class DocumentStatus(Vocabulary):
 
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
-    ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect, DocumentKind, DocumentStatus,
+    ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect, DocumentKind, DocumentStatus, UnpaidKind,
 )

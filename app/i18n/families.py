@@ -23,6 +23,7 @@ FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
     *(f"access.{name}" for name in portal_accesses.RECORDED_FIELDS),
     "block_level",
     "sales_status",
+    "unpaid_auto_block",
 )))
 
 FAMILIES: dict[str, tuple[str, ...]] = {

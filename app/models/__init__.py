@@ -8,7 +8,7 @@ from app.models.document import Attachment, Contract, Report
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal_access import PortalAccess, PortalProfile
-from app.models.receivable import Payment, Receivable
+from app.models.receivable import Payment, Receivable, UnpaidItem
 from app.models.reminder import Reminder
 from app.models.sales import Article, PaymentTerm, SalesDocument, SalesLine
 from app.models.ticket import Ticket, TicketMessage
@@ -19,5 +19,5 @@ __all__ = [
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
     "EmailTemplate", "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm",
     "PortalAccess", "PortalProfile", "Receivable", "Reminder", "Report", "SalesDocument", "SalesLine", "Site", "Ticket",
-    "TicketMessage", "User",
+    "TicketMessage", "UnpaidItem", "User",
 ]

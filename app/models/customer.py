@@ -57,6 +57,8 @@ class Customer(SQLModel, table=True):
     status: str = Field(default="active", max_length=12)
     # The highest active block, kept by the blocks service: the list's badge and filter read it here.
     block_level: str | None = Field(default=None, max_length=20)
+    # Whether an unpaid item blocks this customer by itself; None follows the UNPAID_AUTO_BLOCK setting.
+    unpaid_auto_block: bool | None = Field(default=None)
     version: int = Field(default=1)
     sort_name: str = Field(default="", max_length=120)
     # Position in (sort_name, id) order, with gaps: the search index is keyed on it, so text search

@@ -152,6 +152,38 @@ def set_block(
     return block
 
 
+def set_automatic_unpaid_block(session: Session, customer: Customer, reason: str) -> CustomerBlock | None:
+    """Set by the unpaid-items rule with no operator, unless an unpaid-items block is already active; the
+    rule lifts it again once nothing is unpaid. The caller holds the customer's row lock."""
+    if BlockLevel.UNPAID.value in active_levels(session, customer.id):
+        return None
+    block = CustomerBlock(customer_id=customer.id, level=BlockLevel.UNPAID.value, reason=reason, automatic=True,
+                          set_by_name="")
+    session.add(block)
+    session.flush()
+    _refresh_level(session, customer)
+    movements.record(session=session, customer_id=customer.id, actor=None, source="system", kind="block.set",
+                     field="block_level", after=block.level, summary=reason)
+    return block
+
+
+def lift_automatic_blocks(session: Session, customer: Customer, reason: str) -> int:
+    """Lifts what the unpaid-items rule set; a block set by a person stays until a person lifts it."""
+    lifted = 0
+    automatic = select(CustomerBlock).where(CustomerBlock.customer_id == customer.id, col(CustomerBlock.automatic),
+                                            col(CustomerBlock.lifted_at).is_(None))
+    for block in session.exec(automatic):
+        block.lifted_at, block.lifted_by_name, block.lift_note = utcnow(), "", reason
+        session.add(block)
+        movements.record(session=session, customer_id=customer.id, actor=None, source="system", kind="block.lifted",
+                         field="block_level", before=block.level, summary=reason)
+        lifted += 1
+    if lifted:
+        session.flush()
+        _refresh_level(session, customer)
+    return lifted
+
+
 def lift_block(
     *, session: Session, actor: Actor, customer_id: int, block_id: int, raw: LiftInput | Mapping | None = None,
 ) -> CustomerBlock:

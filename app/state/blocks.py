@@ -15,7 +15,7 @@ from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import BlockLevel, CreditAction, Effect
 from app.i18n import t
 from app.i18n.formats import format_datetime
-from app.services import blocks, customers
+from app.services import blocks, customers, receivables
 from app.state.customers import CardTab, CustomerCardState, level_color, register_tab
 from app.state.dialogs import Dialogs
 from app.state.session import SessionState, field_messages, guarded
@@ -30,6 +30,7 @@ class BlockView:
     set_line: str
     lifted_line: str
     active: bool
+    automatic: bool
 
 
 class BlocksTab(CardTab, Dialogs, CustomerCardState):
@@ -41,25 +42,40 @@ class BlocksTab(CardTab, Dialogs, CustomerCardState):
     block_form_key: int = 0
     lift_errors: dict[str, str] = {}
     lift_title: str = ""
+    # Whether an unpaid item blocks this customer by itself.
+    auto_block: bool = True
 
     def _fetch(self, actor: Actor) -> None:
         self.can_manage_blocks = has_perm(actor, Perm.BLOCKS_MANAGE)
         self.level_options = [[level.value, t(level.label_key, self.lang)] for level in BlockLevel]
         with session_scope() as session:
             found = blocks.list_blocks(session=session, actor=actor, customer_id=self.customer_id)
+            customer = customers.get_customer(session=session, actor=actor, customer_id=self.customer_id)
             # The card's header shows the level: it follows what was just set or lifted.
-            self._show_header(customers.get_customer(session=session, actor=actor, customer_id=self.customer_id))
+            self._show_header(customer)
+            self.auto_block = receivables.blocks_automatically(customer)
         self.block_rows = [
             BlockView(
                 id=b.id, level=t(BlockLevel(b.level).label_key, self.lang), color=level_color(b.level),
                 reason=b.reason,
-                set_line=t("blocks.set_by", self.lang, name=b.set_by, date=format_datetime(b.set_at, self.lang)),
-                lifted_line=t("blocks.lifted_by", self.lang, name=b.lifted_by or "",
+                set_line=t("blocks.set_by", self.lang, name=b.set_by or t("movements.by_system", self.lang),
+                           date=format_datetime(b.set_at, self.lang)),
+                lifted_line=t("blocks.lifted_by", self.lang, name=b.lifted_by or t("movements.by_system", self.lang),
                               date=format_datetime(b.lifted_at, self.lang)) if b.lifted_at else "",
+                automatic=b.automatic,
                 active=b.active,
             )
             for b in found
         ]
+
+    @guarded(Perm.BLOCKS_MANAGE)
+    def set_auto_block(self, actor: Actor, enabled: bool):
+        if not self._current() or not isinstance(enabled, bool):
+            return None
+        with session_scope(write=True) as session:
+            receivables.set_auto_block(session=session, actor=actor, customer_id=self.customer_id, enabled=enabled)
+        self.auto_block = enabled
+        return rx.toast.success(t("settings.saved", self.lang))
 
     @guarded(Perm.BLOCKS_MANAGE)
     def new_block(self, actor: Actor):

@@ -33,6 +33,8 @@ def _shown(field: str | None, value: str | None, lang: str) -> str:
         return t(BlockLevel(value).label_key, lang)
     if field == "sales_status" and DocumentStatus.parse(value):
         return t(DocumentStatus(value).label_key, lang)
+    if field == "unpaid_auto_block" and value in ("True", "False"):
+        return t("common.yes" if value == "True" else "common.no", lang)
     return value or ""
 
 

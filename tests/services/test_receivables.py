@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Role
-from app.models import Receivable, SalesDocument
+from app.models import Customer, Receivable, SalesDocument
 from app.services import blocks, customers, receivables, sales
 from tests import factories
 
@@ -110,3 +110,82 @@ def test_a_block_refuses_the_invoice_from_the_order(db, world):
         sales.invoice_from_order(session=s, actor=world["office"], customer_id=world["acme"], order_id=world["order"])
     with db() as s:
         assert s.get(SalesDocument, world["order"]).status == "open"
+
+
+def _approved_and_paid(db, world):
+    invoice_id = _invoice(db, world)
+    with db(write=True) as s:
+        sales.move_document(session=s, actor=world["office"], customer_id=world["acme"], document_id=invoice_id,
+                            status="approved")
+        first = s.exec(select(Receivable).where(Receivable.invoice_id == invoice_id, Receivable.instalment == 1)).one()
+        receivables.record_payment(session=s, actor=world["office"], customer_id=world["acme"], receivable_id=first.id,
+                                   raw={"amount": str(first.amount), "paid_on": date.today().isoformat()})
+        return first.id
+
+
+def _returned(**extra):
+    return {"kind": "riba", "returned_on": date.today().isoformat(), "amount": "406,67", "charges": "7,50", **extra}
+
+
+def test_an_unpaid_item_reopens_the_instalment_tells_the_customer_and_blocks_until_paid_again(db, world):
+    from app.models import CustomerBlock, OutboxMessage
+
+    with db(write=True) as s:
+        customers.update_customer(session=s, actor=world["office"], customer_id=world["acme"],
+                                  raw={**ACME, "email": "amministrazione@acme.it"}, expected_version=1)
+    receivable_id = _approved_and_paid(db, world)
+    with db(write=True) as s:
+        receivables.register_unpaid(session=s, actor=world["office"], customer_id=world["acme"],
+                                    receivable_id=receivable_id, raw=_returned())
+    with db() as s:
+        reopened = s.get(Receivable, receivable_id)
+        assert (reopened.amount, reopened.paid, reopened.settled) == (D("414.17"), D("0.00"), False)
+        [notice] = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "unpaid")).all()
+        assert notice.to_address == "amministrazione@acme.it" and "414,17" in notice.body_text
+        [block] = s.exec(select(CustomerBlock)).all()
+        assert (block.level, block.automatic, block.set_by_user_id) == ("unpaid", True, None)
+    with db(write=True) as s:  # a manual block set meanwhile stays when the automatic one goes
+        blocks.set_block(session=s, actor=world["credit"], customer_id=world["acme"],
+                         raw={"level": "assistance", "reason": "Contratto scaduto"})
+        receivables.record_payment(session=s, actor=world["office"], customer_id=world["acme"],
+                                   receivable_id=receivable_id,
+                                   raw={"amount": "414,17", "paid_on": date.today().isoformat()})
+    with db() as s:
+        active = [(b.level, b.automatic) for b in s.exec(select(CustomerBlock).where(
+            CustomerBlock.lifted_at.is_(None)))]
+        assert active == [("assistance", False)]
+        assert receivables.open_unpaid_count(s, world["acme"]) == 0
+        assert s.get(Customer, world["acme"]).block_level == "assistance"
+
+
+def test_no_automatic_block_when_the_customer_opted_out_and_no_email_when_they_block_emails(db, world):
+    from app.models import CustomerBlock, OutboxMessage
+
+    with db(write=True) as s:
+        customers.update_customer(session=s, actor=world["office"], customer_id=world["acme"], raw={
+            **ACME, "email": "a@acme.it", "block_automatic_emails": "on"}, expected_version=1)
+        with pytest.raises(Forbidden):
+            receivables.set_auto_block(session=s, actor=world["office"], customer_id=world["acme"], enabled=False)
+        receivables.set_auto_block(session=s, actor=world["credit"], customer_id=world["acme"], enabled=False)
+    receivable_id = _approved_and_paid(db, world)
+    with db(write=True) as s:
+        receivables.register_unpaid(session=s, actor=world["credit"], customer_id=world["acme"],
+                                    receivable_id=receivable_id, raw=_returned())
+    with db() as s:
+        assert s.exec(select(CustomerBlock)).all() == []
+        assert s.exec(select(OutboxMessage).where(OutboxMessage.kind == "unpaid")).all() == []
+
+
+def test_an_unpaid_item_is_checked_and_refused_to_others(db, world):
+    receivable_id = _approved_and_paid(db, world)
+    with db(write=True) as s, pytest.raises(DomainError) as refused:
+        receivables.register_unpaid(session=s, actor=world["office"], customer_id=world["acme"],
+                                    receivable_id=receivable_id,
+                                    raw=_returned(kind="cash", amount="999", charges="-1", returned_on="x"))
+    assert refused.value.errors == {"kind": "unpaid.err.kind", "returned_on": "form.err.date",
+                                    "amount": "unpaid.err.more_than_paid", "charges": "sales.err.price"}
+    with db(write=True) as s, pytest.raises(Forbidden):
+        receivables.register_unpaid(session=s, actor=world["technician"], customer_id=world["acme"],
+                                    receivable_id=receivable_id, raw=_returned())
+    with db() as s:
+        assert receivables.open_unpaid_count(s, world["acme"]) == 0

@@ -100,3 +100,30 @@ async def test_a_technician_records_no_payment(app_db, acme):
     panel._confirming, panel.open_dialogs = (1,), ["payment"]
     with pytest.raises(Forbidden):
         await panel.record_payment({"amount": "1", "paid_on": "2026-01-01"})
+
+
+async def test_an_unpaid_item_from_the_card_blocks_the_customer(app_db, acme):
+    from app.models import Customer
+    from app.state.receivables import ReceivablesPanel
+
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        order = sales.create_document(session=s, actor=office, customer_id=acme["id"], kind="order", raw={
+            "payment_term": "CASH", "lines": [{"description": "Impianto", "quantity": "1", "unit_price": "100"}]})
+        sales.move_document(session=s, actor=office, customer_id=acme["id"], document_id=order.id, status="open")
+        invoice = sales.invoice_from_order(session=s, actor=office, customer_id=acme["id"], order_id=order.id)
+        sales.move_document(session=s, actor=office, customer_id=acme["id"], document_id=invoice.id,
+                            status="approved")
+    _, panel = await opened_card(token, acme["id"], ReceivablesPanel)
+    await panel.ask_unpaid(panel.receivable_rows[0].id)  # nothing paid yet: nothing can come back
+    assert panel.open_dialogs == []
+    await panel.ask_payment(panel.receivable_rows[0].id)
+    await panel.record_payment(panel.payment_values)
+    await panel.ask_unpaid(panel.receivable_rows[0].id)
+    assert panel.open_dialogs == ["unpaid"] and panel.unpaid_values["amount"] == "122,00"
+    events = await panel.register_unpaid(panel.unpaid_values | {"charges": "5"})
+    assert panel.open_dialogs == [] and panel.receivable_rows[0].unpaid
+    assert "BlocksTab" in str(events)
+    with app_db() as s:
+        assert s.get(Customer, acme["id"]).block_level == "unpaid"

@@ -15,8 +15,11 @@ EFFECT_COLORS = {Effect.ALLOW.value: "green", Effect.HOLD.value: "amber", Effect
 
 def _block_row(block: BlockView) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.badge(rx.icon("lock", size=11), block.level, color_scheme=block.color,
-                               variant=rx.cond(block.active, "solid", "soft"))),
+        rx.table.cell(rx.vstack(
+            rx.badge(rx.icon("lock", size=11), block.level, color_scheme=block.color,
+                     variant=rx.cond(block.active, "solid", "soft")),
+            rx.cond(block.automatic, rx.text(T("blocks.automatic"), size="1", color_scheme="gray")),
+            spacing="1")),
         rx.table.cell(rx.vstack(rx.text(block.reason, size="2"),
                                 rx.text(block.set_line, size="1", color_scheme="gray"),
                                 rx.cond(block.lifted_line != "",
@@ -87,6 +90,12 @@ def blocks_tab() -> rx.Component:
                     rx.button(rx.icon("lock", size=14), T("blocks.new"), size="2", variant="soft", color_scheme="red",
                               on_click=BlocksTab.new_block, id="new-block")),
             width="100%", align="start",
+        ),
+        rx.hstack(
+            rx.switch(checked=BlocksTab.auto_block, on_change=BlocksTab.set_auto_block, id="auto-block",
+                      disabled=~BlocksTab.can_manage_blocks),
+            rx.text(T("blocks.auto_block"), as_="label", html_for="auto-block", size="2"),
+            spacing="2", align="center",
         ),
         rx.cond(
             BlocksTab.block_rows.length() > 0,
