@@ -24,6 +24,7 @@ from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.home import field_home_page
 from app.pages.office.change_requests import inbox_page
 from app.pages.office.customers import customer_card_page, customer_list_page
+from app.pages.office.held_documents import held_documents_page
 from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
 from app.pages.office.settings import settings_page
@@ -42,6 +43,7 @@ from app.state.change_requests import InboxState, MyDataState, RequestSettingsSt
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
+from app.state.held_documents import HeldDocumentsState
 from app.state.home import FieldHomeState, OfficeHomeState, PortalHomeState
 from app.state.mail_templates import MailTemplatesState
 from app.state.outbox import OutboxState
@@ -83,6 +85,8 @@ app.add_page(settings_page, route="/office/settings",
                       PortalSettingsState.load_portal_settings, MailTemplatesState.load_templates],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
+app.add_page(held_documents_page, route="/office/credit", on_load=HeldDocumentsState.load_held,
+             title=T("title.credit"))
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title=T("title.users"))
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title=T("title.account"))
 app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title=T("title.field"))

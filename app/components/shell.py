@@ -69,6 +69,8 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
                           count=SessionState.open_requests)),
         rx.cond(SessionState.can_answer_tickets,
                 _nav_item("life-buoy", "nav.tickets", "/office/tickets", active == "tickets")),
+        rx.cond(SessionState.can_manage_credit,
+                _nav_item("shield-alert", "nav.credit", "/office/credit", active == "credit")),
         rx.cond(SessionState.can_manage_users, _nav_item("users", "nav.users", "/office/users", active == "users")),
         rx.cond(SessionState.can_read_outbox, _nav_item("mail", "nav.outbox", "/office/outbox", active == "outbox")),
         rx.cond(SessionState.can_manage_settings,

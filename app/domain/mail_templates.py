@@ -28,6 +28,8 @@ TEMPLATES: dict[str, MailTemplate] = {
     "unpaid_notice": MailTemplate("mail.unpaid_notice.subject", "mail.unpaid_notice.body",
                                   ("name", "invoice", "due", "amount", "charges", "total", "company", "app"),
                                   required=("total",)),
+    "document_rejected": MailTemplate("mail.document_rejected.subject", "mail.document_rejected.body",
+                                      ("name", "number", "customer", "note", "by", "app"), required=("number",)),
     "ticket_answer": MailTemplate("mail.ticket_answer.subject", "mail.ticket_answer.body",
                                   ("name", "number", "subject", "author", "body", "link", "app"), required=("body",)),
     "ticket_new": MailTemplate("mail.ticket_new.subject", "mail.ticket_staff.body",

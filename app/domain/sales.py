@@ -52,6 +52,8 @@ MOVES: dict[DocumentKind, dict[DocumentStatus, tuple[DocumentStatus, ...]]] = {
     },
 }
 EDITABLE = (DocumentStatus.DRAFT,)
+# Why a document waits for the credit manager; more reasons come with the credit limit checks.
+HOLD_REASONS = ("block",)
 
 
 def money(value: Decimal) -> Decimal:

@@ -112,6 +112,8 @@ class MovementKind(Vocabulary):
     SALES_CREATED = "sales.created"
     SALES_UPDATED = "sales.updated"
     SALES_STATUS = "sales.status"
+    SALES_RELEASED = "sales.released"
+    SALES_REJECTED = "sales.rejected"
     PAYMENT_RECORDED = "payment.recorded"
     UNPAID_REGISTERED = "unpaid.registered"
 

@@ -10,7 +10,7 @@ from dataclasses import fields
 from app.domain import change_rules, consent_rules, customer_rules, portal_modules
 from app.domain.mail_templates import TEMPLATES
 from app.domain.permissions import Role
-from app.domain.sales import MOVES
+from app.domain.sales import HOLD_REASONS, MOVES
 from app.domain.vocabularies import VOCABULARIES
 from app.services import change_requests, documents, portal_accesses
 
@@ -39,6 +39,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "module.{}": tuple(portal_modules.MODULES),
     "module.{}.help": tuple(portal_modules.MODULES),
     "templates.name.{}": tuple(TEMPLATES),
+    "held.reason.{}": HOLD_REASONS,
     # What the button that moves a document to a status says.
     "sales.move.{}": tuple(sorted({wanted.value for moves in MOVES.values() for targets in moves.values()
                                    for wanted in targets})),

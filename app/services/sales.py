@@ -14,14 +14,14 @@ from sqlmodel import Session, col, func, or_, select
 from app.domain import sales as rules
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
-from app.domain.inputs import ArticleInput, DocumentInput, LineInput, check_text
+from app.domain.inputs import ArticleInput, DocumentInput, LiftInput, LineInput, check_text
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
 from app.domain.vocabularies import CreditAction, DocumentKind, DocumentStatus, Effect
-from app.i18n import N_
-from app.models import Article, Customer, PaymentTerm, SalesDocument, SalesLine, Site
+from app.i18n import N_, normalize_language, t
+from app.models import Article, Customer, PaymentTerm, SalesDocument, SalesLine, Site, User
 from app.models.base import utcnow
-from app.services import blocks, customers, movements, receivables, sequences
+from app.services import blocks, customers, mail_templates, movements, outbox, receivables, sequences
 
 # Kinds the office creates directly; the others are made from another document.
 CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
@@ -302,6 +302,89 @@ def invoice_from_order(*, session: Session, actor: Actor, customer_id: int, orde
                      summary=f"{number} ← {rules.display_number(order.kind, order.year, order.number)} · "
                              f"{invoice.gross_total} €")
     return invoice
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    id: int
+    customer_id: int
+    customer: str
+    number: str
+    kind: str
+    document_date: date
+    gross_total: Decimal
+    reasons: tuple[str, ...]
+    entered_by: str
+
+
+def held_documents(*, session: Session, actor: Actor, limit: int = 100) -> list[HeldRow]:
+    """The credit manager's queue: documents waiting for release, oldest first."""
+    require(actor, Perm.BLOCKS_MANAGE)
+    found = session.exec(
+        select(SalesDocument, Customer, User.full_name)
+        .join(Customer, col(Customer.id) == SalesDocument.customer_id)
+        .join(User, col(User.id) == SalesDocument.created_by_user_id, isouter=True)
+        .where(SalesDocument.status == DocumentStatus.HELD.value)
+        .order_by(SalesDocument.id).limit(max(1, min(limit, 500)))
+    )
+    return [HeldRow(d.id, c.id, c.display_name, rules.display_number(d.kind, d.year, d.number), d.kind,
+                    d.document_date, d.gross_total, tuple((d.held_reasons or "").split(",")), name or "")
+            for d, c, name in found]
+
+
+def _held(session: Session, document_id: object) -> tuple[SalesDocument, Customer]:
+    wanted = parse_id(document_id)
+    document = session.get(SalesDocument, wanted) if wanted else None
+    if document is None:
+        raise DomainError(N_("sales.err.not_found"))
+    customer = customers.locked_customer(session, document.customer_id)
+    if document.status != DocumentStatus.HELD.value:
+        raise DomainError(N_("sales.err.not_held"))
+    return document, customer
+
+
+def _note(note: object) -> str | None:
+    data, errors = LiftInput.read({"note": note})
+    check_text(data.note, "note", 500, errors)
+    if errors:
+        raise DomainError(errors)
+    return data.note
+
+
+def release_document(*, session: Session, actor: Actor, document_id: int, note: object = None) -> SalesDocument:
+    """The credit manager lets a held document proceed: it becomes the draft it would have been."""
+    require(actor, Perm.BLOCKS_MANAGE)
+    document, customer = _held(session, document_id)
+    text = _note(note)
+    document.status, document.held_reasons = DocumentStatus.DRAFT.value, None
+    document.version, document.updated_at = document.version + 1, utcnow()
+    session.add(document)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.released",
+                     summary=" · ".join(p for p in (rules.display_number(document.kind, document.year, document.number),
+                                                    text) if p))
+    return document
+
+
+def reject_document(*, session: Session, actor: Actor, document_id: int, note: object = None) -> SalesDocument:
+    """The credit manager refuses a held document; whoever entered it is told by e-mail, with the note."""
+    require(actor, Perm.BLOCKS_MANAGE)
+    document, customer = _held(session, document_id)
+    text = _note(note)
+    document.status, document.version, document.updated_at = DocumentStatus.REJECTED.value, document.version + 1, \
+        utcnow()
+    session.add(document)
+    number = rules.display_number(document.kind, document.year, document.number)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.rejected",
+                     summary=" · ".join(p for p in (number, text) if p))
+    author = session.get(User, document.created_by_user_id) if document.created_by_user_id else None
+    if author is not None and author.is_active and author.id != actor.user_id:
+        lang = normalize_language(author.language)
+        subject, body = mail_templates.render(session, "document_rejected", lang, name=author.full_name,
+                                              number=number, customer=customer.display_name, note=text or "-",
+                                              by=actor.name, app=t("app.name", lang))
+        outbox.enqueue(session=session, dedupe_key=f"document-rejected:{document.id}", to_address=author.email,
+                       subject=subject, body_text=body, kind="document")
+    return document
 
 
 @dataclass(frozen=True)

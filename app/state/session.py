@@ -176,6 +176,7 @@ class SessionState(rx.State):
     can_decide_requests: bool = False
     can_manage_settings: bool = False
     can_answer_tickets: bool = False
+    can_manage_credit: bool = False
     # Customer requests waiting for a decision, counted at each page load for the navigation badge.
     open_requests: int = 0
     # A reserved-area user's modules, in their profile's order.
@@ -195,6 +196,7 @@ class SessionState(rx.State):
         self.can_decide_requests = has_perm(actor, Perm.CHANGES_DECIDE)
         self.can_manage_settings = has_perm(actor, Perm.SETTINGS_MANAGE)
         self.can_answer_tickets = has_perm(actor, Perm.TICKETS_ANSWER)
+        self.can_manage_credit = has_perm(actor, Perm.BLOCKS_MANAGE)
 
     async def _admit(self, guard: Guard) -> Actor | rx.event.EventSpec:
         return await off_the_loop(self._check, guard)

@@ -170,3 +170,43 @@ def test_articles_are_checked_and_found(db, world):
         assert [a.code for a in sales.find_articles(session=s, actor=world["office"], query="caldaia")] == ["CAL-24"]
         assert [a.code for a in sales.find_articles(session=s, actor=world["office"], query="80012345")] == ["CAL-24"]
         assert [t.code for t in sales.payment_terms(s)][:2] == ["CASH", "BT30"]
+
+
+def _held_quote(db, world):
+    with db(write=True) as s:
+        blocks.set_block(session=s, actor=world["credit"], customer_id=world["acme"],
+                         raw={"level": "overdue", "reason": "Scaduti oltre 60 giorni"})
+        return sales.create_document(session=s, actor=world["office"], customer_id=world["acme"], kind="quote",
+                                     raw=_order(world)).id
+
+
+def test_the_credit_manager_releases_or_rejects_held_documents_and_the_author_is_told(db, world):
+    from app.models import OutboxMessage
+
+    first, second = _held_quote(db, world), _held_quote_again(db, world)
+    with db() as s:
+        queue = sales.held_documents(session=s, actor=world["credit"])
+        assert [(r.id, r.reasons) for r in queue] == [(first, ("block",)), (second, ("block",))]
+        with pytest.raises(Forbidden):
+            sales.held_documents(session=s, actor=world["office"])
+    with db(write=True) as s:
+        with pytest.raises(Forbidden):
+            sales.release_document(session=s, actor=world["office"], document_id=first)
+        sales.release_document(session=s, actor=world["credit"], document_id=first, note="Garanzia ricevuta")
+        sales.reject_document(session=s, actor=world["credit"], document_id=second, note="Troppi scaduti")
+    with db() as s:
+        assert (s.get(SalesDocument, first).status, s.get(SalesDocument, second).status) == ("draft", "rejected")
+        [told] = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "document")).all()
+        assert "Troppi scaduti" in told.body_text and "PRV-" in told.subject
+        kinds = s.exec(select(Movement.kind).where(Movement.kind.in_(("sales.released", "sales.rejected")))).all()
+        assert sorted(kinds) == ["sales.rejected", "sales.released"]
+        assert sales.held_documents(session=s, actor=world["credit"]) == []
+    with db(write=True) as s, pytest.raises(DomainError) as refused:  # decided once
+        sales.release_document(session=s, actor=world["credit"], document_id=second)
+    assert refused.value.message_key == "sales.err.not_held"
+
+
+def _held_quote_again(db, world):
+    with db(write=True) as s:
+        return sales.create_document(session=s, actor=world["office"], customer_id=world["acme"], kind="quote",
+                                     raw=_order(world)).id

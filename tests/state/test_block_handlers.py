@@ -69,3 +69,30 @@ async def test_an_office_clerk_reads_blocks_but_cannot_act(app_db, acme):
     _, token = signed_in_token(app_db, Role.OFFICE)
     _, tab = await opened_card(token, acme["id"], BlocksTab)
     assert not tab.can_manage_blocks and len(tab.block_rows) == 1
+
+
+async def test_the_held_queue_is_the_credit_managers(app_db, acme):
+    from app.services import sales
+    from app.state.held_documents import HeldDocumentsState
+
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        blocks.set_block(session=s, actor=factories.actor(s, Role.CREDIT_MANAGER), customer_id=acme["id"],
+                         raw={"level": "overdue", "reason": "Scaduti"})
+        held = sales.create_document(session=s, actor=office, customer_id=acme["id"], kind="quote", raw={
+            "lines": [{"description": "Verifica", "quantity": "1", "unit_price": "80"}]}).id
+    _, office_token = signed_in_token(app_db, Role.OFFICE)
+    refused = state_of(HeldDocumentsState, office_token)
+    assert "/office" in str((await refused.load_held()).args)
+    refused._confirming, refused.open_dialogs = (held, "release"), ["decision"]
+    with pytest.raises(Forbidden):
+        await refused.decide({"note": "x"})
+    _, token = signed_in_token(app_db, Role.CREDIT_MANAGER)
+    queue = state_of(HeldDocumentsState, token)
+    await queue.load_held()
+    assert [r.reasons for r in queue.held_rows] == ["Blocco del cliente"]
+    await queue.ask_decision(held, "explode")
+    assert queue.open_dialogs == []
+    await queue.ask_decision(held, "release")
+    await queue.decide({"note": "Garanzia ricevuta"})
+    assert queue.held_rows == [] and queue.open_dialogs == []

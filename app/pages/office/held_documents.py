@@ -1,0 +1,67 @@
+"""Office: documents waiting for the credit manager's release."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from app.components.i18n import T
+from app.components.shell import dialog_control, empty_state, field_error, office_shell, page_header
+from app.state.held_documents import HeldDocumentsState, HeldView
+
+
+def _row(row: HeldView) -> rx.Component:
+    s = HeldDocumentsState
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(row.number, font_family="monospace", size="2", weight="medium"),
+                                rx.text(row.kind, size="1", color_scheme="gray"), spacing="0")),
+        rx.table.cell(rx.link(row.customer, href=f"/office/customer?id={row.customer_id}")),
+        rx.table.cell(row.date, white_space="nowrap"),
+        rx.table.cell(rx.text(row.total, weight="medium"), text_align="right", white_space="nowrap"),
+        rx.table.cell(rx.vstack(rx.badge(row.reasons, color_scheme="amber"),
+                                rx.text(row.entered_by, size="1", color_scheme="gray"), spacing="1")),
+        rx.table.cell(rx.hstack(
+            rx.button(rx.icon("check", size=12), T("held.release"), size="1",
+                      on_click=s.ask_decision(row.id, "release"), class_name="release-document"),
+            rx.button(rx.icon("x", size=12), T("held.reject"), size="1", variant="soft", color_scheme="red",
+                      on_click=s.ask_decision(row.id, "reject"), class_name="reject-document"),
+            spacing="2", justify="end")),
+        class_name="held-row",
+    )
+
+
+def _decision_dialog() -> rx.Component:
+    s = HeldDocumentsState
+    form = rx.form(
+        rx.vstack(
+            rx.text(T("held.note"), size="2", weight="medium", as_="label", html_for="held-note"),
+            rx.text_area(name="note", id="held-note", rows="3", width="100%", max_length=500),
+            field_error(s.decision_errors.get("note", "")),
+            rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
+                    rx.button(T("common.confirm"), type="submit", id="confirm-decision"),
+                    spacing="3", justify="end", width="100%"),
+            spacing="2", width="100%",
+        ),
+        on_submit=s.decide, key=s.decision_key, width="100%",
+    )
+    return rx.dialog.root(rx.dialog.content(rx.dialog.title(s.decision_title), form, max_width="520px"),
+                          **dialog_control(s, "decision"))
+
+
+def held_documents_page() -> rx.Component:
+    s = HeldDocumentsState
+    return office_shell(
+        "credit",
+        page_header(T("held.title"), T("held.subtitle")),
+        rx.cond(
+            s.held_rows.length() > 0,
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
+                    "sales.col.number", "held.col.customer", "sales.date", "sales.col.total", "held.col.reasons")],
+                    rx.table.column_header_cell(""))),
+                rx.table.body(rx.foreach(s.held_rows, _row)),
+                variant="surface", width="100%", id="held-table",
+            ),
+            empty_state("shield-check", T("held.empty"), T("held.empty_hint")),
+        ),
+        _decision_dialog(),
+    )

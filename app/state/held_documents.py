@@ -1,0 +1,90 @@
+"""The credit manager's queue of documents waiting for release."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from app.db import session_scope
+from app.domain.errors import DomainError
+from app.domain.ids import parse_id
+from app.domain.permissions import Actor, Perm
+from app.domain.vocabularies import DocumentKind
+from app.i18n import t
+from app.i18n.formats import format_money, format_short_date
+from app.services import sales
+from app.state.dialogs import Dialogs
+from app.state.session import SessionState, field_messages, guarded
+
+# The dialog's title and the answer once done, per decision.
+DECISIONS = {"release": ("held.release_title", "held.released"), "reject": ("held.reject_title", "held.rejected")}
+
+
+@dataclasses.dataclass
+class HeldView:
+    id: int
+    customer_id: int
+    customer: str
+    number: str
+    kind: str
+    date: str
+    total: str
+    reasons: str
+    entered_by: str
+
+
+class HeldDocumentsState(Dialogs, SessionState):
+    held_rows: list[HeldView] = []
+    decision_title: str = ""
+    decision_errors: dict[str, str] = {}
+    decision_key: int = 0
+
+    @guarded(Perm.BLOCKS_MANAGE, page=True)
+    def load_held(self, actor: Actor):
+        self._fetch(actor)
+
+    def _fetch(self, actor: Actor) -> None:
+        with session_scope() as session:
+            found = sales.held_documents(session=session, actor=actor)
+        self.held_rows = [
+            HeldView(
+                id=r.id, customer_id=r.customer_id, customer=r.customer, number=r.number,
+                kind=t(DocumentKind(r.kind).label_key, self.lang), date=format_short_date(r.document_date, self.lang),
+                total=format_money(r.gross_total, self.lang),
+                reasons=", ".join(t(f"held.reason.{reason}", self.lang) for reason in r.reasons if reason),
+                entered_by=r.entered_by,
+            )
+            for r in found
+        ]
+
+    @guarded(Perm.BLOCKS_MANAGE)
+    def ask_decision(self, actor: Actor, document_id: int, decision: str):
+        row = next((r for r in self.held_rows if r.id == parse_id(document_id)), None)
+        if row is None or decision not in DECISIONS:
+            return
+        self._confirming = (row.id, decision)
+        self.decision_title = t(DECISIONS[decision][0], self.lang, number=row.number, customer=row.customer)
+        self.decision_errors = {}
+        self.decision_key += 1
+        self._open_dialog("decision")
+
+    @guarded(Perm.BLOCKS_MANAGE)
+    def decide(self, actor: Actor, form_data: dict):
+        if not self._is_open("decision") or len(self._confirming) != 2:
+            return None
+        document_id, decision = self._confirming
+        note = form_data.get("note") if isinstance(form_data, dict) else None
+        try:
+            with session_scope(write=True) as session:
+                if decision == "release":
+                    sales.release_document(session=session, actor=actor, document_id=document_id, note=note)
+                else:
+                    sales.reject_document(session=session, actor=actor, document_id=document_id, note=note)
+        except DomainError as error:
+            self.decision_errors = field_messages(error, self.lang)
+            return None
+        self._confirming = ()
+        self._close_dialog("decision")
+        self._fetch(actor)
+        return rx.toast.success(t(DECISIONS[decision][1], self.lang))
