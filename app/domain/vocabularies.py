@@ -21,10 +21,6 @@ class Vocabulary(StrEnum):
         """The member `value` names, or None for anything else the browser or a caller may send."""
         return cls(value) if isinstance(value, str) and value in cls.values() else None
 
-    @classmethod
-    def label_keys(cls) -> tuple[str, ...]:
-        return tuple(cls.__label__.format(value) for value in cls.values())
-
     @property
     def label_key(self) -> str:
         return type(self).__label__.format(self.value)

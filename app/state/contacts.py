@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
 from app.db import session_scope
 from app.domain.customer_rules import display_phone
 from app.domain.errors import DomainError
@@ -74,14 +72,9 @@ class ContactsTab(CardTab, Dialogs, CustomerCardState):
         confirmed = self._confirmed()
         if not confirmed or not self._current():
             return None
-        try:
-            with session_scope(write=True) as session:
-                customers.remove_contact(session=session, actor=actor, customer_id=self.customer_id,
-                                         contact_id=confirmed[0])
-        except DomainError as error:
-            return rx.toast.error(t(error.message_key, self.lang))
-        self._fetch(actor)
-        return _contacts_changed()
+        refused = self._write_and_refresh(actor, lambda session: customers.remove_contact(
+            session=session, actor=actor, customer_id=self.customer_id, contact_id=confirmed[0]))
+        return refused or _contacts_changed()
 
 
 def _contacts_changed() -> list:

@@ -214,3 +214,14 @@ class CardTab(rx.State, mixin=True):
         """A fresh start for the card being opened: nothing of an earlier card is kept."""
         self.reset()
         self.loaded_for = self.card_key
+
+    def _write_and_refresh(self, actor: Actor, use_case: Callable) -> rx.event.EventSpec | None:
+        """Runs one write `use_case(session)` for this card in its own transaction and shows the tab
+        again; a refusal becomes a message and nothing is written."""
+        try:
+            with session_scope(write=True) as session:
+                use_case(session)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._fetch(actor)
+        return None

@@ -226,13 +226,8 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
         confirmed = self._confirmed()
         if not confirmed or not self._current():
             return None
-        try:
-            with session_scope(write=True) as session:
-                documents.remove_attachment(session=session, actor=actor, attachment_id=confirmed[0])
-        except DomainError as error:
-            return rx.toast.error(t(error.message_key, self.lang))
-        self._fetch(actor)
-        return None
+        return self._write_and_refresh(actor, lambda session: documents.remove_attachment(
+            session=session, actor=actor, attachment_id=confirmed[0]))
 
 
 def _store(actor: Actor, kind: str, owner_id: int, name: str, data: bytes) -> None:

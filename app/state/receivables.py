@@ -35,6 +35,7 @@ class ReceivableView:
     paid_plain: str
     settled: bool
     unpaid: bool
+    returnable: bool  # something was paid on it, so a payment can come back
 
 
 class ReceivablesPanel(CardTab, Dialogs, CustomerCardState):
@@ -62,7 +63,7 @@ class ReceivablesPanel(CardTab, Dialogs, CustomerCardState):
                 due_on=format_short_date(r.due_on, self.lang), overdue=not r.settled and r.due_on < today,
                 amount=format_money(r.amount, self.lang), paid=format_money(r.paid, self.lang),
                 outstanding=format_money(r.outstanding, self.lang), outstanding_plain=str(r.outstanding),
-                paid_plain=str(r.paid), settled=r.settled, unpaid=r.unpaid,
+                paid_plain=str(r.paid), settled=r.settled, unpaid=r.unpaid, returnable=r.paid > 0,
             )
             for r in found
         ]
@@ -99,8 +100,7 @@ class ReceivablesPanel(CardTab, Dialogs, CustomerCardState):
 
     @guarded(Perm.RECEIVABLES_MANAGE)
     def ask_unpaid(self, actor: Actor, receivable_id: int):
-        row = next((r for r in self.receivable_rows if r.id == parse_id(receivable_id) and r.paid_plain != "0.00"),
-                   None)
+        row = next((r for r in self.receivable_rows if r.id == parse_id(receivable_id) and r.returnable), None)
         if row is None or not self._current():
             return
         self._confirming = (row.id,)

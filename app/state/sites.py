@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import reflex as rx
-
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
@@ -87,14 +85,8 @@ class SitesTab(CardTab, Dialogs, CustomerCardState):
         confirmed = self._confirmed()
         if not confirmed or not self._current():
             return None
-        try:
-            with session_scope(write=True) as session:
-                customers.remove_site(session=session, actor=actor, customer_id=self.customer_id,
-                                      site_id=confirmed[0])
-        except DomainError as error:
-            return rx.toast.error(t(error.message_key, self.lang))
-        self._fetch(actor)
-        return None
+        return self._write_and_refresh(actor, lambda session: customers.remove_site(
+            session=session, actor=actor, customer_id=self.customer_id, site_id=confirmed[0]))
 
 
 register_tab("sites", SitesTab.load)

@@ -27,7 +27,7 @@ def _row(row: ReceivableView) -> rx.Component:
                                       class_name="record-payment"),
                             rx.cond(row.overdue,
                                     rx.badge(T("receivables.overdue"), color_scheme="red", variant="soft")))),
-            rx.cond(ReceivablesPanel.can_record_payments & (row.paid_plain != "0.00"),
+            rx.cond(ReceivablesPanel.can_record_payments & row.returnable,
                     rx.button(rx.icon("undo-2", size=12), T("unpaid.register"), size="1", variant="ghost",
                               color_scheme="red", on_click=ReceivablesPanel.ask_unpaid(row.id),
                               class_name="register-unpaid")),

@@ -33,10 +33,16 @@ def _document_row(document: DocumentView) -> rx.Component:
     )
 
 
+# The column each row field sits in: its header names the field for screen readers too.
+COLUMN_OF = {"description": "sales.col.description", "quantity": "sales.col.quantity", "unit_price": "sales.col.price",
+             "discount": "sales.col.discount", "vat_rate": "sales.col.vat"}
+
+
 def _cell_input(line: LineDraft, field: str, width: str, **props) -> rx.Component:  # noqa: ANN003
     name = f"{field}-" + line.key
     return rx.vstack(
-        rx.input(name=name, default_value=getattr(line, field), width=width, size="1", aria_label=field,
+        rx.input(name=name, default_value=getattr(line, field), width=width, size="1",
+                 aria_label=T(COLUMN_OF[field]), custom_attrs={"data-field": field},
                  on_blur=lambda value: SalesTab.set_line(line.key, field, value), **props),
         field_error(SalesTab.editor_errors.get(name, "")),
         spacing="0",

@@ -53,6 +53,8 @@ def support_page() -> rx.Component:
                         "number", "subject", "status", "opened_by", "updated")])),
                     rx.table.body(rx.foreach(s.ticket_rows, _ticket)),
                     variant="surface", width="100%", id="tickets-table"),
-                empty_state("life-buoy", T("tickets.empty"), T("tickets.empty_hint"))),
+                # While a block stops new requests, the hint to open one would only contradict the message above.
+                rx.cond(s.opening_refused == "", empty_state("life-buoy", T("tickets.empty"), T("tickets.empty_hint")),
+                        empty_state("life-buoy", T("tickets.empty")))),
         ticket_thread(s),
     )
