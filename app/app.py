@@ -23,8 +23,8 @@ from app.pages.account import field_account_page, office_account_page, portal_ac
 from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.home import field_home_page
 from app.pages.office.change_requests import inbox_page
+from app.pages.office.credit import credit_page
 from app.pages.office.customers import customer_card_page, customer_list_page
-from app.pages.office.held_documents import held_documents_page
 from app.pages.office.home import office_home_page
 from app.pages.office.outbox import outbox_page
 from app.pages.office.settings import settings_page
@@ -41,6 +41,7 @@ from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.blocks import BlockEffectsState
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
+from app.state.credit_overview import CreditOverviewState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
 from app.state.held_documents import HeldDocumentsState
@@ -85,7 +86,8 @@ app.add_page(settings_page, route="/office/settings",
                       PortalSettingsState.load_portal_settings, MailTemplatesState.load_templates],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
-app.add_page(held_documents_page, route="/office/credit", on_load=HeldDocumentsState.load_held,
+app.add_page(credit_page, route="/office/credit",
+             on_load=[CreditOverviewState.load_overview, HeldDocumentsState.load_held],
              title=T("title.credit"))
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title=T("title.users"))
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title=T("title.account"))

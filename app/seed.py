@@ -11,8 +11,8 @@ from sqlmodel import select
 from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
 from app.domain.permissions import Role
-from app.models import Article, ConsentType, Customer, CustomerBlock, SalesDocument, User
-from app.services import blocks, change_requests, consents, customers, documents, sales
+from app.models import Article, ConsentType, Customer, CustomerBlock, Receivable, SalesDocument, User
+from app.services import blocks, change_requests, consents, credit, customers, documents, receivables, sales
 from app.services.auth import actor_of
 from app.services.users import create_user
 
@@ -54,7 +54,50 @@ DEMO_ARTICLES = [
     ("ORE-TEC", None, "Ora di manodopera tecnico specializzato", "42.00", "22", None),
     ("VERIF-F", None, "Verifica fumi e libretto d'impianto", "85.00", "10", None),
 ]
-DEMO_BLOCK_REASON = "RiBa in scadenza al 31/10 tornata insoluta, con spese bancarie."
+DEMO_BLOCK_REASON = "Pratica affidata al legale dopo tre solleciti."
+
+
+def _invoiced(session, actor, customer_id: int, lines: list[dict], term: str, days_ago: int) -> SalesDocument:  # noqa: ANN001
+    """An order invoiced and approved `days_ago` days back, so its instalments age like real ones."""
+    order = sales.create_document(session=session, actor=actor, customer_id=customer_id, kind="order",
+                                  raw={"payment_term": term, "lines": lines})
+    sales.move_document(session=session, actor=actor, customer_id=customer_id, document_id=order.id, status="open")
+    invoice = sales.invoice_from_order(session=session, actor=actor, customer_id=customer_id, order_id=order.id)
+    invoice.document_date = date.today() - timedelta(days=days_ago)
+    session.add(invoice)
+    sales.move_document(session=session, actor=actor, customer_id=customer_id, document_id=invoice.id,
+                        status="approved")
+    return invoice
+
+
+def _demo_credit(session, admin) -> None:  # noqa: ANN001
+    """What the credit manager's page shows on a new demo: ageing receivables, a returned RiBa that blocked
+    its customer by itself, a customer over their limit with an order waiting, and a stuck-credit block."""
+    credit_manager = actor_of(session.exec(select(User).where(User.email == "crediti@demo.it")).one())
+    ids = dict(session.exec(select(Customer.code, Customer.id).where(
+        Customer.code.in_(("C000001", "C000003", "C000004", "C000005", "C000006")))).all())
+    work = [{"description": "Manutenzione programmata impianto", "quantity": "1", "unit_price": "1800"}]
+    _invoiced(session, admin, ids["C000001"], work, "RIBA6090", 20)
+    credit.save_terms(session=session, actor=credit_manager, customer_id=ids["C000001"],
+                      raw={"credit_limit": "15000", "payment_term": "RIBA6090", "shipping_costs": "35"})
+    # C000003: a RiBa came back; the unpaid item blocks the customer by itself.
+    invoice = _invoiced(session, admin, ids["C000003"], work, "RIBA60", 75)
+    first = session.exec(select(Receivable).where(Receivable.invoice_id == invoice.id)).first()
+    receivables.record_payment(session=session, actor=admin, customer_id=ids["C000003"], receivable_id=first.id,
+                               raw={"amount": str(first.amount), "paid_on": first.due_on})
+    receivables.register_unpaid(session=session, actor=credit_manager, customer_id=ids["C000003"],
+                                receivable_id=first.id, raw={"kind": "riba", "returned_on": first.due_on,
+                                                             "amount": str(first.amount), "charges": "8,50"})
+    # C000004: over their limit, with a new order waiting for the credit manager.
+    credit.save_terms(session=session, actor=credit_manager, customer_id=ids["C000004"], raw={"credit_limit": "3000"})
+    _invoiced(session, admin, ids["C000004"], work, "BT30", 45)
+    sales.create_document(session=session, actor=admin, customer_id=ids["C000004"], kind="order", raw={
+        "payment_term": "BT30", "lines": [{"description": "Sostituzione bruciatore", "quantity": "1",
+                                           "unit_price": "950"}]})
+    _invoiced(session, admin, ids["C000005"], work, "CASH", 130)
+    credit.save_terms(session=session, actor=credit_manager, customer_id=ids["C000005"], raw={"credit_limit": "1500"})
+    blocks.set_block(session=session, actor=credit_manager, customer_id=ids["C000006"],
+                     raw={"level": "stuck", "reason": DEMO_BLOCK_REASON})
 PRIVATE_REQUEST = {"email": "giulia.bianchi@posta.example.com", "mobile": "347 220 1940",
                    "street": "Via Po 21", "cap": "10124", "city": "Torino", "province": "TO"}
 
@@ -113,11 +156,7 @@ def seed_demo() -> list[tuple[str, str]]:
                     {"article_id": str(boiler), "quantity": "1", "discount": "5"},
                     {"description": "Installazione e collaudo", "quantity": "6", "unit_price": "42"}]})
         if session.exec(select(CustomerBlock.id)).first() is None:
-            # A generated customer with unpaid items, so the credit manager's tools have something to show.
-            credit = actor_of(session.exec(select(User).where(User.email == "crediti@demo.it")).one())
-            blocked_id = session.exec(select(Customer.id).where(Customer.code == "C000003")).one()
-            blocks.set_block(session=session, actor=credit, customer_id=blocked_id,
-                             raw={"level": "unpaid", "reason": DEMO_BLOCK_REASON})
+            _demo_credit(session, admin)
     return [(email, role.value) for email, _, role in DEMO_USERS] + [
         (CUSTOMER_USER[0], Role.CUSTOMER.value), (PRIVATE_USER[0], Role.CUSTOMER.value)]
 

@@ -74,6 +74,13 @@ class Settings:
     contract_warning_days: int = 30
     # Whether an unpaid item blocks its customer by itself, for customers without a choice of their own.
     unpaid_auto_block: bool = True
+    # The optional reasons an order waits for the credit manager; the credit limit and the blocks always apply.
+    hold_web_orders: bool = True
+    hold_changed_shipping: bool = True
+    hold_changed_terms: bool = True
+    # Whether the credit job blocks customers with receivables overdue by more than so many days (sospesi).
+    overdue_auto_block: bool = False
+    overdue_block_days: int = 60
     session_idle_minutes: int = 8 * 60
     session_absolute_days: int = 7
     login_max_failures: int = 5
@@ -120,6 +127,11 @@ def load_settings() -> Settings:
         notify_email=os.environ.get("NOTIFY_EMAIL", "").strip() or None,
         contract_warning_days=_int("CONTRACT_WARNING_DAYS", 30),
         unpaid_auto_block=_bool("UNPAID_AUTO_BLOCK", True),
+        hold_web_orders=_bool("HOLD_WEB_ORDERS", True),
+        hold_changed_shipping=_bool("HOLD_CHANGED_SHIPPING", True),
+        hold_changed_terms=_bool("HOLD_CHANGED_TERMS", True),
+        overdue_auto_block=_bool("OVERDUE_AUTO_BLOCK", False),
+        overdue_block_days=max(1, _int("OVERDUE_BLOCK_DAYS", 60)),
         strict_messages=_bool("STRICT_MESSAGES", False),
     )
 

@@ -8,6 +8,7 @@ rules that take it. Anything a caller sends that is not a field is ignored; a va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -72,9 +73,12 @@ def parse_day(value: object) -> date | None:
     return day
 
 
+_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
+
+
 def parse_amount(value: object) -> Decimal | None:
-    """A number as a person types it in Italy or a program sends it: 1234.5, "1234,50", "1.234,50 €";
-    empty is None."""
+    """A number as a person types it in Italy or a program sends it: 1234.5, "1234,50", "1.234,50 €",
+    "5.000" (five thousand: dots in groups of three are thousands, as an Italian reads them); empty is None."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -85,7 +89,7 @@ def parse_amount(value: object) -> Decimal | None:
         number = Decimal(str(value))
     elif isinstance(value, str):
         text = value.strip().replace(" ", "").replace("\u00a0", "").removesuffix("€")
-        if "," in text:  # Italian: dots group thousands, the comma marks the decimals
+        if "," in text or _THOUSANDS.fullmatch(text):  # Italian: dots group thousands, the comma marks decimals
             text = text.replace(".", "").replace(",", ".")
         try:
             number = Decimal(text)
@@ -312,6 +316,12 @@ class DocumentInput(Input):
     shipping_costs: Amount = None
     notes: LongText = None
     lines: list[LineInput] = []
+
+
+class CreditTermsInput(Input):
+    credit_limit: Amount = None
+    payment_term: Choice = None
+    shipping_costs: Amount = None
 
 
 class PaymentInput(Input):

@@ -124,4 +124,7 @@ def require_customer_record(actor: Actor | None, perm: Perm, customer_id: int | 
 
 
 def home_path(role: Role) -> str:
+    """Where a user lands after signing in: their area's home; the credit manager's work is credit control."""
+    if role is Role.CREDIT_MANAGER:
+        return "/office/credit"
     return f"/{AREA_OF_ROLE[role].value}"

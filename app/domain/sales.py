@@ -44,6 +44,9 @@ MOVES: dict[DocumentKind, dict[DocumentStatus, tuple[DocumentStatus, ...]]] = {
     DocumentKind.INVOICE: {
         DocumentStatus.DRAFT: (DocumentStatus.APPROVED, DocumentStatus.CANCELLED),
     },
+    DocumentKind.CREDIT_NOTE: {
+        DocumentStatus.DRAFT: (DocumentStatus.APPROVED, DocumentStatus.CANCELLED),
+    },
     DocumentKind.ORDER: {
         DocumentStatus.DRAFT: (DocumentStatus.OPEN, DocumentStatus.CANCELLED),
         DocumentStatus.HELD: (DocumentStatus.OPEN, DocumentStatus.REJECTED),
@@ -52,8 +55,6 @@ MOVES: dict[DocumentKind, dict[DocumentStatus, tuple[DocumentStatus, ...]]] = {
     },
 }
 EDITABLE = (DocumentStatus.DRAFT,)
-# Why a document waits for the credit manager; more reasons come with the credit limit checks.
-HOLD_REASONS = ("block",)
 
 
 def money(value: Decimal) -> Decimal:

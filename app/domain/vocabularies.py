@@ -110,6 +110,8 @@ class MovementKind(Vocabulary):
     SALES_STATUS = "sales.status"
     SALES_RELEASED = "sales.released"
     SALES_REJECTED = "sales.rejected"
+    SALES_HELD = "sales.held"
+    CREDIT_UPDATED = "credit.updated"
     PAYMENT_RECORDED = "payment.recorded"
     UNPAID_REGISTERED = "unpaid.registered"
 
@@ -118,7 +120,7 @@ class MovementKind(Vocabulary):
         subject = self.value.split(".")[0]
         if subject in ("contract", "report", "attachment"):
             return MovementGroup.DOCUMENT
-        return MovementGroup.CREDIT if subject in ("block", "payment", "unpaid") else MovementGroup(subject)
+        return MovementGroup.CREDIT if subject in ("block", "payment", "unpaid", "credit") else MovementGroup(subject)
 
     @classmethod
     def of_group(cls, group: MovementGroup) -> tuple[str, ...]:
@@ -239,7 +241,30 @@ class DocumentStatus(Vocabulary):
     CANCELLED = "cancelled"
 
 
+class HoldReason(Vocabulary):
+    """Why a document waits for the credit manager; a document may carry several."""
+
+    __label__ = "held.reason.{}"
+    BLOCK = "block"
+    OVER_LIMIT = "over_limit"
+    WEB_SHOP = "web_shop"
+    SHIPPING_COSTS = "shipping_costs"
+    PAYMENT_TERMS = "payment_terms"
+
+
+class AgeingBucket(Vocabulary):
+    """How late an open receivable is, in days after its due date."""
+
+    __label__ = "credit.age.{}"
+    NOT_DUE = "not_due"
+    DAYS_0_30 = "0_30"
+    DAYS_31_60 = "31_60"
+    DAYS_61_90 = "61_90"
+    OVER_90 = "over_90"
+
+
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
     ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect, DocumentKind, DocumentStatus, UnpaidKind,
+    HoldReason, AgeingBucket,
 )

@@ -10,8 +10,8 @@ from dataclasses import fields
 from app.domain import change_rules, consent_rules, customer_rules, portal_modules
 from app.domain.mail_templates import TEMPLATES
 from app.domain.permissions import Role
-from app.domain.sales import HOLD_REASONS, MOVES
-from app.domain.vocabularies import VOCABULARIES
+from app.domain.sales import MOVES
+from app.domain.vocabularies import VOCABULARIES, AgeingBucket
 from app.services import change_requests, documents, portal_accesses
 
 # What a form, a movement, a change request or a duplicate check can name as a field.
@@ -24,6 +24,9 @@ FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
     "block_level",
     "sales_status",
     "unpaid_auto_block",
+    "credit_limit",
+    "payment_term",
+    "shipping_costs",
 )))
 
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -39,7 +42,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "module.{}": tuple(portal_modules.MODULES),
     "module.{}.help": tuple(portal_modules.MODULES),
     "templates.name.{}": tuple(TEMPLATES),
-    "held.reason.{}": HOLD_REASONS,
+    # The ageing chart's short labels under its bars.
+    "credit.age_short.{}": AgeingBucket.values(),
     # What the button that moves a document to a status says.
     "sales.move.{}": tuple(sorted({wanted.value for moves in MOVES.values() for targets in moves.values()
                                    for wanted in targets})),

@@ -1,15 +1,16 @@
 """Scheduled work. Runs inside the app (a lifespan task per worker; rows are claimed, so running
 on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`,
-`python -m app.jobs contracts`, `python -m app.jobs files`."""
+`python -m app.jobs contracts`, `python -m app.jobs files`, `python -m app.jobs credit`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import date
 
 from app.db import session_scope
-from app.services import documents, outbox
+from app.services import credit, documents, outbox
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -37,12 +38,28 @@ async def remove_orphan_files() -> int:
     return await asyncio.to_thread(run)
 
 
-JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files}
+async def check_credit() -> credit.JobResult:
+    def run() -> credit.JobResult:
+        with session_scope(write=True) as session:
+            return credit.run_job(session, date.today())
+
+    return await asyncio.to_thread(run)
+
+
+JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files,
+        "credit": check_credit}
+# Jobs that need not run at every turn of the schedule: seconds between two runs.
+EVERY_SECONDS = {"credit": 3600}
 
 
 async def run_scheduled_jobs() -> None:
+    last_run: dict[str, float] = {}
     while True:
         for name, job in JOBS.items():
+            now = time.monotonic()
+            if name in last_run and now - last_run[name] < EVERY_SECONDS.get(name, 0):
+                continue
+            last_run[name] = now
             try:
                 done = await job()
                 if done:

@@ -3,6 +3,7 @@
 from app.models.block import BlockEffect, CustomerBlock
 from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, EmailTemplate, FieldPolicy
 from app.models.consent import ConsentEvent, ConsentText, ConsentType
+from app.models.credit import CustomerCredit
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.document import Attachment, Contract, Report
 from app.models.movement import Movement
@@ -17,6 +18,7 @@ from app.models.user import AuthSession, PasswordToken, User
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
+    "CustomerCredit",
     "EmailTemplate", "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm",
     "PortalAccess", "PortalProfile", "Receivable", "Reminder", "Report", "SalesDocument", "SalesLine", "Site", "Ticket",
     "TicketMessage", "UnpaidItem", "User",

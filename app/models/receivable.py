@@ -16,6 +16,8 @@ class Receivable(SQLModel, table=True):
     __table_args__ = (
         Index("ix_receivable_customer_open", "customer_id", "settled", "due_on"),
         Index("ix_receivable_invoice", "invoice_id", "instalment"),
+        # The credit manager's ageing and the overdue-items rule read open receivables by due date.
+        Index("ix_receivable_open_due", "settled", "due_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -57,6 +59,8 @@ class Payment(SQLModel, table=True):
     receivable_id: int = Field(foreign_key="receivable.id", ondelete="RESTRICT")
     amount: Decimal = Field(sa_column=Column(Scaled(2), nullable=False))
     paid_on: date
+    # Set when the payment is a credit note set against the invoice it corrects.
+    credit_note_id: int | None = Field(default=None, foreign_key="sales_document.id", ondelete="RESTRICT")
     recorded_by_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     recorded_by_name: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -152,12 +152,12 @@ def set_block(
     return block
 
 
-def set_automatic_unpaid_block(session: Session, customer: Customer, reason: str) -> CustomerBlock | None:
-    """Set by the unpaid-items rule with no operator, unless an unpaid-items block is already active; the
-    rule lifts it again once nothing is unpaid. The caller holds the customer's row lock."""
-    if BlockLevel.UNPAID.value in active_levels(session, customer.id):
+def set_automatic_block(session: Session, customer: Customer, level: BlockLevel, reason: str) -> CustomerBlock | None:
+    """Set by a rule with no operator (an unpaid item, receivables long overdue), unless a block of that level
+    is already active; the same rule lifts it again. The caller holds the customer's row lock."""
+    if level.value in active_levels(session, customer.id):
         return None
-    block = CustomerBlock(customer_id=customer.id, level=BlockLevel.UNPAID.value, reason=reason, automatic=True,
+    block = CustomerBlock(customer_id=customer.id, level=level.value, reason=reason, automatic=True,
                           set_by_name="")
     session.add(block)
     session.flush()
@@ -167,11 +167,11 @@ def set_automatic_unpaid_block(session: Session, customer: Customer, reason: str
     return block
 
 
-def lift_automatic_blocks(session: Session, customer: Customer, reason: str) -> int:
-    """Lifts what the unpaid-items rule set; a block set by a person stays until a person lifts it."""
+def lift_automatic_blocks(session: Session, customer: Customer, level: BlockLevel, reason: str) -> int:
+    """Lifts what a rule set at that level; a block set by a person stays until a person lifts it."""
     lifted = 0
     automatic = select(CustomerBlock).where(CustomerBlock.customer_id == customer.id, col(CustomerBlock.automatic),
-                                            col(CustomerBlock.lifted_at).is_(None))
+                                            CustomerBlock.level == level.value, col(CustomerBlock.lifted_at).is_(None))
     for block in session.exec(automatic):
         block.lifted_at, block.lifted_by_name, block.lift_note = utcnow(), "", reason
         session.add(block)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, column, or_, table, text, update
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +28,7 @@ from app.domain.vocabularies import BlockLevel
 from app.i18n import N_
 from app.models import Contact, Customer, Movement, Site, User
 from app.models.base import utcnow
-from app.services import movements, sequences
+from app.services import credit, movements, sequences
 
 CODE_PREFIX = "C"
 CODE_DIGITS = 6
@@ -150,7 +150,8 @@ def _fts_query(folded: str) -> str:
 
 def search_customers(
     *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
-    assigned_user_id: int | None = None, block: str | None = None, after: tuple | None = None, limit: int = 25,
+    assigned_user_id: int | None = None, block: str | None = None, credit_filter: str | None = None,
+    after: tuple | None = None, limit: int = 25,
 ) -> CustomerPage:
     """Customers sorted by name, a page at a time (keyset on name and id; `after` is the
     `next_after` of the previous page).
@@ -171,6 +172,9 @@ def search_customers(
         conditions.append(col(Customer.block_level).is_not(None))
     elif BlockLevel.parse(block):
         conditions.append(Customer.block_level == block)
+    matching = credit.customers_matching(credit_filter, date.today()) if isinstance(credit_filter, str) else None
+    if matching is not None:
+        conditions.append(col(Customer.id).in_(matching))
     if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
         after = None  # not a cursor this service handed out: start from the first page
 

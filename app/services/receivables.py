@@ -13,13 +13,13 @@ from app.domain import sales as rules
 from app.domain.errors import DomainError
 from app.domain.inputs import PaymentInput, UnpaidInput, check_text
 from app.domain.permissions import Actor, Perm, require, require_customer_record
-from app.domain.vocabularies import UnpaidKind
+from app.domain.vocabularies import BlockLevel, DocumentKind, DocumentStatus, UnpaidKind
 from app.i18n import N_, normalize_language, t
 from app.i18n.formats import format_money, format_short_date
 from app.models import Customer, PaymentTerm, Receivable, SalesDocument, UnpaidItem, User
 from app.models.base import utcnow
 from app.models.receivable import Payment
-from app.services import blocks, customers, mail_templates, movements, outbox
+from app.services import blocks, credit, customers, mail_templates, movements, outbox
 from app.settings import get_settings
 
 
@@ -32,7 +32,44 @@ def open_for_invoice(session: Session, invoice: SalesDocument) -> list[Receivabl
               for index, (due_on, amount) in enumerate(parts, start=1)]
     session.add_all(opened)
     session.flush()
+    credit.add(session, invoice.customer_id, receivables=sum((r.amount for r in opened), Decimal("0.00")))
     return opened
+
+
+def apply_credit_note(session: Session, actor: Actor, note: SalesDocument) -> Decimal:
+    """An approved credit note is set against what is still owed on the invoice it corrects, the latest
+    instalment first; returns how much it settled (a note larger than what is owed leaves the rest to
+    refund, which the receivables do not carry). Refused when the invoice's credit notes would add up to
+    more than the invoice."""
+    invoice = session.get(SalesDocument, note.source_document_id) if note.source_document_id else None
+    if invoice is None or invoice.kind != DocumentKind.INVOICE:
+        raise DomainError(N_("sales.err.not_creditable"))
+    credited = session.exec(select(SalesDocument.gross_total).where(
+        SalesDocument.source_document_id == invoice.id, SalesDocument.kind == DocumentKind.CREDIT_NOTE.value,
+        SalesDocument.status == DocumentStatus.APPROVED.value, SalesDocument.id != note.id)).all()
+    if sum(credited, note.gross_total) > invoice.gross_total:
+        raise DomainError(N_("sales.err.credit_exceeds"))
+    left = note.gross_total
+    applied = Decimal("0.00")
+    open_instalments = select(Receivable).where(Receivable.invoice_id == invoice.id, col(Receivable.settled).is_(False))
+    for receivable in session.exec(open_instalments.order_by(col(Receivable.due_on).desc(),
+                                                             col(Receivable.id).desc())).all():
+        part = min(left, receivable.amount - receivable.paid)
+        if part <= 0:
+            break
+        session.add(Payment(customer_id=invoice.customer_id, receivable_id=receivable.id, amount=part,
+                            paid_on=note.document_date, credit_note_id=note.id, recorded_by_user_id=actor.user_id,
+                            recorded_by_name=actor.name))
+        receivable.paid += part
+        receivable.settled = receivable.paid >= receivable.amount
+        session.add(receivable)
+        left -= part
+        applied += part
+        if receivable.settled:
+            session.flush()
+            _settle_unpaid(session, session.get(Customer, invoice.customer_id), receivable, _label(session, receivable))
+    credit.add(session, invoice.customer_id, receivables=-applied)
+    return applied
 
 
 @dataclass(frozen=True)
@@ -96,6 +133,7 @@ def record_payment(
     receivable.settled = receivable.paid >= receivable.amount
     session.add_all([payment, receivable])
     session.flush()
+    credit.add(session, customer.id, receivables=-amount)
     label = _label(session, receivable)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="payment.recorded",
                      summary=f"{label} · {amount} €")
@@ -105,8 +143,7 @@ def record_payment(
 
 
 def _label(session: Session, receivable: Receivable) -> str:
-    invoice = session.get(SalesDocument, receivable.invoice_id)
-    return f"{rules.display_number(invoice.kind, invoice.year, invoice.number)} #{receivable.instalment}"
+    return credit.receivables_label(session, receivable.id)
 
 
 def _settle_unpaid(session: Session, customer: Customer, receivable: Receivable, label: str) -> None:
@@ -118,7 +155,7 @@ def _settle_unpaid(session: Session, customer: Customer, receivable: Receivable,
         session.add(item)
     session.flush()
     if open_unpaid_count(session, customer.id) == 0:
-        blocks.lift_automatic_blocks(session, customer, label)
+        blocks.lift_automatic_blocks(session, customer, BlockLevel.UNPAID, label)
 
 
 def open_unpaid_count(session: Session, customer_id: int) -> int:
@@ -183,12 +220,13 @@ def register_unpaid(
     receivable.settled = False
     session.add_all([item, receivable])
     session.flush()
+    credit.add(session, customer.id, receivables=data.amount + charges)
     label = _label(session, receivable)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office",
                      kind="unpaid.registered", summary=f"{label} · {data.amount} € + {charges} €")
     _send_notice(session, customer, item, receivable, label)
     if blocks_automatically(customer):
-        blocks.set_automatic_unpaid_block(session, customer, label)
+        blocks.set_automatic_block(session, customer, BlockLevel.UNPAID, label)
     return item
 
 

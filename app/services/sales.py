@@ -12,16 +12,27 @@ from decimal import Decimal
 from sqlmodel import Session, col, func, or_, select
 
 from app.domain import sales as rules
+from app.domain.credit import ZERO, join_reasons, parse_reasons
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.inputs import ArticleInput, DocumentInput, LiftInput, LineInput, check_text
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
-from app.domain.vocabularies import CreditAction, DocumentKind, DocumentStatus, Effect
+from app.domain.vocabularies import CreditAction, DocumentKind, DocumentStatus, Effect, HoldReason
 from app.i18n import N_, normalize_language, t
-from app.models import Article, Customer, PaymentTerm, SalesDocument, SalesLine, Site, User
+from app.models import (
+    Article,
+    Customer,
+    CustomerCredit,
+    PaymentTerm,
+    SalesDocument,
+    SalesLine,
+    Site,
+    UnpaidItem,
+    User,
+)
 from app.models.base import utcnow
-from app.services import blocks, customers, mail_templates, movements, outbox, receivables, sequences
+from app.services import blocks, credit, customers, mail_templates, movements, outbox, receivables, sequences
 
 # Kinds the office creates directly; the others are made from another document.
 CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
@@ -166,11 +177,25 @@ def _write_lines(session: Session, document: SalesDocument, lines: list[ReadLine
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
 
 
+def _hold_reasons(
+    session: Session, customer: Customer, kind: DocumentKind, effect: Effect, *, gross: Decimal, previous: Decimal,
+    header: dict, source: str,
+) -> tuple[HoldReason, ...]:
+    """A quote waits only when a block holds it; an order also meets the credit check."""
+    if kind is not DocumentKind.ORDER:
+        return (HoldReason.BLOCK,) if effect is Effect.HOLD else ()
+    return credit.order_reasons(session, customer.id, amount=gross, previous=previous,
+                                shipping_costs=header["shipping_costs"], payment_term=header["payment_term"],
+                                source=source, block_holds=effect is Effect.HOLD)
+
+
 def create_document(
     *, session: Session, actor: Actor, customer_id: int, kind: str, raw: DocumentInput | Mapping,
+    source: str = "office",
 ) -> SalesDocument:
     """A new quote or order. Refused when a block refuses it; held for the credit manager when a block
-    holds it; otherwise a draft."""
+    holds it or, for an order, the credit check finds a reason; otherwise a draft. The check reads the
+    customer's figures under their row lock, so two orders saved at once are checked one after the other."""
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
     document_kind = DocumentKind.parse(kind)
     if document_kind not in CREATED_DIRECTLY:
@@ -185,18 +210,21 @@ def create_document(
     if errors:
         raise DomainError(errors)
     year = header["document_date"].year
-    held = effect is Effect.HOLD
+    gross = rules.document_totals([line.amounts for line in lines], header["shipping_costs"]).gross
+    reasons = _hold_reasons(session, customer, document_kind, effect, gross=gross, previous=ZERO, header=header,
+                            source=source)
     document = SalesDocument(
         kind=document_kind.value, year=year, number=_next_number(session, document_kind, year), customer_id=customer.id,
-        status=(DocumentStatus.HELD if held else DocumentStatus.DRAFT).value, held_reasons="block" if held else None,
+        status=(DocumentStatus.HELD if reasons else DocumentStatus.DRAFT).value, held_reasons=join_reasons(reasons),
         created_by_user_id=actor.user_id, **header,
     )
     session.add(document)
     session.flush()
     _write_lines(session, document, lines)
     session.add(document)
+    credit.track(session, document, ZERO)
     number = rules.display_number(document.kind, document.year, document.number)
-    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
+    movements.record(session=session, customer_id=customer.id, actor=actor, source=source, kind="sales.created",
                      summary=f"{number} · {document.gross_total} €")
     return document
 
@@ -211,9 +239,10 @@ def _own_document(session: Session, customer_id: int, document_id: object) -> Sa
 
 def update_document(
     *, session: Session, actor: Actor, customer_id: int, document_id: int, raw: DocumentInput | Mapping,
-    expected_version: int,
+    expected_version: int, source: str = "office",
 ) -> SalesDocument:
-    """A draft's header and lines replaced as a whole; a document someone saved meanwhile is refused."""
+    """A draft's header and lines replaced as a whole; a document someone saved meanwhile is refused. A
+    changed order meets the blocks and the credit check again, as a new one would, and may be held."""
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
     customer = customers.locked_customer(session, customer_id)
     if customer is None:
@@ -223,6 +252,8 @@ def update_document(
         raise DomainError(N_("sales.err.not_editable"))
     if document.version != expected_version:
         raise DomainError(N_("sales.err.changed_meanwhile"))
+    action = rules.CREDIT_ACTION.get(DocumentKind(document.kind))
+    effect = blocks.require_allowed(session, customer.id, action) if action else Effect.ALLOW
     data, errors = DocumentInput.read(raw)
     header = _read_header(session, customer, data, errors)
     lines = _read_lines(session, data.lines, errors)
@@ -230,15 +261,25 @@ def update_document(
         raise DomainError(errors)
     if header["document_date"].year != document.year:
         raise DomainError({"date": N_("sales.err.other_year")})
+    previous = credit.commitment(document)
+    gross = rules.document_totals([line.amounts for line in lines], header["shipping_costs"]).gross
+    reasons = _hold_reasons(session, customer, DocumentKind(document.kind), effect, gross=gross, previous=previous,
+                            header=header, source=source)
     for name, value in header.items():
         setattr(document, name, value)
     _write_lines(session, document, lines)
     document.version += 1
     document.updated_at = utcnow()
+    if reasons:
+        document.status, document.held_reasons = DocumentStatus.HELD.value, join_reasons(reasons)
     session.add(document)
-    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.updated",
-                     summary=f"{rules.display_number(document.kind, document.year, document.number)} · "
-                             f"{document.gross_total} €")
+    credit.track(session, document, previous)
+    number = rules.display_number(document.kind, document.year, document.number)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source=source, kind="sales.updated",
+                     summary=f"{number} · {document.gross_total} €")
+    if reasons:
+        movements.record(session=session, customer_id=customer.id, actor=actor, source=source, kind="sales.held",
+                         summary=f"{number} · {', '.join(reason.value for reason in reasons)}")
     return document
 
 
@@ -259,11 +300,15 @@ def move_document(
     if current is DocumentStatus.HELD:
         raise DomainError(N_("sales.err.held"))
     rules.require_move(DocumentKind(document.kind), current, wanted)
-    if document.kind == DocumentKind.INVOICE and wanted is DocumentStatus.APPROVED:
+    previous = credit.commitment(document)
+    if wanted is DocumentStatus.APPROVED and document.kind == DocumentKind.INVOICE:
         receivables.open_for_invoice(session, document)
+    if wanted is DocumentStatus.APPROVED and document.kind == DocumentKind.CREDIT_NOTE:
+        receivables.apply_credit_note(session, actor, document)
     document.status, document.updated_at = wanted.value, utcnow()
     document.version += 1
     session.add(document)
+    credit.track(session, document, previous)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.status",
                      field="sales_status", before=current.value, after=wanted.value,
                      summary=rules.display_number(document.kind, document.year, document.number))
@@ -295,13 +340,46 @@ def invoice_from_order(*, session: Session, actor: Actor, customer_id: int, orde
     session.flush()
     for line in session.exec(select(SalesLine).where(SalesLine.document_id == order.id)):
         session.add(SalesLine(**line.model_dump(exclude={"id", "document_id"}), document_id=invoice.id))
+    before = credit.commitment(order)
     order.status, order.updated_at, order.version = DocumentStatus.FULFILLED.value, utcnow(), order.version + 1
     session.add(order)
+    credit.track(session, order, before)
+    credit.track(session, invoice, ZERO)
     number = rules.display_number(invoice.kind, invoice.year, invoice.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
                      summary=f"{number} ← {rules.display_number(order.kind, order.year, order.number)} · "
                              f"{invoice.gross_total} €")
     return invoice
+
+
+def credit_note_from_invoice(*, session: Session, actor: Actor, customer_id: int, invoice_id: int) -> SalesDocument:
+    """A draft credit note correcting an approved invoice, with its lines to edit down to what is credited.
+    Approved, it is set against what is still owed on the invoice."""
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    invoice = _own_document(session, customer.id, invoice_id)
+    if invoice.kind != DocumentKind.INVOICE or DocumentStatus(invoice.status) is not DocumentStatus.APPROVED:
+        raise DomainError(N_("sales.err.not_creditable"))
+    blocks.require_allowed(session, customer.id, CreditAction.NEW_CREDIT_NOTE)
+    today = date.today()
+    note = SalesDocument(
+        kind=DocumentKind.CREDIT_NOTE.value, year=today.year, document_date=today, customer_id=customer.id,
+        number=_next_number(session, DocumentKind.CREDIT_NOTE, today.year), status=DocumentStatus.DRAFT.value,
+        payment_term=invoice.payment_term, shipping_site_id=invoice.shipping_site_id,
+        shipping_costs=invoice.shipping_costs, net_total=invoice.net_total, vat_total=invoice.vat_total,
+        gross_total=invoice.gross_total, source_document_id=invoice.id, created_by_user_id=actor.user_id,
+    )
+    session.add(note)
+    session.flush()
+    for line in session.exec(select(SalesLine).where(SalesLine.document_id == invoice.id)):
+        session.add(SalesLine(**line.model_dump(exclude={"id", "document_id"}), document_id=note.id))
+    number = rules.display_number(note.kind, note.year, note.number)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
+                     summary=f"{number} ← {rules.display_number(invoice.kind, invoice.year, invoice.number)} · "
+                             f"{note.gross_total} €")
+    return note
 
 
 @dataclass(frozen=True)
@@ -313,23 +391,47 @@ class HeldRow:
     kind: str
     document_date: date
     gross_total: Decimal
-    reasons: tuple[str, ...]
+    reasons: tuple[HoldReason, ...]
     entered_by: str
+    block_level: str | None
+    credit_limit: Decimal | None
+    exposure: Decimal  # the customer's exposure now
+    exposure_after: Decimal  # and once this document is released
+    unpaid_open: int  # unpaid items not made good yet
+    unpaid_ever: int  # all the unpaid items the customer ever had
 
 
 def held_documents(*, session: Session, actor: Actor, limit: int = 100) -> list[HeldRow]:
-    """The credit manager's queue: documents waiting for release, oldest first."""
+    """The credit manager's queue: documents waiting for release, oldest first, each with what the credit
+    manager weighs: the customer's exposure before and after, their blocks and their unpaid history."""
     require(actor, Perm.BLOCKS_MANAGE)
     found = session.exec(
-        select(SalesDocument, Customer, User.full_name)
+        select(SalesDocument, Customer, User.full_name, CustomerCredit)
         .join(Customer, col(Customer.id) == SalesDocument.customer_id)
         .join(User, col(User.id) == SalesDocument.created_by_user_id, isouter=True)
+        .join(CustomerCredit, col(CustomerCredit.customer_id) == SalesDocument.customer_id, isouter=True)
         .where(SalesDocument.status == DocumentStatus.HELD.value)
         .order_by(SalesDocument.id).limit(max(1, min(limit, 500)))
-    )
-    return [HeldRow(d.id, c.id, c.display_name, rules.display_number(d.kind, d.year, d.number), d.kind,
-                    d.document_date, d.gross_total, tuple((d.held_reasons or "").split(",")), name or "")
-            for d, c, name in found]
+    ).all()
+    ids = {document.customer_id for document, *_ in found}
+    unpaid = {}
+    if ids:
+        for customer_id, settled, count in session.exec(
+            select(UnpaidItem.customer_id, col(UnpaidItem.settled_at).is_not(None), func.count())
+            .where(col(UnpaidItem.customer_id).in_(ids)).group_by(UnpaidItem.customer_id,
+                                                                  col(UnpaidItem.settled_at).is_not(None))
+        ):
+            unpaid.setdefault(customer_id, [0, 0])[0 if not settled else 1] += count
+    rows = []
+    for d, c, name, terms in found:
+        now = (terms.receivables_open + terms.orders_open) if terms else ZERO
+        after = now + (d.gross_total if credit.committed_once_released(d) else ZERO)
+        open_unpaid, settled_unpaid = unpaid.get(c.id, (0, 0))
+        rows.append(HeldRow(d.id, c.id, c.display_name, rules.display_number(d.kind, d.year, d.number), d.kind,
+                            d.document_date, d.gross_total, parse_reasons(d.held_reasons), name or "", c.block_level,
+                            terms.credit_limit if terms else None, now, after, open_unpaid,
+                            open_unpaid + settled_unpaid))
+    return rows
 
 
 def _held(session: Session, document_id: object) -> tuple[SalesDocument, Customer]:
@@ -351,17 +453,32 @@ def _note(note: object) -> str | None:
     return data.note
 
 
-def release_document(*, session: Session, actor: Actor, document_id: int, note: object = None) -> SalesDocument:
-    """The credit manager lets a held document proceed: it becomes the draft it would have been."""
+def release_document(
+    *, session: Session, actor: Actor, document_id: int, note: object = None, reasons: object = None,
+) -> SalesDocument:
+    """The credit manager releases some or all of a held document's reasons (all when none are named);
+    once none is left it proceeds as the draft it would have been."""
     require(actor, Perm.BLOCKS_MANAGE)
     document, customer = _held(session, document_id)
     text = _note(note)
-    document.status, document.held_reasons = DocumentStatus.DRAFT.value, None
+    waiting = parse_reasons(document.held_reasons)
+    if reasons is None:
+        released = waiting
+    else:
+        named = [HoldReason.parse(reason) for reason in reasons] if isinstance(reasons, list | tuple) else [None]
+        if not named or None in named or not set(named) <= set(waiting):
+            raise DomainError({"reasons": N_("held.err.reasons")})
+        released = tuple(reason for reason in waiting if reason in named)
+    left = tuple(reason for reason in waiting if reason not in released)
+    document.held_reasons = join_reasons(left)
+    if not left:
+        document.status = DocumentStatus.DRAFT.value
     document.version, document.updated_at = document.version + 1, utcnow()
     session.add(document)
+    credit.track(session, document, ZERO)
+    number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.released",
-                     summary=" · ".join(p for p in (rules.display_number(document.kind, document.year, document.number),
-                                                    text) if p))
+                     summary=" · ".join(p for p in (number, ", ".join(r.value for r in released), text) if p))
     return document
 
 

@@ -20,7 +20,7 @@ from app.domain.ids import parse_id
 from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import BlockLevel, CustomerKind, CustomerStatus
 from app.i18n import t
-from app.services import customers
+from app.services import credit, customers
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, guarded
 
@@ -58,6 +58,7 @@ class CustomerListState(KeysetPaging, SessionState):
     status_filter: str = "all"
     assigned_filter: str = "all"
     block_filter: str = "all"
+    credit_filter: str = "all"
     rows: list[CustomerListRow] = []
     staff_options: list[list[str]] = []
     can_create: bool = False
@@ -67,7 +68,20 @@ class CustomerListState(KeysetPaging, SessionState):
         self.can_create = has_perm(actor, Perm.CUSTOMERS_WRITE)
         with session_scope() as session:
             self.staff_options = [[str(i), name] for i, name in customers.staff_choices(session=session, actor=actor)]
+        # The credit page links here with a filter already chosen.
+        params = self.router.url.query_parameters if self.router else {}
+        if "block" in params or "credit" in params:
+            self.block_filter = self._block_choice(params.get("block"))
+            self.credit_filter = self._credit_choice(params.get("credit"))
         self._restart(actor)
+
+    @staticmethod
+    def _block_choice(value: object) -> str:
+        return value if value == customers.ANY_BLOCK or BlockLevel.parse(value) else "all"
+
+    @staticmethod
+    def _credit_choice(value: object) -> str:
+        return value if isinstance(value, str) and value in credit.CREDIT_FILTERS else "all"
 
     def _fetch(self, actor: Actor) -> None:
         assigned = parse_id(self.assigned_filter)
@@ -76,6 +90,7 @@ class CustomerListState(KeysetPaging, SessionState):
                 session=session, actor=actor, query=self.query,
                 kind=CustomerKind.parse(self.kind_filter), status=CustomerStatus.parse(self.status_filter),
                 block=self.block_filter if self.block_filter != "all" else None,
+                credit_filter=self.credit_filter if self.credit_filter != "all" else None,
                 assigned_user_id=assigned, after=self._cursor,
             )
         self.rows = [
@@ -106,7 +121,12 @@ class CustomerListState(KeysetPaging, SessionState):
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_block(self, actor: Actor, value: str):
-        self.block_filter = value if value == customers.ANY_BLOCK or BlockLevel.parse(value) else "all"
+        self.block_filter = self._block_choice(value)
+        self._restart(actor)
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def filter_credit(self, actor: Actor, value: str):
+        self.credit_filter = self._credit_choice(value)
         self._restart(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
@@ -176,7 +196,10 @@ class CustomerCardState(SessionState):
         except DomainError:
             self.customer_id = 0
             return [rx.toast.error(t("customer.not_found", self.lang)), rx.redirect("/office/customers")]
-        return [*CARD_TABS["details"], *ON_CARD_OPEN]
+        # A link may open the card on a tab (the credit page opens Dati contabili).
+        wanted = params.get("tab")
+        self.tab = wanted if isinstance(wanted, str) and wanted in CARD_TABS else "details"
+        return [*CARD_TABS[self.tab], *ON_CARD_OPEN]
 
     def _show_header(self, customer) -> None:  # noqa: ANN001
         self.title, self.code, self.version, self.kind = (customer.display_name, customer.code, customer.version,

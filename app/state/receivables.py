@@ -17,6 +17,7 @@ from app.i18n import t
 from app.i18n.formats import format_money, format_short_date
 from app.services import receivables
 from app.state.blocks import BlocksTab
+from app.state.credit_terms import CreditTermsPanel
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
 from app.state.session import field_messages, guarded
@@ -96,7 +97,8 @@ class ReceivablesPanel(CardTab, Dialogs, CustomerCardState):
         self._confirming = ()
         self._close_dialog("payment")
         self._fetch(actor)
-        return rx.toast.success(t("receivables.payment_saved", self.lang))
+        # What is owed changed: the credit terms above show the exposure again.
+        return [rx.toast.success(t("receivables.payment_saved", self.lang)), CreditTermsPanel.load]
 
     @guarded(Perm.RECEIVABLES_MANAGE)
     def ask_unpaid(self, actor: Actor, receivable_id: int):
@@ -127,8 +129,8 @@ class ReceivablesPanel(CardTab, Dialogs, CustomerCardState):
         self._confirming = ()
         self._close_dialog("unpaid")
         self._fetch(actor)
-        # The automatic block shows on the blocks above and in the card's header.
-        return [rx.toast.success(t("unpaid.saved", self.lang)), BlocksTab.load]
+        # The automatic block shows on the blocks above and in the card's header; the exposure grows.
+        return [rx.toast.success(t("unpaid.saved", self.lang)), BlocksTab.load, CreditTermsPanel.load]
 
 
 register_tab("credit", ReceivablesPanel.load)

@@ -18,7 +18,7 @@ from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import DocumentKind, DocumentStatus
 from app.i18n import t
 from app.i18n.formats import format_money, format_short_date
-from app.services import customers, sales
+from app.services import credit, customers, sales
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
 from app.state.session import field_messages, guarded
@@ -26,6 +26,8 @@ from app.state.session import field_messages, guarded
 STATUS_COLORS = {DocumentStatus.DRAFT: "gray", DocumentStatus.HELD: "amber", DocumentStatus.APPROVED: "green",
                  DocumentStatus.OPEN: "blue", DocumentStatus.FULFILLED: "green", DocumentStatus.CLOSED: "gray",
                  DocumentStatus.REJECTED: "red", DocumentStatus.CANCELLED: "red"}
+# A new document's payment terms when the customer has no usual ones.
+DEFAULT_TERMS = "BT30"
 LINE_FIELDS = ("article_id", "description", "quantity", "unit_price", "discount", "vat_rate")
 _line_keys = itertools.count(1)
 
@@ -41,6 +43,7 @@ class DocumentView:
     total: str
     editable: bool
     invoiceable: bool
+    creditable: bool  # an approved invoice a credit note can correct
     moves: list[list[str]]  # [status, label] the document may go to next
 
 
@@ -107,6 +110,7 @@ class SalesTab(CardTab, Dialogs, CustomerCardState):
             status_color=STATUS_COLORS[status], total=format_money(row.gross_total, self.lang),
             editable=status in rules.EDITABLE,
             invoiceable=row.kind == DocumentKind.ORDER and status is DocumentStatus.OPEN,
+            creditable=row.kind == DocumentKind.INVOICE and status is DocumentStatus.APPROVED,
             moves=[[m.value, t(f"sales.move.{m.value}", self.lang)] for m in moves],
         )
 
@@ -132,9 +136,12 @@ class SalesTab(CardTab, Dialogs, CustomerCardState):
         if wanted not in sales.CREATED_DIRECTLY or not self._current():
             return
         self._editing = (wanted.value,)
+        with session_scope() as session:
+            # The customer's usual terms: an order that departs from them waits for the credit manager.
+            term, shipping = credit.usual_terms(session=session, actor=actor, customer_id=self.customer_id)
         self._open_editor(actor, t("sales.new_title", self.lang, kind=t(wanted.label_key, self.lang)), {
-            "date": date.today().isoformat(), "payment_term": "BT30", "shipping_site_id": "default",
-            "shipping_costs": "0", "notes": ""}, [_blank_line()])
+            "date": date.today().isoformat(), "payment_term": term or DEFAULT_TERMS, "shipping_site_id": "default",
+            "shipping_costs": _plain(shipping) if shipping is not None else "0", "notes": ""}, [_blank_line()])
 
     @guarded(Perm.CUSTOMERS_WRITE)
     def edit_document(self, actor: Actor, document_id: int):
@@ -260,6 +267,12 @@ class SalesTab(CardTab, Dialogs, CustomerCardState):
             self._ask(t("sales.invoice_confirm", self.lang, number=row.number), row.id, "invoice")
 
     @guarded(Perm.CUSTOMERS_WRITE)
+    def ask_credit_note(self, actor: Actor, document_id: int):
+        row = next((r for r in self.document_rows if r.id == parse_id(document_id) and r.creditable), None)
+        if row is not None and self._current():
+            self._ask(t("sales.credit_note_confirm", self.lang, number=row.number), row.id, "credit_note")
+
+    @guarded(Perm.CUSTOMERS_WRITE)
     def confirm_move(self, actor: Actor):
         confirmed = self._confirmed()
         if len(confirmed) != 2 or not self._current():
@@ -272,6 +285,11 @@ class SalesTab(CardTab, Dialogs, CustomerCardState):
                                                        order_id=document_id)
                     done = t("sales.invoiced", self.lang,
                              number=rules.display_number(invoice.kind, invoice.year, invoice.number))
+                elif status == "credit_note":
+                    note = sales.credit_note_from_invoice(session=session, actor=actor, customer_id=self.customer_id,
+                                                          invoice_id=document_id)
+                    done = t("sales.credit_note_made", self.lang,
+                             number=rules.display_number(note.kind, note.year, note.number))
                 else:
                     sales.move_document(session=session, actor=actor, customer_id=self.customer_id,
                                         document_id=document_id, status=status)

@@ -1,11 +1,12 @@
 """The one way a use case reads what it is sent, from a form or from JSON."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from app.domain.errors import DomainError
-from app.domain.inputs import ContractInput, CustomerInput, ReminderInput, SiteInput, read_day, ticked
+from app.domain.inputs import ContractInput, CustomerInput, ReminderInput, SiteInput, parse_amount, read_day, ticked
 
 
 def test_text_is_trimmed_and_empty_text_is_none():
@@ -52,3 +53,11 @@ def test_a_model_passes_through_and_echo_shows_the_form_again():
     assert echoed["company_name"] == "Acme " and echoed["block_automatic_emails"] == "on"
     assert echoed["assigned_user_id"] == "3" and echoed["email"] == ""
     assert set(echoed) == set(CustomerInput.model_fields)
+
+
+@pytest.mark.parametrize("sent, expected", [
+    ("1.234,50 €", "1234.50"), ("1234,5", "1234.5"), ("1234.5", "1234.5"), (12, "12"), (0.1, "0.1"),
+    ("5.000", "5000"), ("1.250.000", "1250000"), ("-2.500", "-2500"), ("5.00", "5.00"), ("5.0000", "5.0000"),
+])
+def test_amounts_as_an_italian_types_them_or_a_program_sends_them(sent, expected):
+    assert parse_amount(sent) == Decimal(expected)

@@ -27,7 +27,7 @@ def test_nobody_is_refused_everything():
 def test_every_role_has_an_explicit_list_and_a_home():
     assert set(ROLE_PERMISSIONS) == set(Role)
     assert home_path(Role.ADMIN) == "/office"
-    assert home_path(Role.CREDIT_MANAGER) == "/office"
+    assert home_path(Role.CREDIT_MANAGER) == "/office/credit"
     assert home_path(Role.TECHNICIAN) == "/field"
     assert home_path(Role.CUSTOMER) == "/portal"
 

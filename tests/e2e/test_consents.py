@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 def open_rossi(page: Page, app_url: str, email: str) -> None:
     sign_in(page, app_url, email)
-    expect(page).to_have_url(re.compile("/office/?$"), timeout=20_000)
+    expect(page).to_have_url(re.compile("/office(/credit)?/?$"), timeout=20_000)
     page.goto(f"{app_url}/office/customers")
     page.locator("#customer-search").fill("rossi impianti")
     page.locator("#customer-table").get_by_role("link", name="Rossi Impianti S.r.l.").click()

@@ -1,11 +1,8 @@
 import asyncio
 import dataclasses
-import socket
 from email.header import decode_header, make_header
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from sqlmodel import select
 
 from app.domain.errors import Forbidden
@@ -14,30 +11,14 @@ from app.models import OutboxMessage
 from app.services import outbox
 from app.settings import get_settings
 from tests import factories
-
-
-class Collector(Message):
-    def __init__(self):
-        super().__init__()
-        self.messages = []
-
-    def handle_message(self, message):
-        self.messages.append(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.smtp import free_port
+from tests.smtp import smtp_server as real_smtp_server
 
 
 @pytest.fixture
 def smtp_server():
-    handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, handler
-    controller.stop()
+    with real_smtp_server() as (controller, collector):
+        yield controller, collector
 
 
 def _enqueue(db, key, to="anna@example.com"):
@@ -78,7 +59,7 @@ async def test_without_smtp_messages_stay_in_the_outbox(db):
 
 async def test_unreachable_server_is_retried_later(db):
     _enqueue(db, "retry")
-    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=_free_port())
+    settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=free_port())
     assert await outbox.deliver_pending(session_factory=db, settings=settings) == 0
     with db() as s:
         message = s.exec(select(OutboxMessage)).one()

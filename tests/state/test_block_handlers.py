@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.domain.errors import Forbidden, NotSignedIn
 from app.domain.permissions import Role
-from app.models import Customer, CustomerBlock
+from app.models import Customer, CustomerBlock, CustomerCredit
 from app.services import blocks, customers
 from app.state.blocks import BlockEffectsState, BlocksTab
 from tests import factories
@@ -94,5 +94,47 @@ async def test_the_held_queue_is_the_credit_managers(app_db, acme):
     await queue.ask_decision(held, "explode")
     assert queue.open_dialogs == []
     await queue.ask_decision(held, "release")
-    await queue.decide({"note": "Garanzia ricevuta"})
+    assert queue.decision_reasons == [["block", "Blocco del cliente"]]
+    await queue.decide({"note": "Garanzia ricevuta"})  # every reason unticked: nothing to release
+    assert queue.decision_errors == {"reasons": "Scegliere almeno uno dei motivi del documento."}
+    await queue.decide({"note": "Garanzia ricevuta", "reason-block": "on"})
     assert queue.held_rows == [] and queue.open_dialogs == []
+
+
+@pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.OFFICE, Role.CUSTOMER, None])
+async def test_only_credit_managers_and_administrators_change_terms_or_see_the_overview(app_db, acme, role):
+    from app.state.credit_overview import CreditOverviewState
+    from app.state.credit_terms import CreditTermsPanel
+
+    kw = {"customer_id": acme["id"]} if role is Role.CUSTOMER else {}
+    token = signed_in_token(app_db, role, **kw)[1] if role else ""
+    panel = card_tab(CreditTermsPanel, token, acme["id"])
+    panel.open_dialogs = ["terms"]
+    expected = NotSignedIn if role is None else Forbidden
+    for call in (panel.ask_terms, lambda: panel.save_terms({"credit_limit": "1"})):
+        with pytest.raises(expected):
+            await call()
+    overview = state_of(CreditOverviewState, token)
+    await overview.load_overview()  # a page load is sent elsewhere, not served
+    assert overview.blocked_levels == [] and overview.ageing_chart == []
+    with app_db() as s:
+        assert s.exec(select(CustomerCredit)).all() == []
+
+
+async def test_a_credit_manager_sets_the_limit_and_sees_the_exposure(app_db, acme):
+    from app.state.credit_overview import CreditOverviewState
+    from app.state.credit_terms import CreditTermsPanel
+
+    _, token = signed_in_token(app_db, Role.CREDIT_MANAGER)
+    _, panel = await opened_card(token, acme["id"], CreditTermsPanel)
+    assert panel.can_edit_terms and panel.limit_text == "Nessun fido" and panel.exposure_text == "0,00\xa0€"
+    await panel.ask_terms()
+    await panel.save_terms({"credit_limit": "abc", "payment_term": "none", "shipping_costs": ""})
+    assert panel.terms_errors == {"credit_limit": "Numero non valido (per esempio 1.234,50)."}
+    assert panel.terms_values["credit_limit"] == "abc" and "terms" in panel.open_dialogs
+    await panel.save_terms({"credit_limit": "2.500", "payment_term": "RIBA60", "shipping_costs": "12,50"})
+    assert panel.open_dialogs == [] and panel.limit_text == "2.500,00\xa0€"
+    assert (panel.usual_terms_text, panel.usual_shipping_text) == ("Ri.Ba. 60 giorni data fattura", "12,50\xa0€")
+    overview = state_of(CreditOverviewState, token)
+    await overview.load_overview()
+    assert overview.over_limit_count == 0 and overview.blocked_total == 1

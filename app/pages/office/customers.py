@@ -19,6 +19,7 @@ from app.components.shell import (
 )
 from app.domain.vocabularies import (
     AccessVisibility,
+    AgeingBucket,
     BlockLevel,
     ContactKind,
     CustomerKind,
@@ -26,6 +27,7 @@ from app.domain.vocabularies import (
     MovementGroup,
 )
 from app.pages.office.blocks import blocks_tab
+from app.pages.office.credit_terms import credit_terms_panel
 from app.pages.office.receivables import receivables_panel
 from app.pages.office.sales import sales_tab
 from app.settings import get_settings
@@ -34,6 +36,7 @@ from app.state.blocks import BlocksTab
 from app.state.change_requests import ReviewState
 from app.state.consents import CardConsentsState
 from app.state.contacts import ContactsTab, ContactView
+from app.state.credit_terms import CreditTermsPanel
 from app.state.customer_details import DetailsTab, DuplicateView
 from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
 from app.state.documents import DocumentsTab
@@ -101,6 +104,9 @@ def customer_list_page() -> rx.Component:
                     CustomerListState.staff_options),
             _select(CustomerListState.block_filter, CustomerListState.filter_block, "customers.all_blocks",
                     [("any", "customers.any_block"), *[(level.value, level.label_key) for level in BlockLevel]]),
+            _select(CustomerListState.credit_filter, CustomerListState.filter_credit, "customers.all_credit",
+                    [("over_limit", "customers.credit.over_limit"), ("unpaid", "customers.credit.unpaid"),
+                     *[(f"age_{bucket.value}", bucket.label_key) for bucket in AgeingBucket]]),
             spacing="3", width="100%", align="center", wrap="wrap",
         ),
         rx.cond(
@@ -626,8 +632,10 @@ def customer_card_page() -> rx.Component:
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
                 rx.tabs.content(rx.box(_loaded(SalesTab, sales_tab()), padding_top="16px"), value="sales"),
-                rx.tabs.content(rx.box(_loaded(BlocksTab, blocks_tab()), _loaded(ReceivablesPanel, receivables_panel()),
-                                       padding_top="16px"), value="credit"),
+                rx.tabs.content(rx.box(_loaded(CreditTermsPanel, credit_terms_panel()),
+                                       _loaded(BlocksTab, blocks_tab()),
+                                       _loaded(ReceivablesPanel, receivables_panel()), padding_top="16px"),
+                                value="credit"),
                 rx.tabs.content(rx.box(_loaded(MovementsTab, _movements_tab()), padding_top="16px"),
                                 value="movements"),
                 value=CustomerCardState.tab, on_change=CustomerCardState.set_tab, width="100%",

@@ -1,24 +1,36 @@
-"""Office: documents waiting for the credit manager's release."""
+"""The queue of documents waiting for the credit manager's release, on /office/credit."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, empty_state, field_error, office_shell, page_header
+from app.components.shell import dialog_control, empty_state, field_error
 from app.state.held_documents import HeldDocumentsState, HeldView
 
 
 def _row(row: HeldView) -> rx.Component:
     s = HeldDocumentsState
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(row.number, font_family="monospace", size="2", weight="medium"),
+        rx.table.cell(rx.vstack(rx.text(row.number, font_family="monospace", size="2", weight="medium",
+                                        white_space="nowrap"),
                                 rx.text(row.kind, size="1", color_scheme="gray"), spacing="0")),
-        rx.table.cell(rx.link(row.customer, href=f"/office/customer?id={row.customer_id}")),
-        rx.table.cell(row.date, white_space="nowrap"),
+        rx.table.cell(rx.vstack(
+            rx.link(row.customer, href=f"/office/customer?id={row.customer_id}&tab=credit"),
+            rx.hstack(rx.cond(row.block != "", rx.badge(rx.icon("lock", size=11), row.block,
+                                                        color_scheme=row.block_color, variant="soft")),
+                      rx.cond(row.unpaid != "", rx.text(row.unpaid, size="1", color="var(--red-11)")),
+                      spacing="2", wrap="wrap"),
+            spacing="1")),
+        rx.table.cell(rx.vstack(rx.text(row.date, white_space="nowrap"),
+                                rx.text(row.entered_by, size="1", color_scheme="gray"), spacing="0")),
         rx.table.cell(rx.text(row.total, weight="medium"), text_align="right", white_space="nowrap"),
-        rx.table.cell(rx.vstack(rx.badge(row.reasons, color_scheme="amber"),
-                                rx.text(row.entered_by, size="1", color_scheme="gray"), spacing="1")),
+        rx.table.cell(rx.vstack(
+            rx.text(row.exposure, size="2", white_space="nowrap", weight="medium",
+                    color=rx.cond(row.over_limit, "var(--red-11)", "inherit")),
+            rx.text(T("credit.limit"), ": ", row.limit, size="1", color_scheme="gray"), spacing="0")),
+        rx.table.cell(rx.flex(rx.foreach(row.reason_options, lambda r: rx.badge(r[1], color_scheme="amber")),
+                              spacing="1", wrap="wrap")),
         rx.table.cell(rx.hstack(
             rx.button(rx.icon("check", size=12), T("held.release"), size="1",
                       on_click=s.ask_decision(row.id, "release"), class_name="release-document"),
@@ -33,6 +45,13 @@ def _decision_dialog() -> rx.Component:
     s = HeldDocumentsState
     form = rx.form(
         rx.vstack(
+            rx.cond(s.decision_reasons.length() > 0, rx.vstack(
+                rx.text(T("held.release_which"), size="2", weight="medium"),
+                rx.foreach(s.decision_reasons, lambda r: rx.hstack(
+                    rx.checkbox(name="reason-" + r[0], default_checked=True, id="reason-" + r[0]),
+                    rx.text(r[1], as_="label", html_for="reason-" + r[0], size="2"), align="center")),
+                field_error(s.decision_errors.get("reasons", "")),
+                spacing="2", width="100%")),
             rx.text(T("held.note"), size="2", weight="medium", as_="label", html_for="held-note"),
             rx.text_area(name="note", id="held-note", rows="3", width="100%", max_length=500),
             field_error(s.decision_errors.get("note", "")),
@@ -47,21 +66,22 @@ def _decision_dialog() -> rx.Component:
                           **dialog_control(s, "decision"))
 
 
-def held_documents_page() -> rx.Component:
+def held_queue() -> rx.Component:
     s = HeldDocumentsState
-    return office_shell(
-        "credit",
-        page_header(T("held.title"), T("held.subtitle")),
+    return rx.vstack(
+        rx.heading(T("held.title"), size="5", id="held"),
+        rx.text(T("held.subtitle"), size="2", color_scheme="gray"),
         rx.cond(
             s.held_rows.length() > 0,
-            rx.table.root(
+            rx.box(rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
-                    "sales.col.number", "held.col.customer", "sales.date", "sales.col.total", "held.col.reasons")],
-                    rx.table.column_header_cell(""))),
+                    "sales.col.number", "held.col.customer", "sales.date", "sales.col.total", "held.col.exposure",
+                    "held.col.why")], rx.table.column_header_cell(""))),
                 rx.table.body(rx.foreach(s.held_rows, _row)),
                 variant="surface", width="100%", id="held-table",
-            ),
+            ), overflow_x="auto", width="100%"),
             empty_state("shield-check", T("held.empty"), T("held.empty_hint")),
         ),
         _decision_dialog(),
+        spacing="3", width="100%",
     )
