@@ -105,6 +105,7 @@ async def test_the_held_queue_is_the_credit_managers(app_db, acme):
 async def test_only_credit_managers_and_administrators_change_terms_or_see_the_overview(app_db, acme, role):
     from app.state.credit_overview import CreditOverviewState
     from app.state.credit_terms import CreditTermsPanel
+    from app.state.held_documents import HeldDocumentsState
 
     kw = {"customer_id": acme["id"]} if role is Role.CUSTOMER else {}
     token = signed_in_token(app_db, role, **kw)[1] if role else ""
@@ -114,6 +115,10 @@ async def test_only_credit_managers_and_administrators_change_terms_or_see_the_o
     for call in (panel.ask_terms, lambda: panel.save_terms({"credit_limit": "1"})):
         with pytest.raises(expected):
             await call()
+    queue = state_of(HeldDocumentsState, token)
+    queue._confirming, queue.open_dialogs = (1, "release"), ["decision"]
+    with pytest.raises(expected):
+        await queue.decide({"note": "x", "reason-block": "on"})
     overview = state_of(CreditOverviewState, token)
     await overview.load_overview()  # a page load is sent elsewhere, not served
     assert overview.blocked_levels == [] and overview.ageing_chart == []

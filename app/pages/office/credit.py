@@ -59,7 +59,8 @@ def credit_overview() -> rx.Component:
                 rx.heading(T("credit.ageing_title"), size="4"),
                 rx.recharts.bar_chart(
                     rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
-                    rx.recharts.x_axis(data_key="label", font_size=11, interval=0),
+                    rx.recharts.x_axis(data_key="label", font_size=11, interval=0, angle=-30, text_anchor="end",
+                                       height=56),
                     rx.recharts.y_axis(font_size=12, width=70),
                     rx.recharts.graphing_tooltip(),
                     rx.recharts.bar(data_key="amount", name=T("credit.owed"), fill="var(--indigo-9)",
