@@ -20,7 +20,7 @@ target_metadata = SQLModel.metadata
 # Search structures built by hand in the migrations, per database: SQLite's FTS5 table (and its
 # shadow tables) and PostgreSQL's trigram index. They are not in the models, so autogenerate must
 # not propose to drop them.
-UNMODELLED = ("customer_search", "ix_customer_search_trgm")
+UNMODELLED = ("customer_search", "ix_customer_search_trgm", "history_search", "ix_history_line_search_trgm")
 
 
 def include_name(name, type_, parent_names):  # noqa: ANN001, ANN201

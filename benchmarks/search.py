@@ -31,7 +31,7 @@ import sqlalchemy as sa  # noqa: E402
 from app.db import engine_for, session_scope  # noqa: E402
 from app.demo.generator import RegistryGenerator, bulk_load  # noqa: E402
 from app.domain.permissions import Actor, Role  # noqa: E402
-from app.domain.text import fold  # noqa: E402
+from app.domain.text import fold, fts_query  # noqa: E402
 from app.migrate import upgrade_to_head  # noqa: E402
 from app.services import customers, movements  # noqa: E402
 
@@ -96,7 +96,7 @@ def floor_sql(connection, folded: str) -> None:  # noqa: ANN001
     elif connection.dialect.name == "sqlite":
         connection.execute(sa.text(
             "SELECT rowid FROM customer_search WHERE customer_search MATCH :q ORDER BY rowid LIMIT :n"
-        ), {"q": customers._fts_query(folded), "n": PAGE + 1}).all()
+        ), {"q": fts_query(folded), "n": PAGE + 1}).all()
     else:
         connection.execute(sa.text("SELECT id FROM customer WHERE search_text LIKE :p LIMIT :n"),
                            {"p": f"%{folded}%", "n": PAGE + 1}).all()

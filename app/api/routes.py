@@ -14,9 +14,10 @@ from starlette.routing import Route
 
 from app.db import session_scope
 from app.domain.errors import DomainError, Forbidden, NotSignedIn
+from app.domain.history import read_filter
 from app.domain.ids import parse_id
 from app.i18n import normalize_language, t
-from app.services import auth, consent_pdf, documents
+from app.services import auth, consent_pdf, documents, history
 from app.settings import get_settings
 
 PRIVATE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store, private"}
@@ -76,6 +77,19 @@ async def attachment(request: Request) -> Response:
     return await _download(request, make)
 
 
+async def history_export(request: Request) -> Response:
+    customer_id = parse_id(request.path_params.get("customer_id"))
+    fmt = request.path_params.get("fmt")
+
+    def make(session, actor, lang):  # noqa: ANN001, ANN202
+        if customer_id is None or fmt not in ("csv", "xlsx"):
+            raise DomainError("customer.not_found")
+        flt, _ = read_filter(dict(request.query_params))  # a filter that cannot be read is left out, as on screen
+        return history.export(session=session, actor=actor, customer_id=customer_id, flt=flt, fmt=fmt, lang=lang)
+
+    return await _download(request, make)
+
+
 def consent_form_path(customer_id: int) -> str:
     return f"/api/customers/{customer_id}/consents.pdf"
 
@@ -83,4 +97,5 @@ def consent_form_path(customer_id: int) -> str:
 api = Starlette(routes=[
     Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"]),
     Route("/api/attachments/{attachment_id}", attachment, methods=["GET"]),
+    Route("/api/customers/{customer_id}/history.{fmt}", history_export, methods=["GET"]),
 ])

@@ -318,6 +318,12 @@ class DocumentInput(Input):
     lines: list[LineInput] = []
 
 
+class ComplaintInput(Input):
+    quantity: Amount = None
+    defective: Checkbox = False
+    notes: LongText = None
+
+
 class CreditTermsInput(Input):
     credit_limit: Amount = None
     payment_term: Choice = None

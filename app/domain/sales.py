@@ -47,6 +47,10 @@ MOVES: dict[DocumentKind, dict[DocumentStatus, tuple[DocumentStatus, ...]]] = {
     DocumentKind.CREDIT_NOTE: {
         DocumentStatus.DRAFT: (DocumentStatus.APPROVED, DocumentStatus.CANCELLED),
     },
+    # A complaint is open (approved) from when it is registered until it is closed.
+    DocumentKind.COMPLAINT: {
+        DocumentStatus.APPROVED: (DocumentStatus.CLOSED, DocumentStatus.CANCELLED),
+    },
     DocumentKind.ORDER: {
         DocumentStatus.DRAFT: (DocumentStatus.OPEN, DocumentStatus.CANCELLED),
         DocumentStatus.HELD: (DocumentStatus.OPEN, DocumentStatus.REJECTED),

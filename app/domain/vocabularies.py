@@ -252,6 +252,17 @@ class HoldReason(Vocabulary):
     PAYMENT_TERMS = "payment_terms"
 
 
+class HistoryStatus(Vocabulary):
+    """What an article line of the transaction history is to the customer."""
+
+    __label__ = "history.status.{}"
+    SOLD = "sold"
+    RETURNED = "returned"
+    COMPLAINT = "complaint"
+    ORDERED = "ordered"
+    AWAITING_PICKUP = "awaiting_pickup"
+
+
 class AgeingBucket(Vocabulary):
     """How late an open receivable is, in days after its due date."""
 
@@ -266,5 +277,5 @@ class AgeingBucket(Vocabulary):
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
     ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect, DocumentKind, DocumentStatus, UnpaidKind,
-    HoldReason, AgeingBucket,
+    HoldReason, AgeingBucket, HistoryStatus,
 )

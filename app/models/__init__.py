@@ -6,6 +6,7 @@ from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.credit import CustomerCredit
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.document import Attachment, Contract, Report
+from app.models.history import HistoryLine
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal_access import PortalAccess, PortalProfile
@@ -18,8 +19,7 @@ from app.models.user import AuthSession, PasswordToken, User
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
-    "CustomerCredit",
-    "EmailTemplate", "FieldPolicy", "Movement", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm",
-    "PortalAccess", "PortalProfile", "Receivable", "Reminder", "Report", "SalesDocument", "SalesLine", "Site", "Ticket",
-    "TicketMessage", "UnpaidItem", "User",
+    "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Movement", "OutboxMessage", "PasswordToken",
+    "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "Reminder", "Report", "SalesDocument",
+    "SalesLine", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
 ]

@@ -88,6 +88,8 @@ class SalesDocument(SQLModel, table=True):
     # The document this one was made from (an order's delivery note, a delivery note's invoice).
     source_document_id: int | None = Field(default=None, foreign_key="sales_document.id", ondelete="SET NULL")
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # A complaint about faulty goods (rather than, say, a wrong delivery).
+    defective: bool = Field(default=False)
     version: int = Field(default=1)
     created_by_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -23,7 +23,7 @@ from app.domain.customer_rules import (
 from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
-from app.domain.text import fold
+from app.domain.text import fold, fts_query, like_escape
 from app.domain.vocabularies import BlockLevel
 from app.i18n import N_
 from app.models import Contact, Customer, Movement, Site, User
@@ -36,7 +36,6 @@ MAX_QUERY = 100
 # Gap between the search ranks of neighbouring customers after a renumbering: about twenty
 # customers can be put between two neighbours before a few ranks around them are spread again.
 RANK_GAP = 1 << 20
-TRIGRAMS = 5  # how many trigrams of a long text the index is asked for (measured best at 1M)
 
 
 class DuplicatesFound(DomainError):
@@ -124,30 +123,6 @@ ANY_BLOCK = "any"
 _SEARCH_INDEX = table("customer_search", column("rowid"))
 
 
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _fts_phrase(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
-def _fts_query(folded: str) -> str:
-    """Up to 5 characters: the exact phrase. Longer: five trigrams spread from first to last,
-    which the index answers far faster than a long phrase; rows are then checked with LIKE.
-    Trigrams across a space or punctuation (" s.", ".l.", "i s" in company names) are in a large
-    share of all customers and select little: they are asked for only when there is nothing else."""
-    if len(folded) <= 5:
-        return _fts_phrase(folded)
-    grams = [folded[i:i + 3] for i in range(len(folded) - 2)]
-    within_words = [gram for gram in grams if gram.isalnum()]
-    if len(within_words) >= 2:
-        grams = within_words
-    last = len(grams) - 1
-    picked = dict.fromkeys(grams[round(last * k / (TRIGRAMS - 1))] for k in range(TRIGRAMS))
-    return " AND ".join(_fts_phrase(gram) for gram in picked)
-
-
 def search_customers(
     *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
     assigned_user_id: int | None = None, block: str | None = None, credit_filter: str | None = None,
@@ -182,13 +157,13 @@ def search_customers(
         # The range lets the name index answer; the LIKE keeps it exact on any collation.
         upper = folded[:-1] + chr(ord(folded[-1]) + 1)
         conditions += [Customer.sort_name >= folded, Customer.sort_name < upper,
-                       col(Customer.sort_name).like(_like_escape(folded) + "%", escape="\\")]
+                       col(Customer.sort_name).like(like_escape(folded) + "%", escape="\\")]
     elif len(folded) >= 3:
         if session.get_bind().dialect.name == "sqlite":
             found = _search_by_rank(session, folded, conditions, after, limit)
             return _page(found, limit)
         # PostgreSQL answers LIKE '%...%' from the pg_trgm index.
-        conditions.append(col(Customer.search_text).like(f"%{_like_escape(folded)}%", escape="\\"))
+        conditions.append(col(Customer.search_text).like(f"%{like_escape(folded)}%", escape="\\"))
 
     if after is not None:
         name, last_id = after[0], after[1]
@@ -210,9 +185,9 @@ def _search_by_rank(session: Session, folded: str, filters: list, after, limit: 
         select(*_ROW_COLUMNS).select_from(_SEARCH_INDEX)
         .join(Customer, col(Customer.search_rank) == _SEARCH_INDEX.c.rowid)
         .where(
-            text("customer_search MATCH :fts").bindparams(fts=_fts_query(folded)),
+            text("customer_search MATCH :fts").bindparams(fts=fts_query(folded)),
             _SEARCH_INDEX.c.rowid > rank_after, *filters,
-            col(Customer.search_text).like(f"%{_like_escape(folded)}%", escape="\\"),
+            col(Customer.search_text).like(f"%{like_escape(folded)}%", escape="\\"),
         )
         .order_by(_SEARCH_INDEX.c.rowid).limit(limit + 1)
     )

@@ -15,7 +15,7 @@ from app.domain import sales as rules
 from app.domain.credit import ZERO, join_reasons, parse_reasons
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
-from app.domain.inputs import ArticleInput, DocumentInput, LiftInput, LineInput, check_text
+from app.domain.inputs import ArticleInput, ComplaintInput, DocumentInput, LiftInput, LineInput, check_text
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
 from app.domain.vocabularies import CreditAction, DocumentKind, DocumentStatus, Effect, HoldReason
@@ -32,7 +32,17 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import blocks, credit, customers, mail_templates, movements, outbox, receivables, sequences
+from app.services import (
+    blocks,
+    credit,
+    customers,
+    history,
+    mail_templates,
+    movements,
+    outbox,
+    receivables,
+    sequences,
+)
 
 # Kinds the office creates directly; the others are made from another document.
 CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
@@ -229,6 +239,12 @@ def create_document(
     return document
 
 
+def _moved(session: Session, document: SalesDocument, previous_commitment: Decimal) -> None:
+    """After a document's status changed: the exposure figures and the transaction history follow it."""
+    credit.track(session, document, previous_commitment)
+    history.sync_document(session, document)
+
+
 def _own_document(session: Session, customer_id: int, document_id: object) -> SalesDocument:
     wanted = parse_id(document_id)
     document = session.get(SalesDocument, wanted) if wanted else None
@@ -308,7 +324,7 @@ def move_document(
     document.status, document.updated_at = wanted.value, utcnow()
     document.version += 1
     session.add(document)
-    credit.track(session, document, previous)
+    _moved(session, document, previous)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.status",
                      field="sales_status", before=current.value, after=wanted.value,
                      summary=rules.display_number(document.kind, document.year, document.number))
@@ -343,7 +359,7 @@ def invoice_from_order(*, session: Session, actor: Actor, customer_id: int, orde
     before = credit.commitment(order)
     order.status, order.updated_at, order.version = DocumentStatus.FULFILLED.value, utcnow(), order.version + 1
     session.add(order)
-    credit.track(session, order, before)
+    _moved(session, order, before)
     credit.track(session, invoice, ZERO)
     number = rules.display_number(invoice.kind, invoice.year, invoice.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
@@ -352,9 +368,48 @@ def invoice_from_order(*, session: Session, actor: Actor, customer_id: int, orde
     return invoice
 
 
+def _credit_note(session: Session, actor: Actor, customer: Customer, invoice: SalesDocument,
+                 lines: list[SalesLine]) -> SalesDocument:
+    """A draft credit note correcting an approved invoice with the given lines, to edit down to what is
+    credited. Approved, it is set against what is still owed on the invoice."""
+    blocks.require_allowed(session, customer.id, CreditAction.NEW_CREDIT_NOTE)
+    today = date.today()
+    note = SalesDocument(
+        kind=DocumentKind.CREDIT_NOTE.value, year=today.year, document_date=today, customer_id=customer.id,
+        number=_next_number(session, DocumentKind.CREDIT_NOTE, today.year), status=DocumentStatus.DRAFT.value,
+        payment_term=invoice.payment_term, shipping_site_id=invoice.shipping_site_id,
+        source_document_id=invoice.id, created_by_user_id=actor.user_id,
+    )
+    session.add(note)
+    session.flush()
+    _copy_lines(session, note, lines)
+    number = rules.display_number(note.kind, note.year, note.number)
+    movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
+                     summary=f"{number} ← {rules.display_number(invoice.kind, invoice.year, invoice.number)} · "
+                             f"{note.gross_total} €")
+    return note
+
+
+def _copy_lines(session: Session, document: SalesDocument, lines: list[SalesLine],
+                quantity: Decimal | None = None) -> None:
+    """The lines copied onto the new document (one line's quantity changed when given), totals recomputed."""
+    amounts = []
+    for position, line in enumerate(lines, start=1):
+        wanted = quantity if quantity is not None else line.quantity
+        amount = rules.line_amounts(wanted, line.unit_price, line.discount, line.vat_rate)
+        amounts.append(amount)
+        session.add(SalesLine(document_id=document.id, position=position, article_id=line.article_id,
+                              description=line.description, quantity=wanted, unit_price=line.unit_price,
+                              discount=line.discount, vat_rate=line.vat_rate, net=amount.net, vat=amount.vat,
+                              gross=amount.gross))
+    totals = rules.document_totals(amounts, Decimal("0.00"))
+    document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
+    session.add(document)
+    session.flush()
+
+
 def credit_note_from_invoice(*, session: Session, actor: Actor, customer_id: int, invoice_id: int) -> SalesDocument:
-    """A draft credit note correcting an approved invoice, with its lines to edit down to what is credited.
-    Approved, it is set against what is still owed on the invoice."""
+    """A draft credit note with all the lines of an approved invoice."""
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
     customer = customers.locked_customer(session, customer_id)
     if customer is None:
@@ -362,24 +417,66 @@ def credit_note_from_invoice(*, session: Session, actor: Actor, customer_id: int
     invoice = _own_document(session, customer.id, invoice_id)
     if invoice.kind != DocumentKind.INVOICE or DocumentStatus(invoice.status) is not DocumentStatus.APPROVED:
         raise DomainError(N_("sales.err.not_creditable"))
-    blocks.require_allowed(session, customer.id, CreditAction.NEW_CREDIT_NOTE)
+    lines = list(session.exec(select(SalesLine).where(SalesLine.document_id == invoice.id)
+                              .order_by(SalesLine.position)))
+    return _credit_note(session, actor, customer, invoice, lines)
+
+
+def _history_line(session: Session, actor: Actor, customer_id: int, line_id: object) -> tuple:
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    found = history.line_of_customer(session, customer.id, parse_id(line_id))
+    if found is None:
+        raise DomainError(N_("history.err.line"))
+    return customer, *found
+
+
+def credit_note_from_line(*, session: Session, actor: Actor, customer_id: int, line_id: int) -> SalesDocument:
+    """A draft credit note for one sold line, or for the line of an open complaint (the credit note then
+    corrects the invoice the complaint is about)."""
+    customer, line, document = _history_line(session, actor, customer_id, line_id)
+    shown = (document.kind, document.status)
+    if shown == (DocumentKind.INVOICE.value, DocumentStatus.APPROVED.value):
+        invoice = document
+    elif shown == (DocumentKind.COMPLAINT.value, DocumentStatus.APPROVED.value) and document.source_document_id:
+        invoice = session.get(SalesDocument, document.source_document_id)
+    else:
+        raise DomainError(N_("history.err.not_creditable"))
+    return _credit_note(session, actor, customer, invoice, [line])
+
+
+def complaint_from_line(
+    *, session: Session, actor: Actor, customer_id: int, line_id: int, raw: ComplaintInput | Mapping,
+) -> SalesDocument:
+    """A complaint about a sold line, open from when it is registered: the quantity complained about
+    (at most what was sold), whether the goods are defective, and what the customer says."""
+    customer, line, invoice = _history_line(session, actor, customer_id, line_id)
+    if (invoice.kind, invoice.status) != (DocumentKind.INVOICE.value, DocumentStatus.APPROVED.value):
+        raise DomainError(N_("history.err.not_sold"))
+    data, errors = ComplaintInput.read(raw)
+    quantity = data.quantity if data.quantity is not None else line.quantity
+    if "quantity" not in errors and not (Decimal(0) < quantity <= line.quantity):
+        errors["quantity"] = N_("history.err.quantity")
+    check_text(data.notes, "notes", 4000, errors)
+    if errors:
+        raise DomainError(errors, sold=format(line.quantity.normalize(), "f"))
     today = date.today()
-    note = SalesDocument(
-        kind=DocumentKind.CREDIT_NOTE.value, year=today.year, document_date=today, customer_id=customer.id,
-        number=_next_number(session, DocumentKind.CREDIT_NOTE, today.year), status=DocumentStatus.DRAFT.value,
-        payment_term=invoice.payment_term, shipping_site_id=invoice.shipping_site_id,
-        shipping_costs=invoice.shipping_costs, net_total=invoice.net_total, vat_total=invoice.vat_total,
-        gross_total=invoice.gross_total, source_document_id=invoice.id, created_by_user_id=actor.user_id,
+    complaint = SalesDocument(
+        kind=DocumentKind.COMPLAINT.value, year=today.year, document_date=today, customer_id=customer.id,
+        number=_next_number(session, DocumentKind.COMPLAINT, today.year), status=DocumentStatus.APPROVED.value,
+        source_document_id=invoice.id, defective=data.defective, notes=data.notes, created_by_user_id=actor.user_id,
     )
-    session.add(note)
+    session.add(complaint)
     session.flush()
-    for line in session.exec(select(SalesLine).where(SalesLine.document_id == invoice.id)):
-        session.add(SalesLine(**line.model_dump(exclude={"id", "document_id"}), document_id=note.id))
-    number = rules.display_number(note.kind, note.year, note.number)
+    _copy_lines(session, complaint, [line], quantity)
+    history.sync_document(session, complaint)
+    number = rules.display_number(complaint.kind, complaint.year, complaint.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.created",
                      summary=f"{number} ← {rules.display_number(invoice.kind, invoice.year, invoice.number)} · "
-                             f"{note.gross_total} €")
-    return note
+                             f"{line.description}")
+    return complaint
 
 
 @dataclass(frozen=True)
@@ -475,7 +572,7 @@ def release_document(
         document.status = DocumentStatus.DRAFT.value
     document.version, document.updated_at = document.version + 1, utcnow()
     session.add(document)
-    credit.track(session, document, ZERO)
+    _moved(session, document, ZERO)
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.released",
                      summary=" · ".join(p for p in (number, ", ".join(r.value for r in released), text) if p))

@@ -28,6 +28,7 @@ from app.domain.vocabularies import (
 )
 from app.pages.office.blocks import blocks_tab
 from app.pages.office.credit_terms import credit_terms_panel
+from app.pages.office.history import history_tab
 from app.pages.office.receivables import receivables_panel
 from app.pages.office.sales import sales_tab
 from app.settings import get_settings
@@ -40,6 +41,7 @@ from app.state.credit_terms import CreditTermsPanel
 from app.state.customer_details import DetailsTab, DuplicateView
 from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
 from app.state.documents import DocumentsTab
+from app.state.history import HistoryTab
 from app.state.movements import MovementsTab, MovementView
 from app.state.receivables import ReceivablesPanel
 from app.state.sales import SalesTab
@@ -614,8 +616,11 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.reports"), value="reports", id="tab-reports"),
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
                     rx.tabs.trigger(T("card.tab.sales"), value="sales", id="tab-sales"),
+                    rx.tabs.trigger(T("card.tab.history"), value="history", id="tab-history"),
                     rx.tabs.trigger(T("card.tab.credit"), value="credit", id="tab-credit"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
+                    # Ten tabs do not fit a laptop's width in one row: they wrap instead of widening the page.
+                    flex_wrap="wrap",
                 ),
                 rx.tabs.content(rx.box(_loaded(DetailsTab, details),
                                        rx.cond(~DetailsTab.editing, _loaded(CardConsentsState, _general_consents())),
@@ -632,6 +637,7 @@ def customer_card_page() -> rx.Component:
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
                 rx.tabs.content(rx.box(_loaded(SalesTab, sales_tab()), padding_top="16px"), value="sales"),
+                rx.tabs.content(rx.box(_loaded(HistoryTab, history_tab()), padding_top="16px"), value="history"),
                 rx.tabs.content(rx.box(_loaded(CreditTermsPanel, credit_terms_panel()),
                                        _loaded(BlocksTab, blocks_tab()),
                                        _loaded(ReceivablesPanel, receivables_panel()), padding_top="16px"),
