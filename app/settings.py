@@ -84,6 +84,8 @@ class Settings:
     languages: tuple[str, ...] = field(default=("it", "en"))
     # A message missing from a catalog raises instead of being logged and replaced: the tests set it.
     strict_messages: bool = False
+    # How long browsers keep to HTTPS once told (Strict-Transport-Security); 0 sends no such header.
+    hsts_seconds: int = 0
 
     @property
     def smtp_configured(self) -> bool:
@@ -121,6 +123,8 @@ def load_settings() -> Settings:
         contract_warning_days=_int("CONTRACT_WARNING_DAYS", 30),
         unpaid_auto_block=_bool("UNPAID_AUTO_BLOCK", True),
         strict_messages=_bool("STRICT_MESSAGES", False),
+        # Served over HTTPS: a year, unless said otherwise; over plain HTTP browsers ignore it anyway.
+        hsts_seconds=_int("HSTS_SECONDS", 365 * 24 * 3600 if public_base_url.startswith("https://") else 0),
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp
 
+from app.api.headers import SecurityHeaders
 from app.api.uploads import UploadGate
+from app.settings import Settings
 
 
-def wrap_backend(asgi_app: ASGIApp) -> ASGIApp:
-    return UploadGate(asgi_app)
+def wrap_backend(asgi_app: ASGIApp, settings: Settings | None = None) -> ASGIApp:
+    # The headers go outermost so that the gate's refusals carry them too.
+    return SecurityHeaders(UploadGate(asgi_app), settings)
