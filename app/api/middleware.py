@@ -12,4 +12,4 @@ from app.settings import Settings
 
 def wrap_backend(asgi_app: ASGIApp, settings: Settings | None = None) -> ASGIApp:
     # The headers go outermost so that the gate's refusals carry them too.
-    return SecurityHeaders(UploadGate(asgi_app), settings)
+    return SecurityHeaders(UploadGate(asgi_app, settings), settings)
