@@ -14,6 +14,7 @@ import reflex as rx
 from reflex_base.event import EventSpec
 from reflex_components_sonner.toast import toast
 
+from app.api.middleware import wrap_backend
 from app.api.routes import api
 from app.components.i18n import T
 from app.domain.errors import DomainError, NotSignedIn
@@ -39,6 +40,7 @@ from app.pages.portal.support import support_page
 from app.state.account import AccountState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.blocks import BlockEffectsState
+from app.state.calls import RefuseMalformedCalls
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.credit_overview import CreditOverviewState
@@ -68,7 +70,8 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
     return [toast.error(t("common.error", lang), position="top-center")]
 
 
-app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=api)
+app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=[api, wrap_backend])
+app.add_middleware(RefuseMalformedCalls())
 
 app.add_page(rx.fragment(), route="/", on_load=LoginState.open_root, title=T("title.home"))
 app.add_page(login_page, route="/login", on_load=LoginState.open_login, title=T("title.login"))

@@ -91,6 +91,10 @@ class Settings:
     languages: tuple[str, ...] = field(default=("it", "en"))
     # A message missing from a catalog raises instead of being logged and replaced: the tests set it.
     strict_messages: bool = False
+    # The largest upload request, several files sent at once: refused before it is read.
+    upload_request_max_bytes: int = 100 * 1024 * 1024
+    # How long browsers keep to HTTPS once told (Strict-Transport-Security); 0 sends no such header.
+    hsts_seconds: int = 0
 
     @property
     def smtp_configured(self) -> bool:
@@ -115,6 +119,7 @@ def load_settings() -> Settings:
         cors_origins=tuple(o.strip() for o in cors.split(",") if o.strip()) or _same_host_origins(public_base_url),
         upload_dir=Path(os.environ.get("UPLOAD_DIR", data_dir / "uploads")).resolve(),
         upload_max_bytes=_int("UPLOAD_MAX_MB", 20) * 1024 * 1024,
+        upload_request_max_bytes=_int("UPLOAD_REQUEST_MAX_MB", 5 * _int("UPLOAD_MAX_MB", 20)) * 1024 * 1024,
         smtp_host=os.environ.get("SMTP_HOST", "").strip() or None,
         smtp_port=_int("SMTP_PORT", 25),
         smtp_user=os.environ.get("SMTP_USER", "").strip() or None,
@@ -133,6 +138,8 @@ def load_settings() -> Settings:
         overdue_auto_block=_bool("OVERDUE_AUTO_BLOCK", False),
         overdue_block_days=max(1, _int("OVERDUE_BLOCK_DAYS", 60)),
         strict_messages=_bool("STRICT_MESSAGES", False),
+        # Served over HTTPS: a year, unless said otherwise; over plain HTTP browsers ignore it anyway.
+        hsts_seconds=_int("HSTS_SECONDS", 365 * 24 * 3600 if public_base_url.startswith("https://") else 0),
     )
 
 

@@ -299,3 +299,25 @@ def _postgres_objects(connection) -> dict:  # noqa: ANN001
             "WHERE schemaname = 'public'"
         ),
     }
+
+
+def test_links_waiting_in_the_outbox_lose_their_token_from_the_body(tmp_path):
+    """The messages queued before the token had a column of its own keep working, masked on the page."""
+    url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    command.upgrade(alembic_config(url), "b73a1478ce60")
+    engine = sa.create_engine(url, poolclass=NullPool)
+    row = ("'{key}', 'a@example.com', 'Reimposta', 'Apri http://x/set-password?token=AbC_-1234567890abcdefghij ora', "
+           "'{kind}', '2026-11-28 10:00:00', {sent}, 0, '2026-11-28 10:00:00'")
+    with engine.begin() as connection:
+        for key, kind, sent in (("waiting", "password_reset", "NULL"), ("sent", "password_reset", "'2026-11-28'"),
+                                ("other", "test", "NULL")):
+            connection.execute(sa.text(
+                "INSERT INTO outbox_message (dedupe_key, to_address, subject, body_text, kind, created_at, sent_at, "
+                f"attempts, next_attempt_at) VALUES ({row.format(key=key, kind=kind, sent=sent)})"))
+    upgrade_to_head(url)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(sa.text(
+            "SELECT dedupe_key, body_text || ' | ' || coalesce(link_token, '-') FROM outbox_message")).all())
+    assert stored["waiting"] == "Apri http://x/set-password?token=•••••••• ora | AbC_-1234567890abcdefghij"
+    assert stored["sent"].endswith("token=AbC_-1234567890abcdefghij ora | -")
+    assert stored["other"].endswith("token=AbC_-1234567890abcdefghij ora | -")

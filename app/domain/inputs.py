@@ -1,6 +1,11 @@
 """What a use case accepts, one model each, read the same way from a browser form, a JSON body or an
 import row: text trimmed by one cleaner, a ticked checkbox by one rule, a day by one parser.
 
+Every text a browser or a caller sends loses first the characters no field has a use for and some layer
+refuses (`drop_unsafe`): the guard of every event handler applies it to all the handler's arguments
+(`clean_arguments`), and the models and the search boxes read text through it again for the callers
+that are not a browser.
+
 A model only reads; what makes a value valid (a tax code, a province, a required name) stays with the
 rules that take it. Anything a caller sends that is not a field is ignored; a value of the wrong kind
 (a list for a name, a word for a date) is refused next to its field.
@@ -18,6 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from app.domain.errors import DomainError
+from app.domain.text import drop_unsafe
 from app.i18n import N_
 
 FORM_INVALID = N_("form.err.invalid")
@@ -26,6 +32,10 @@ DATE_INVALID = N_("form.err.date")
 NUMBER_INVALID = N_("form.err.number")
 REQUIRED = N_("form.err.required")
 TOO_LONG = N_("form.err.too_long")
+# Longer than anything a search box needs; a longer text is cut, not refused.
+SEARCH_LIMIT = 100
+# Deeper than any form or JSON body the app reads: what lies below is dropped, not walked.
+ARGUMENT_DEPTH = 8
 
 
 def clean_text(value: object) -> str | None:
@@ -34,7 +44,7 @@ def clean_text(value: object) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PydanticCustomError(VALUE_INVALID, "not text")
-    return " ".join(str(value).split()) or None
+    return " ".join(drop_unsafe(str(value)).split()) or None
 
 
 def clean_long_text(value: object) -> str | None:
@@ -43,7 +53,31 @@ def clean_long_text(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise PydanticCustomError(VALUE_INVALID, "not text")
-    return value.strip() or None
+    return drop_unsafe(value).strip() or None
+
+
+def search_text(value: object) -> str:
+    """What a search box or a text filter sends: one line of text, cut at SEARCH_LIMIT; anything that is
+    not text searches for nothing."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(drop_unsafe(value).split())[:SEARCH_LIMIT]
+
+
+def clean_arguments(value: object, depth: int = 0) -> object:
+    """An event handler's arguments as the browser sent them, every text in them (keys of a form
+    included) without unsafe characters; other values are left to the handler's own checks."""
+    if isinstance(value, str):
+        return drop_unsafe(value)
+    if depth >= ARGUMENT_DEPTH and isinstance(value, dict | list | tuple):
+        return None
+    if isinstance(value, dict):
+        return {clean_arguments(k, depth + 1): clean_arguments(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_arguments(v, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(clean_arguments(v, depth + 1) for v in value)
+    return value
 
 
 def ticked(value: object) -> bool:

@@ -49,3 +49,22 @@ def fts_query(folded: str, prefer_words: bool = True) -> str:
     last = len(grams) - 1
     picked = dict.fromkeys(grams[round(last * k / (TRIGRAMS - 1))] for k in range(TRIGRAMS))
     return " AND ".join(_fts_phrase(gram) for gram in picked)
+
+
+def _unsafe_characters() -> re.Pattern[str]:
+    noncharacters = "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+    return re.compile(
+        "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters; tab and line breaks stay
+        "\ud800-\udfff"  # surrogates: alone they cannot be encoded, so no database or browser takes them
+        "\ufdd0-\ufdef" + re.escape(noncharacters) + "]"  # noncharacters, U+10FFFF among them
+    )
+
+
+_UNSAFE = _unsafe_characters()
+
+
+def drop_unsafe(text: str) -> str:
+    """Text without the characters no field has a use for and some layer refuses: NUL breaks SQLite's
+    full-text query and PostgreSQL refuses it, a lone surrogate cannot be encoded as UTF-8 (the update
+    to the browser would fail), U+10FFFF has no character after it for a prefix search."""
+    return _UNSAFE.sub("", text)

@@ -25,3 +25,7 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
     claimed_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    # The single-use token of a password or invitation link. The body holds the link masked, so whoever
+    # reads the Outbox page or a backup cannot take the account; the token joins it only in the e-mail
+    # sent, and is forgotten once that is delivered.
+    link_token: str | None = Field(default=None, max_length=200)

@@ -272,7 +272,7 @@ def request_password_reset(
     subject, body = mail_templates.render(session, "reset", lang, name=user.full_name,
                                           minutes=settings.reset_link_minutes, link=link, app=t("app.name", lang))
     outbox.enqueue(session=session, dedupe_key=f"password-reset:{token_hash(token)}", to_address=user.email,
-                   subject=subject, body_text=body, kind="password_reset")
+                   subject=subject, body_text=body, kind="password_reset", link_token=token)
 
 
 def _usable_token(session: Session, token: object, now: datetime) -> tuple[PasswordToken, User] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -22,26 +21,25 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = 300
-# Messages carrying a single-use link: once delivered, the link is taken out of the stored copy,
-# so neither the Outbox page nor a database backup can be used to take over the account.
-SECRET_KINDS = frozenset({"password_reset", "invitation"})
-_LINK_WITH_TOKEN = re.compile(r"\S*[?&]token=\S+")
-REDACTED_LINK = "[link rimosso dopo l'invio / link removed after sending]"
-
-
-def redact_links(body: str) -> str:
-    return _LINK_WITH_TOKEN.sub(REDACTED_LINK, body)
+# What stands for a link's token in the stored body, where the Outbox page shows it.
+MASKED_TOKEN = "••••••••"
 
 
 def enqueue(
-    *, session: Session, dedupe_key: str, to_address: str, subject: str, body_text: str, kind: str
+    *, session: Session, dedupe_key: str, to_address: str, subject: str, body_text: str, kind: str,
+    link_token: str | None = None,
 ) -> OutboxMessage:
-    """Adds a message unless one with the same key exists; returns the stored one either way."""
+    """Adds a message unless one with the same key exists; returns the stored one either way.
+
+    `link_token`, the secret of a link in the body, is stored apart and masked in the body."""
     existing = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
     if existing is not None:
         return existing
+    if link_token:
+        body_text = body_text.replace(link_token, MASKED_TOKEN)
     message = OutboxMessage(
-        dedupe_key=dedupe_key, to_address=to_address, subject=subject, body_text=body_text, kind=kind
+        dedupe_key=dedupe_key, to_address=to_address, subject=subject, body_text=body_text, kind=kind,
+        link_token=link_token or None,
     )
     try:
         with session.begin_nested():
@@ -50,6 +48,13 @@ def enqueue(
         # A concurrent transaction stored the same key first: theirs is the message.
         return session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).one()
     return message
+
+
+def delivered_body(message: OutboxMessage) -> str:
+    """The body as the recipient gets it: with the link's token in place of its mask."""
+    if not message.link_token:
+        return message.body_text
+    return message.body_text.replace(MASKED_TOKEN, message.link_token)
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def _as_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}-{message.dedupe_key[:40].replace(' ', '')}@registry>"
-    email.set_content(message.body_text)
+    email.set_content(delivered_body(message))
     return email
 
 
@@ -168,8 +173,7 @@ async def deliver_pending(*, session_factory, settings: Settings, limit: int = 5
             if error is None:
                 message.sent_at = utcnow()
                 message.last_error = None
-                if message.kind in SECRET_KINDS:
-                    message.body_text = redact_links(message.body_text)
+                message.link_token = None
                 sent += 1
             else:
                 message.attempts += 1

@@ -228,4 +228,4 @@ def _invite(session: Session, user: User, access: PortalAccess, settings: Settin
         hours=settings.invitation_link_hours,
         link=f"{settings.public_base_url}/set-password?token={token}", app=app_name)
     outbox.enqueue(session=session, dedupe_key=f"invitation:{token_hash(token)}", to_address=user.email,
-                   subject=subject, body_text=body, kind="invitation")
+                   subject=subject, body_text=body, kind="invitation", link_token=token)

@@ -13,7 +13,7 @@ from app.domain import change_rules as rules
 from app.domain.customer_rules import display_phone
 from app.domain.errors import DomainError
 from app.domain.ids import parse_choice, parse_id
-from app.domain.inputs import read_day
+from app.domain.inputs import read_day, search_text
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
@@ -217,7 +217,7 @@ class InboxState(KeysetPaging, SessionState):
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_customer(self, actor: Actor, value: str):
-        self.customer_filter = value[:100] if isinstance(value, str) else ""
+        self.customer_filter = search_text(value)
         self._restart(actor)
 
     @guarded(Perm.CHANGES_DECIDE)

@@ -17,6 +17,7 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
+from app.domain.inputs import search_text
 from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import BlockLevel, CustomerKind, CustomerStatus
 from app.i18n import t
@@ -106,7 +107,7 @@ class CustomerListState(KeysetPaging, SessionState):
 
     @guarded(Perm.CUSTOMERS_READ)
     def search(self, actor: Actor, text: str):
-        self.query = text[:100] if isinstance(text, str) else ""
+        self.query = search_text(text)
         self._restart(actor)
 
     @guarded(Perm.CUSTOMERS_READ)

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from app.db import session_scope
 from app.domain.ids import parse_id
+from app.domain.inputs import search_text
 from app.domain.permissions import Actor, Perm
 from app.i18n.formats import format_datetime
 from app.services import outbox
@@ -59,7 +60,7 @@ class OutboxState(Dialogs, KeysetPaging, SessionState):
 
     @guarded(Perm.OUTBOX_READ)
     def search_outbox(self, actor: Actor, text: str):
-        self.outbox_search = text[:100] if isinstance(text, str) else ""
+        self.outbox_search = search_text(text)
         self._restart(actor)
 
     @guarded(Perm.OUTBOX_READ)

@@ -9,6 +9,10 @@ each one says who may call it with one of three declarations, and a test holds t
   users of this worker. The body receives the `actor` as its first argument after `self`.
 - `@public`: sign-in pages and the language switch; no user needed, the body still runs off the loop.
 - `@ui_only`: changes only what this tab shows (a dialog closing); it reads and writes no data.
+
+A guarded or public body receives its arguments with every text cleaned (`clean_arguments`: no NUL, lone
+surrogate or noncharacter reaches a query or the state sent back to the browser), and is not run at all
+when the arguments do not fit its signature.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import reflex as rx
 
 from app.db import session_scope
 from app.domain.errors import DomainError, NotSignedIn
+from app.domain.inputs import clean_arguments
 from app.domain.permissions import Actor, Perm, Role, has_perm, home_path, require
 from app.domain.portal_modules import MODULES
 from app.i18n import normalize_language, t
@@ -87,6 +92,7 @@ def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) 
         signature = _without_actor(fn)
         if inspect.isasyncgenfunction(fn):
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                args, kwargs = clean_arguments(args), clean_arguments(kwargs)
                 admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
                 if not isinstance(admitted, Actor):
                     yield admitted
@@ -96,12 +102,14 @@ def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) 
         elif inspect.iscoroutinefunction(fn):
             # The body awaits its own blocking work (it reads an upload first, for example).
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                args, kwargs = clean_arguments(args), clean_arguments(kwargs)
                 admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
                 if not isinstance(admitted, Actor):
                     return admitted
                 return await fn(self, admitted, *args, **kwargs)
         else:
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                args, kwargs = clean_arguments(args), clean_arguments(kwargs)
                 admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
                 if not isinstance(admitted, Actor):
                     return admitted
@@ -117,18 +125,27 @@ def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) 
 
 def public(fn: Callable) -> Callable:
     """A handler anyone may call without signing in."""
-    if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
-        fn.public = True
-        return fn
-
     signature = inspect.signature(fn)
-
-    @functools.wraps(fn)
-    async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
-        if not _accepts(signature, args, kwargs):
-            return None
-        return await off_the_loop(fn, self, *args, **kwargs)
-
+    if inspect.isasyncgenfunction(fn):
+        async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+            args, kwargs = clean_arguments(args), clean_arguments(kwargs)
+            if not _accepts(signature, args, kwargs):
+                return
+            async for update in fn(self, *args, **kwargs):
+                yield update
+    elif inspect.iscoroutinefunction(fn):
+        async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+            args, kwargs = clean_arguments(args), clean_arguments(kwargs)
+            if not _accepts(signature, args, kwargs):
+                return None
+            return await fn(self, *args, **kwargs)
+    else:
+        async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+            args, kwargs = clean_arguments(args), clean_arguments(kwargs)
+            if not _accepts(signature, args, kwargs):
+                return None
+            return await off_the_loop(fn, self, *args, **kwargs)
+    functools.update_wrapper(handler, fn)
     handler.public = True
     return handler
 

@@ -10,6 +10,7 @@ import reflex as rx
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
+from app.domain.inputs import search_text
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime
@@ -60,7 +61,7 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
 
     @guarded(Perm.USERS_MANAGE)
     def search_users(self, actor: Actor, text: str):
-        self.users_search = text[:100] if isinstance(text, str) else ""
+        self.users_search = search_text(text)
         self._restart(actor)
 
     @guarded(Perm.USERS_MANAGE)

@@ -6,7 +6,19 @@ from decimal import Decimal
 import pytest
 
 from app.domain.errors import DomainError
-from app.domain.inputs import ContractInput, CustomerInput, ReminderInput, SiteInput, parse_amount, read_day, ticked
+from app.domain.inputs import (
+    SEARCH_LIMIT,
+    ContractInput,
+    CustomerInput,
+    ReminderInput,
+    SiteInput,
+    clean_arguments,
+    parse_amount,
+    read_day,
+    search_text,
+    ticked,
+)
+from app.domain.text import drop_unsafe
 
 
 def test_text_is_trimmed_and_empty_text_is_none():
@@ -61,3 +73,27 @@ def test_a_model_passes_through_and_echo_shows_the_form_again():
 ])
 def test_amounts_as_an_italian_types_them_or_a_program_sends_them(sent, expected):
     assert parse_amount(sent) == Decimal(expected)
+def test_characters_no_layer_takes_are_dropped_and_line_breaks_kept():
+    sent = "a\x00b\ud800c\U0010ffffd\x1b\x7f\x85\ufffe\U0001ffff\ufdd0e\tf\ng\r\n"
+    assert drop_unsafe(sent) == "abcde\tf\ng\r\n"
+    assert drop_unsafe("Nicolò D'Àmico \U0010fffd 😀 €") == "Nicolò D'Àmico \U0010fffd 😀 €"
+    data = CustomerInput.parse({"company_name": "Acme\x00 \ud800S.r.l.\U0010ffff", "notes": "riga\x00 1\nriga 2"})
+    assert (data.company_name, data.notes) == ("Acme S.r.l.", "riga 1\nriga 2")
+
+
+def test_a_search_box_reads_one_clean_line_of_limited_length():
+    assert search_text("  ac\x00me\n  s.r.l.\ud800 ") == "acme s.r.l."
+    assert search_text("\U0010ffff") == ""
+    assert len(search_text("x" * 1000)) == SEARCH_LIMIT
+    for not_text in (None, 5, ["acme"], {"q": "acme"}):
+        assert search_text(not_text) == ""
+
+
+def test_handler_arguments_are_cleaned_all_the_way_down():
+    upload = object()
+    sent = ("a\x00", {"na\ud800me": "b\U0010ffff", "lines": [{"q": "\x00"}], "n": 5, "ok": True}, [upload], None)
+    assert clean_arguments(sent) == ("a", {"name": "b", "lines": [{"q": ""}], "n": 5, "ok": True}, [upload], None)
+    deep: list = ["x\x00"]
+    for _ in range(50):
+        deep = [deep]
+    assert clean_arguments((deep,)) == ([[[[[[[None]]]]]]],)

@@ -6,6 +6,7 @@ The app runs on SQLite in a temporary folder, with Redis for its state when REDI
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -107,3 +108,21 @@ def run_in_app(e2e_env):
         return done.stdout.strip()
 
     return run
+
+
+@pytest.fixture
+def mailed_link(run_in_app):
+    """The set-password link of the last message to `address`, as the e-mail carries it: the Outbox page
+    shows it masked, and no SMTP server runs here."""
+
+    def link(address: str) -> str:
+        body = run_in_app(
+            "from sqlmodel import col, select; from app.db import session_scope; from app.models import OutboxMessage; "
+            "from app.services.outbox import delivered_body\n"
+            "with session_scope() as s:\n"
+            f"    m = s.exec(select(OutboxMessage).where(OutboxMessage.to_address == {address!r})"
+            ".order_by(col(OutboxMessage.id).desc())).first()\n"
+            "    print(delivered_body(m))")
+        return re.search(r"http://\S+/set-password\?token=\S+", body).group(0)
+
+    return link

@@ -8,7 +8,7 @@ from app.domain.errors import DomainError
 from app.domain.permissions import Role
 from app.models import AuthSession, OutboxMessage, PasswordToken, User
 from app.models.base import utcnow
-from app.services import auth
+from app.services import auth, outbox
 from app.services.security import PASSWORDS, hash_password, verify_password
 from app.settings import get_settings
 from tests import factories
@@ -151,7 +151,7 @@ def _reset_token(db, email, now=None):
         auth.request_password_reset(session=s, email=email, now=now)
     with db() as s:
         message = s.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-    return message.body_text.split("/set-password?token=")[1].split()[0], message
+    return outbox.delivered_body(message).split("/set-password?token=")[1].split()[0], message
 
 
 def test_password_reset_link_is_single_use(db):

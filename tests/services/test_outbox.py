@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.domain.errors import Forbidden
 from app.domain.permissions import Role
 from app.models import OutboxMessage
-from app.services import outbox
+from app.services import auth, outbox, portal_accesses
 from app.settings import get_settings
 from tests import factories
 from tests.smtp import free_port
@@ -88,14 +88,40 @@ def test_only_admins_read_the_outbox(db):
             assert isinstance(err.value, Forbidden) or err.value.message_key == "auth.signed_out"
 
 
-async def test_delivered_reset_links_are_removed_from_the_stored_copy(db, smtp_server):
+def _reset_requested(s) -> str:
+    user = factories.user(s, Role.TECHNICIAN)
+    auth.request_password_reset(session=s, email=user.email)
+    return user.email
+
+
+def _invited(s) -> str:
+    office = factories.actor(s, Role.OFFICE)
+    customer = factories.customer(s)
+    portal_accesses.save_access(session=s, actor=office, customer_id=customer.id, raw={
+        "full_name": "Anna Neri", "email": "anna.neri@example.com", "active": "on"})
+    return "anna.neri@example.com"
+
+
+@pytest.mark.parametrize("cause", [_reset_requested, _invited])
+async def test_a_link_is_masked_where_admins_read_it_and_whole_in_the_e_mail_sent(db, smtp_server, cause):
     controller, handler = smtp_server
     with db(write=True) as s:
-        outbox.enqueue(session=s, dedupe_key="reset-1", to_address="a@example.com", subject="Reset",
-                       body_text="Apri http://localhost/set-password?token=SECRET123 entro 60 minuti", kind="password_reset")
+        email = cause(s)
+        admin = factories.actor(s, Role.ADMIN)
+    with db() as s:
+        listed = outbox.list_messages(session=s, actor=admin)
+        shown = outbox.get_message(session=s, actor=admin, message_id=listed.rows[0].id)
+        token, shown_body = shown.link_token, shown.body_text
+    assert token and len(token) >= 20
+    assert token not in shown_body and f"token={outbox.MASKED_TOKEN}" in shown_body
+    assert token not in repr(listed)
+
     settings = dataclasses.replace(get_settings(), smtp_host="127.0.0.1", smtp_port=controller.port)
     assert await outbox.deliver_pending(session_factory=db, settings=settings) == 1
-    assert "token=SECRET123" in handler.messages[0].get_payload()
+    sent = handler.messages[0].get_payload(decode=True).decode()
+    assert f"/set-password?token={token}" in sent and outbox.MASKED_TOKEN not in sent
     with db() as s:
-        stored = s.exec(select(OutboxMessage)).one().body_text
-    assert "SECRET123" not in stored and outbox.REDACTED_LINK in stored
+        assert auth.check_password_token(session=s, token=token) == email  # the link sent works
+        stored = s.exec(select(OutboxMessage)).one()
+    # Once delivered the token is gone from the database too.
+    assert stored.link_token is None and token not in stored.body_text

@@ -7,7 +7,7 @@ from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Role
 from app.models import AuthSession, Movement, OutboxMessage, User
 from app.models.base import utcnow
-from app.services import auth, customers, portal_accesses
+from app.services import auth, customers, outbox, portal_accesses
 from tests import factories
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"}
@@ -36,7 +36,7 @@ def invitation_link(db) -> str:
     with db() as s:
         message = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "invitation")
                          .order_by(OutboxMessage.id.desc())).first()
-    return message.body_text.split("token=")[1].split()[0]
+    return outbox.delivered_body(message).split("token=")[1].split()[0]
 
 
 def test_turning_access_on_sends_a_single_use_invitation(db, world):
