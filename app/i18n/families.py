@@ -27,6 +27,7 @@ FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
     "credit_limit",
     "payment_term",
     "shipping_costs",
+    "status",
 )))
 
 FAMILIES: dict[str, tuple[str, ...]] = {
@@ -42,6 +43,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "module.{}": tuple(portal_modules.MODULES),
     "module.{}.help": tuple(portal_modules.MODULES),
     "templates.name.{}": tuple(TEMPLATES),
+    "as_of.state.{}": ("same", "changed", "added", "removed"),
     # The ageing chart's short labels under its bars.
     "credit.age_short.{}": AgeingBucket.values(),
     # What the button that moves a document to a status says.

@@ -15,11 +15,12 @@ from app.models.reminder import Reminder
 from app.models.sales import Article, PaymentTerm, SalesDocument, SalesLine
 from app.models.ticket import Ticket, TicketMessage
 from app.models.user import AuthSession, PasswordToken, User
+from app.models.version import RecordVersion
 
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
     "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Movement", "OutboxMessage", "PasswordToken",
-    "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "Reminder", "Report", "SalesDocument",
-    "SalesLine", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
+    "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report",
+    "SalesDocument", "SalesLine", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
 ]

@@ -535,10 +535,11 @@ def remove_contact(
 
 
 def _clear_default_site(session: Session, customer_id: int, keep_id: int | None) -> None:
-    statement = update(Site).where(Site.customer_id == customer_id, col(Site.is_default))
-    if keep_id is not None:
-        statement = statement.where(Site.id != keep_id)
-    session.execute(statement.values(is_default=False))
+    # Row by row rather than one UPDATE: the card's versions see each site that stops being the default.
+    for site in session.exec(select(Site).where(Site.customer_id == customer_id, col(Site.is_default))):
+        if site.id != keep_id:
+            site.is_default = False
+            session.add(site)
 
 
 def save_site(

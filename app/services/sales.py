@@ -187,6 +187,16 @@ def _write_lines(session: Session, document: SalesDocument, lines: list[ReadLine
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
 
 
+def _locked_for_write(session: Session, actor: Actor, customer_id: int) -> Customer:
+    """The customer a document is written for, row-locked: its blocks and credit figures are read and
+    changed by one writer at a time."""
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
+    customer = customers.locked_customer(session, customer_id)
+    if customer is None:
+        raise DomainError("customer.not_found")
+    return customer
+
+
 def _hold_reasons(
     session: Session, customer: Customer, kind: DocumentKind, effect: Effect, *, gross: Decimal, previous: Decimal,
     header: dict, source: str,
@@ -211,9 +221,7 @@ def create_document(
     if document_kind not in CREATED_DIRECTLY:
         raise DomainError(N_("sales.err.kind"))
     data, errors = DocumentInput.read(raw)
-    customer = customers.locked_customer(session, customer_id)
-    if customer is None:
-        raise DomainError("customer.not_found")
+    customer = _locked_for_write(session, actor, customer_id)
     effect = blocks.require_allowed(session, customer.id, rules.CREDIT_ACTION[document_kind])
     header = _read_header(session, customer, data, errors)
     lines = _read_lines(session, data.lines, errors)
@@ -259,10 +267,7 @@ def update_document(
 ) -> SalesDocument:
     """A draft's header and lines replaced as a whole; a document someone saved meanwhile is refused. A
     changed order meets the blocks and the credit check again, as a new one would, and may be held."""
-    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
-    customer = customers.locked_customer(session, customer_id)
-    if customer is None:
-        raise DomainError("customer.not_found")
+    customer = _locked_for_write(session, actor, customer_id)
     document = _own_document(session, customer.id, document_id)
     if DocumentStatus(document.status) not in rules.EDITABLE:
         raise DomainError(N_("sales.err.not_editable"))
@@ -308,9 +313,7 @@ def move_document(
     wanted = DocumentStatus.parse(status)
     if wanted is None:
         raise DomainError(N_("sales.err.status_move"))
-    customer = customers.locked_customer(session, customer_id)
-    if customer is None:
-        raise DomainError("customer.not_found")
+    customer = _locked_for_write(session, actor, customer_id)
     document = _own_document(session, customer.id, document_id)
     current = DocumentStatus(document.status)
     if current is DocumentStatus.HELD:
@@ -334,10 +337,7 @@ def move_document(
 def invoice_from_order(*, session: Session, actor: Actor, customer_id: int, order_id: int) -> SalesDocument:
     """A draft invoice with the order's lines, header and shipping costs, linked to the order, which is
     then fulfilled. The customer's blocks are asked as for any new invoice."""
-    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
-    customer = customers.locked_customer(session, customer_id)
-    if customer is None:
-        raise DomainError("customer.not_found")
+    customer = _locked_for_write(session, actor, customer_id)
     order = _own_document(session, customer.id, order_id)
     if order.kind != DocumentKind.ORDER or DocumentStatus(order.status) is not DocumentStatus.OPEN:
         raise DomainError(N_("sales.err.not_invoiceable"))
@@ -410,10 +410,7 @@ def _copy_lines(session: Session, document: SalesDocument, lines: list[SalesLine
 
 def credit_note_from_invoice(*, session: Session, actor: Actor, customer_id: int, invoice_id: int) -> SalesDocument:
     """A draft credit note with all the lines of an approved invoice."""
-    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
-    customer = customers.locked_customer(session, customer_id)
-    if customer is None:
-        raise DomainError("customer.not_found")
+    customer = _locked_for_write(session, actor, customer_id)
     invoice = _own_document(session, customer.id, invoice_id)
     if invoice.kind != DocumentKind.INVOICE or DocumentStatus(invoice.status) is not DocumentStatus.APPROVED:
         raise DomainError(N_("sales.err.not_creditable"))
@@ -423,10 +420,7 @@ def credit_note_from_invoice(*, session: Session, actor: Actor, customer_id: int
 
 
 def _history_line(session: Session, actor: Actor, customer_id: int, line_id: object) -> tuple:
-    require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
-    customer = customers.locked_customer(session, customer_id)
-    if customer is None:
-        raise DomainError("customer.not_found")
+    customer = _locked_for_write(session, actor, customer_id)
     found = history.line_of_customer(session, customer.id, parse_id(line_id))
     if found is None:
         raise DomainError(N_("history.err.line"))

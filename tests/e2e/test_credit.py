@@ -21,6 +21,13 @@ def _open_customer(page: Page, text: str, title: str) -> None:
     expect(page.locator("#tab-credit")).to_be_visible()
 
 
+def _new_document(page: Page, kind: str, description: str, price: str) -> None:
+    page.locator(f"#new-{kind}").click()
+    page.locator("input[data-field=description]").fill(description)
+    page.locator("input[data-field=unit_price]").fill(price)
+    page.locator("#save-document").click()
+
+
 def _sign_out(page: Page) -> None:
     page.get_by_role("button", name="Esci").click()
     expect(page).to_have_url(re.compile("/login/?$"), timeout=20_000)  # before the next sign-in navigates
@@ -51,17 +58,11 @@ def test_a_credit_managers_block_refuses_the_offices_new_order(page: Page, app_u
     _open_customer(page, "giulia bianchi", "Giulia Bianchi")
     _dismiss_review(page)
     page.locator("#tab-sales").click()
-    page.locator("#new-order").click()
-    page.locator("input[data-field=description]").fill("Sostituzione termostato")
-    page.locator("input[data-field=unit_price]").fill("120,00")
-    page.locator("#save-document").click()
+    _new_document(page, "order", "Sostituzione termostato", "120,00")
     expect(page.locator("#document-refused")).to_contain_text("il cliente è bloccato")
     page.get_by_role("button", name="Annulla").click()
 
-    page.locator("#new-quote").click()  # an unpaid-items block still allows a quote
-    page.locator("input[data-field=description]").fill("Sostituzione termostato")
-    page.locator("input[data-field=unit_price]").fill("120,00")
-    page.locator("#save-document").click()
+    _new_document(page, "quote", "Sostituzione termostato", "120,00")  # an unpaid-items block allows a quote
     expect(page.locator("#documents-table")).to_contain_text("146,40")
     expect(page.locator("#documents-table")).to_contain_text("PRV-")
 
@@ -93,20 +94,14 @@ def test_an_unpaid_item_blocks_by_itself_an_order_over_the_limit_waits_and_the_n
     expect(page.locator("#card-block")).to_have_text("Blocco per insoluti")  # nobody set it
     expect(page.locator("#credit-terms")).to_contain_text("1 insoluto aperto: 2.204,50 € con le spese")
     page.locator("#tab-sales").click()
-    page.locator("#new-order").click()
-    page.locator("input[data-field=description]").fill("Ricambi")
-    page.locator("input[data-field=unit_price]").fill("80")
-    page.locator("#save-document").click()
+    _new_document(page, "order", "Ricambi", "80")
     expect(page.locator("#document-refused")).to_contain_text("il cliente è bloccato")
     page.get_by_role("button", name="Annulla").click()
 
     # An order that takes another customer over their limit is saved, and waits.
     _open_customer(page, limited_name.split(" ")[1], limited_name)
     page.locator("#tab-sales").click()
-    page.locator("#new-order").click()
-    page.locator("input[data-field=description]").fill("Revisione bruciatore")
-    page.locator("input[data-field=unit_price]").fill("1.000")
-    page.locator("#save-document").click()
+    _new_document(page, "order", "Revisione bruciatore", "1.000")
     waiting = page.locator(".document-row").filter(has_text="1.220,00")
     expect(waiting).to_contain_text("In attesa")
     _sign_out(page)

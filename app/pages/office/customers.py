@@ -27,6 +27,7 @@ from app.domain.vocabularies import (
     MovementGroup,
 )
 from app.pages.office.blocks import blocks_tab
+from app.pages.office.card_as_of import card_as_of_dialog
 from app.pages.office.credit_terms import credit_terms_panel
 from app.pages.office.history import history_tab
 from app.pages.office.receivables import receivables_panel
@@ -34,6 +35,7 @@ from app.pages.office.sales import sales_tab
 from app.settings import get_settings
 from app.state.accesses import AccessesTab, AccessView
 from app.state.blocks import BlocksTab
+from app.state.card_as_of import CardAsOfState
 from app.state.change_requests import ReviewState
 from app.state.consents import CardConsentsState
 from app.state.contacts import ContactsTab, ContactView
@@ -597,6 +599,9 @@ def customer_card_page() -> rx.Component:
                 spacing="1",
             ),
             rx.spacer(),
+            rx.cond(~CustomerCardState.is_new,
+                    rx.button(rx.icon("history", size=14), T("as_of.open"), variant="soft", color_scheme="gray",
+                              on_click=CardAsOfState.open_as_of, id="open-as-of")),
             rx.cond(CustomerCardState.can_edit & ~DetailsTab.editing & ~CustomerCardState.is_new,
                     rx.button(rx.icon("pencil", size=14), T("card.edit"), on_click=DetailsTab.start_edit,
                               id="edit-customer")),
@@ -648,6 +653,7 @@ def customer_card_page() -> rx.Component:
             ),
         ),
         _duplicates_dialog(),
+        card_as_of_dialog(),
         review_window(ReviewState),
         consent_history_dialog(CardConsentsState),
         document_dialog(DocumentsTab),
