@@ -517,6 +517,24 @@ def _customer_for_write(session: Session, actor: Actor, customer_id: int) -> Cus
     return customer
 
 
+def get_contact(*, session: Session, actor: Actor, customer_id: int, contact_id: int) -> Contact:
+    """One contact of this customer, as stored now; a removed one is refused."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer_id:
+        raise DomainError("customer.contact_not_found")
+    return contact
+
+
+def get_site(*, session: Session, actor: Actor, customer_id: int, site_id: int) -> Site:
+    """One site of this customer, as stored now; a removed one is refused."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    site = session.get(Site, site_id)
+    if site is None or site.customer_id != customer_id:
+        raise DomainError("customer.site_not_found")
+    return site
+
+
 def _contact_label(contact: Contact) -> str:
     return f"{contact.first_name} {contact.last_name}"
 
