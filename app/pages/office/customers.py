@@ -447,7 +447,7 @@ def _movement_row(m: MovementView) -> rx.Component:
         rx.table.cell(rx.vstack(rx.text(m.kind, weight="medium", size="2"),
                                 rx.text(m.summary, size="1", color_scheme="gray"), spacing="0")),
         rx.table.cell(m.field),
-        rx.table.cell(rx.cond(m.field != "", rx.hstack(
+        rx.table.cell(rx.cond((m.before != "") | (m.after != ""), rx.hstack(
             rx.text(m.before, size="2", color_scheme="gray", text_decoration="line-through"),
             rx.icon("arrow-right", size=12), rx.text(m.after, size="2"), spacing="2", align="center", wrap="wrap"))),
         rx.table.cell(m.actor),
