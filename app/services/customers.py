@@ -594,6 +594,9 @@ def save_site(
         if data.is_default:
             _clear_default_site(session, customer_id, None)
         site = Site(customer_id=customer_id, **data.__dict__)
+        # The first site is where interventions go unless another is chosen.
+        if session.exec(select(Site.id).where(Site.customer_id == customer_id).limit(1)).first() is None:
+            site.is_default = True
         session.add(site)
         session.flush()
         movements.record(session=session, customer_id=customer_id, actor=actor, source=source,

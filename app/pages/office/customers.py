@@ -631,7 +631,7 @@ def customer_card_page() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.heading(CustomerCardState.title, size="7", id="card-title"),
-                rx.hstack(rx.badge(CustomerCardState.code, variant="outline"),
+                rx.hstack(rx.cond(CustomerCardState.code != "", rx.badge(CustomerCardState.code, variant="outline")),
                           rx.cond(~CustomerCardState.is_new,
                                   rx.badge(rx.cond(CustomerCardState.kind == "business", T("kind.business"),
                                                    T("kind.private")), color_scheme="indigo")),
