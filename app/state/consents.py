@@ -204,7 +204,7 @@ class PortalConsentView:
     title: str
     text: str
     granted: bool
-    state: str
+    state: str  # granted | refused | unknown: the page shows each in its own colour
     recorded: str
 
 
@@ -228,7 +228,7 @@ class PortalConsentsState(SessionState):
             PortalSubjectView(name, [
                 PortalConsentView(
                     key=f"{contact_id or 0}:{row.type_id}", title=row.title, text=found.texts[row.type_id],
-                    granted=row.state == rules.GRANTED, state=t(f"consents.state.{row.state}", self.lang),
+                    granted=row.state == rules.GRANTED, state=row.state,
                     recorded=format_datetime(row.recorded_at, self.lang),
                 )
                 for row in rows

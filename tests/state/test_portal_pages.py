@@ -36,3 +36,11 @@ def test_the_office_flag_shared_is_not_shown_in_the_reserved_area():
     for route in ("portal/contracts", "portal/reports"):
         assert "Condiviso" not in _code(route) and '"Shared"' not in _code(route)
     assert "Condiviso" in _code("office/customer")
+
+
+def test_the_reserved_area_shows_a_consents_three_states_apart_as_the_office_does():
+    code = _code("portal/consents")
+    for label in ("Dato", "Negato", "Non richiesto", "Granted", "Refused", "Not asked"):
+        assert f'"{label}"' in code
+    for colour in ("green", "red", "gray"):
+        assert f'color:"{colour}"' in code or f'colorScheme:"{colour}"' in code
