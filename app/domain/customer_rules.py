@@ -189,6 +189,15 @@ def validate_customer(given: CustomerInput | Mapping) -> CustomerData:
     return CustomerData(**values)
 
 
+def save_warnings(kind: str, country: str | None, sdi_code: str | None, pec: str | None) -> list[str]:
+    """What a saved customer lacks without being wrong, as message keys: an Italian business receives
+    electronic invoices through the SDI, at its SDI code or at its PEC; with neither, an invoice cannot
+    reach it until one is known."""
+    if kind == CustomerKind.BUSINESS and (country or "IT") == "IT" and not sdi_code and not pec:
+        return [N_("customer.warn.e_invoice")]
+    return []
+
+
 def _check_address(raw: dict, values: dict, errors: dict, country: str) -> None:
     cap = raw["cap"]
     province = compact_code(raw["province"]) or None

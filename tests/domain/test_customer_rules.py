@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.customer_rules import display_phone, search_text, sort_key, validate_contact, validate_customer
+from app.domain.customer_rules import (
+    display_phone,
+    save_warnings,
+    search_text,
+    sort_key,
+    validate_contact,
+    validate_customer,
+)
 from app.domain.errors import DomainError
 from app.domain.text import compact_code, fold
 
@@ -129,3 +136,13 @@ def test_contact_needs_names_and_valid_channels():
     contact = validate_contact({"kind": "family_member", "first_name": "Anna", "last_name": "Verdi",
                                 "phone": "347 000 1111"})
     assert contact.phone == "+393470001111"
+
+
+def test_an_italian_business_without_sdi_code_or_pec_is_warned_not_refused():
+    assert save_warnings("business", "IT", None, None) == ["customer.warn.e_invoice"]
+    assert save_warnings("business", None, None, None) == ["customer.warn.e_invoice"]
+    assert save_warnings("business", "IT", "ABC1234", None) == []
+    assert save_warnings("business", "IT", None, "acme@pec.it") == []
+    assert save_warnings("private", "IT", None, None) == []  # a person gets invoices by tax code
+    assert save_warnings("business", "DE", None, None) == []  # foreign customers are outside the SDI
+    validate_customer({"kind": "business", "company_name": "Acme", "vat_number": "00743110157"})  # still valid

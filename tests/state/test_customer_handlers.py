@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from app.domain.errors import Forbidden, NotSignedIn
 from app.domain.permissions import Role
+from app.i18n import t
 from app.models import Contact, Customer, Movement
 from app.services import customers
 from app.state.contacts import ContactsTab
@@ -241,3 +242,20 @@ async def test_a_site_is_edited_in_its_row(app_db, acme):
         customers.remove_site(session=s, actor=office, customer_id=acme, site_id=site)
     assert "Sede non trovata" in str(await sites.save_site(dict(sites.site_values)))
     assert sites.editing_site == 0 and sites.sites == []
+
+
+async def test_a_business_without_sdi_code_or_pec_is_saved_with_a_warning(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, details = await opened_card(token, acme, DetailsTab)
+    assert details.warnings == [t("customer.warn.e_invoice", "it")]  # Acme has neither
+    await details.start_edit()
+    result = await details.save({**details.values, "notes": "Cliente storico"})
+    assert "Né codice SDI né PEC" in str(result) and "toast" in str(result)
+    with app_db() as s:
+        assert s.get(Customer, acme).notes == "Cliente storico"  # a warning, not a refusal
+    await details.start_edit()
+    result = await details.save({**details.values, "sdi_code": "abc1234"})
+    assert details.warnings == [] and "Né codice SDI" not in str(result)
+    created = await (await opened_card(token, "new", DetailsTab))[1].save(
+        {"kind": "business", "company_name": "Nuova S.r.l.", "vat_number": "01114601006"})
+    assert "Né codice SDI né PEC" in str(created) and "/office/customer?id=" in str(created)

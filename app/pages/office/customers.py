@@ -153,6 +153,13 @@ def _input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: AN
 
 def _details_view() -> rx.Component:
     v = DetailsTab.values
+    warnings = rx.foreach(DetailsTab.warnings, lambda text: rx.callout(text, icon="info", color_scheme="amber",
+                                                                        size="1", width="100%",
+                                                                        class_name="save-warning"))
+    return rx.vstack(warnings, _details_grid(v), spacing="3", width="100%")
+
+
+def _details_grid(v: rx.Var) -> rx.Component:
     return rx.grid(
         _value("field.code", CustomerCardState.code),
         _value("field.kind", rx.cond(v["kind"] == "business", T("kind.business"), T("kind.private"))),
