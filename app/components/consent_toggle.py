@@ -8,7 +8,8 @@ from app.components.i18n import T
 from app.components.shell import dialog_control
 
 
-def _state_badge(state: rx.Var) -> rx.Component:
+def consent_state_badge(state: rx.Var) -> rx.Component:
+    """Granted, refused and not asked, each in its own colour, in the office and in the reserved area alike."""
     return rx.match(
         state,
         ("granted", rx.badge(T("consents.state.granted"), color_scheme="green")),
@@ -28,7 +29,7 @@ def consent_row(state, view) -> rx.Component:  # noqa: ANN001
             value=view.state, on_change=lambda value: state.set_consent(view.key, value), size="1",
             id=f"consent-{view.key.replace(':', '-')}",
         ),
-        _state_badge(view.state),
+        consent_state_badge(view.state),
     )
     return rx.hstack(
         rx.vstack(

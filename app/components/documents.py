@@ -40,7 +40,9 @@ def document_card(state, d: DocumentView, can_edit: rx.Var | None = None) -> rx.
                 rx.vstack(rx.text(d.title, weight="bold"), rx.text(d.subtitle, size="1", color_scheme="gray"),
                           spacing="0"),
                 rx.cond(d.state != "", rx.badge(d.state, color_scheme=d.state_color)),
-                rx.cond(d.shared, rx.badge(rx.icon("share-2", size=11), T("documents.shared_badge"), variant="soft")),
+                # Whether the customer sees it is the office's business: the reserved area shows shared ones only.
+                rx.cond(d.shared, rx.badge(rx.icon("share-2", size=11), T("documents.shared_badge"), variant="soft"))
+                if can_edit is not None else rx.fragment(),
                 rx.spacer(),
                 actions,
                 width="100%", align="center", spacing="3", wrap="wrap",

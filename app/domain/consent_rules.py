@@ -39,6 +39,15 @@ def channel_needs(channel: str, subject: dict) -> str | None:
     return None
 
 
+# The field of a contact person's form that gives what a refused consent lacks; the address is the
+# customer's, not the contact's, so it opens no contact form.
+CONTACT_FIELD_NEEDED = {
+    N_("consents.err.needs_email"): "email",
+    N_("consents.err.needs_mobile"): "phone",
+    N_("consents.err.needs_phone"): "phone",
+}
+
+
 def validate_type(raw: ConsentTypeInput | Mapping) -> dict:
     """A consent type from the settings form: code, title, channel, text, signature, active, order."""
     data, errors = ConsentTypeInput.read(raw)

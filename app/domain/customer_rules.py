@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, fields
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum.eu import vat as eu_vat
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.it import codicefiscale, iva
 
 from app.domain.errors import DomainError
@@ -108,14 +108,37 @@ def clean_vat(value: str | None, country: str) -> str | None:
         raise ValueError from None
 
 
+class InvalidValue(ValueError):
+    """A value refused by one rule among several: `message_key` says which, so the person knows what to fix."""
+
+    def __init__(self, message_key: str) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+
+
+# Which of the codice fiscale's rules failed, by python-stdnum's exception.
+TAX_CODE_FAILURES = {
+    InvalidLength: N_("customer.err.tax_code.length"),
+    InvalidFormat: N_("customer.err.tax_code.characters"),
+    InvalidChecksum: N_("customer.err.tax_code.check"),
+    InvalidComponent: N_("customer.err.tax_code.birth_date"),
+}
+
+
 def clean_tax_code(value: str | None) -> str | None:
-    """Codice fiscale: 16 characters for people, 11 digits for companies."""
+    """Codice fiscale: 16 characters for people, 11 digits for companies. A wrong one says which rule it
+    breaks: its length, its characters (letters and digits each in their place), its check character, or
+    the birth date it holds."""
     if value is None:
         return None
+    code = compact_code(value)
     try:
-        return codicefiscale.validate(compact_code(value))
-    except ValidationError:
-        raise ValueError from None
+        return codicefiscale.validate(code)
+    except ValidationError as error:
+        key = TAX_CODE_FAILURES.get(type(error), N_("customer.err.tax_code.characters"))
+        if len(code) == 11 and isinstance(error, InvalidFormat):
+            key = N_("customer.err.tax_code.digits")  # a company's: 11 digits, nothing else
+        raise InvalidValue(key) from None
 
 
 def validate_customer(given: CustomerInput | Mapping) -> CustomerData:
@@ -151,7 +174,7 @@ def validate_customer(given: CustomerInput | Mapping) -> CustomerData:
 
     checks = {
         "vat_number": (lambda v: clean_vat(v, country), N_("customer.err.vat")),
-        "tax_code": (clean_tax_code, N_("customer.err.tax_code")),
+        "tax_code": (clean_tax_code, N_("customer.err.tax_code.characters")),
         "email": (clean_email, N_("customer.err.email")),
         "pec": (clean_email, N_("customer.err.pec")),
         "phone": (clean_phone, N_("customer.err.phone")),
@@ -160,8 +183,8 @@ def validate_customer(given: CustomerInput | Mapping) -> CustomerData:
     for name, (clean, message) in checks.items():
         try:
             values[name] = clean(raw[name])
-        except ValueError:
-            errors[name] = message
+        except ValueError as error:
+            errors[name] = error.message_key if isinstance(error, InvalidValue) else message
             values[name] = None
     if kind == "business" and country == "IT" and not values["vat_number"] and "vat_number" not in errors:
         errors["vat_number"] = N_("customer.err.vat_required")
@@ -187,6 +210,15 @@ def validate_customer(given: CustomerInput | Mapping) -> CustomerData:
     if errors:
         raise DomainError(errors)
     return CustomerData(**values)
+
+
+def save_warnings(kind: str, country: str | None, sdi_code: str | None, pec: str | None) -> list[str]:
+    """What a saved customer lacks without being wrong, as message keys: an Italian business receives
+    electronic invoices through the SDI, at its SDI code or at its PEC; with neither, an invoice cannot
+    reach it until one is known."""
+    if kind == CustomerKind.BUSINESS and (country or "IT") == "IT" and not sdi_code and not pec:
+        return [N_("customer.warn.e_invoice")]
+    return []
 
 
 def _check_address(raw: dict, values: dict, errors: dict, country: str) -> None:

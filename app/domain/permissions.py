@@ -65,6 +65,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
 
 # Rights an administrator may give one staff user on top of their role.
 GRANTABLE: frozenset[Perm] = frozenset({Perm.CONSENTS_RECORD})
+# What a grantable right builds on: consents are recorded on a customer's card, which a technician never opens.
+GRANT_NEEDS: dict[Perm, Perm] = {Perm.CONSENTS_RECORD: Perm.CUSTOMERS_READ}
+
+
+def grantable_to(role: Role, perm: Perm) -> bool:
+    """Whether `perm` can be given on top of `role`: a staff role that has not got it already and has what
+    it builds on."""
+    has = ROLE_PERMISSIONS.get(role, frozenset())
+    return (role in STAFF_ROLES and perm in GRANTABLE and perm not in has
+            and GRANT_NEEDS.get(perm, perm) in has | {perm})
 
 
 def parse_grants(stored: str | None) -> frozenset[Perm]:
@@ -104,7 +114,8 @@ class Actor:
 def has_perm(actor: Actor | None, perm: Perm) -> bool:
     if actor is None:
         return False
-    return perm in ROLE_PERMISSIONS.get(actor.role, frozenset()) or (actor.is_staff and perm in actor.grants)
+    return perm in ROLE_PERMISSIONS.get(actor.role, frozenset()) or (perm in actor.grants
+                                                                   and grantable_to(actor.role, perm))
 
 
 def require(actor: Actor | None, perm: Perm) -> Actor:

@@ -24,6 +24,8 @@ LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LANGUAGE = "it"
 LANGUAGES = ("it", "en")
+# Each language by its own name, as a language choice shows it whatever the page's language.
+LANGUAGE_NAMES = {"it": "Italiano", "en": "English"}
 
 # Plural messages pick their form by `count`; these count something that goes by another name at their
 # call sites (minutes, characters), so the lookup reads that parameter instead.

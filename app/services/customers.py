@@ -492,6 +492,24 @@ def _customer_for_write(session: Session, actor: Actor, customer_id: int) -> Cus
     return customer
 
 
+def get_contact(*, session: Session, actor: Actor, customer_id: int, contact_id: int) -> Contact:
+    """One contact of this customer, as stored now; a removed one is refused."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != customer_id:
+        raise DomainError("customer.contact_not_found")
+    return contact
+
+
+def get_site(*, session: Session, actor: Actor, customer_id: int, site_id: int) -> Site:
+    """One site of this customer, as stored now; a removed one is refused."""
+    require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
+    site = session.get(Site, site_id)
+    if site is None or site.customer_id != customer_id:
+        raise DomainError("customer.site_not_found")
+    return site
+
+
 def _contact_label(contact: Contact) -> str:
     return f"{contact.first_name} {contact.last_name}"
 
@@ -552,6 +570,9 @@ def save_site(
         if data.is_default:
             _clear_default_site(session, customer_id, None)
         site = Site(customer_id=customer_id, **data.__dict__)
+        # The first site is where interventions go unless another is chosen.
+        if session.exec(select(Site.id).where(Site.customer_id == customer_id).limit(1)).first() is None:
+            site.is_default = True
         session.add(site)
         session.flush()
         movements.record(session=session, customer_id=customer_id, actor=actor, source=source,

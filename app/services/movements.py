@@ -8,8 +8,25 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.domain.permissions import Actor, Perm, require_customer_record
-from app.domain.vocabularies import MovementGroup, MovementKind, Source
-from app.models import Movement
+from app.domain.vocabularies import AccessVisibility, BlockLevel, DocumentStatus, MovementGroup, MovementKind, Source
+from app.models import Movement, PaymentTerm, PortalProfile, User
+
+# How the timeline reads what is recorded for a field; any other field's values are shown as recorded.
+YES_NO_FIELDS = frozenset({
+    "block_automatic_emails", "is_default", "unpaid_auto_block", "access.active", "access.receives_reminders",
+    "access.receives_signed_sheets", "access.may_see_contracts",
+})
+MONEY_FIELDS = frozenset({"credit_limit", "shipping_costs"})
+PHONE_FIELDS = frozenset({"phone", "mobile"})
+LANGUAGE_FIELDS = frozenset({"access.language"})
+VOCABULARY_FIELDS = {"block_level": BlockLevel, "sales_status": DocumentStatus, "access.visibility": AccessVisibility}
+
+# Fields whose movements store the id or code of another row: the timeline shows that row's name.
+REFERENCES = {
+    "assigned_user_id": (User, User.id, User.full_name),
+    "access.profile_id": (PortalProfile, PortalProfile.id, PortalProfile.name),
+    "payment_term": (PaymentTerm, PaymentTerm.code, PaymentTerm.description),
+}
 
 
 def record(
@@ -48,6 +65,8 @@ class MovementRow:
 class MovementPage:
     rows: list[MovementRow]
     next_before_id: int | None
+    # (field, stored value) -> the name of the row it refers to, for the fields in REFERENCES.
+    names: dict[tuple[str, str], str]
 
 
 def list_movements(
@@ -71,4 +90,17 @@ def list_movements(
                     m.actor_name if m.actor_user_id is not None else None, m.source, m.created_at)
         for m in found[:limit]
     ]
-    return MovementPage(rows=rows, next_before_id=rows[-1].id if len(found) > limit else None)
+    return MovementPage(rows=rows, next_before_id=rows[-1].id if len(found) > limit else None,
+                        names=_referenced_names(session, rows))
+
+
+def _referenced_names(session: Session, rows: list[MovementRow]) -> dict[tuple[str, str], str]:
+    names: dict[tuple[str, str], str] = {}
+    for name, (_, key, label) in REFERENCES.items():
+        wanted = {v for r in rows if r.field == name for v in (r.before, r.after) if v is not None}
+        if not wanted:
+            continue
+        keys = [int(v) for v in wanted if v.isdigit()] if key.type.python_type is int else list(wanted)
+        for found_key, found_label in session.exec(select(key, label).where(col(key).in_(keys))):
+            names[(name, str(found_key))] = found_label
+    return names

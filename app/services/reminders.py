@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from app.domain.errors import DomainError
 from app.domain.inputs import DATE_INVALID, ReminderInput, check_text
 from app.domain.permissions import Actor, Perm, require
+from app.i18n import N_
 from app.models import Reminder
 
 MAX_REMINDERS = 500
@@ -24,10 +25,13 @@ class ReminderRow:
     text: str
 
 
-def _clean(raw: object) -> tuple[date, str]:
+def _clean(raw: object, today: date, kept: date | None = None) -> tuple[date, str]:
+    """A reminder is for today or later; one whose day has passed may keep that day while its text changes."""
     data, errors = ReminderInput.read(raw)
     if data.due_on is None:
         errors.setdefault("due_on", DATE_INVALID)
+    elif data.due_on < today and data.due_on != kept:
+        errors["due_on"] = N_("reminders.err.past")
     check_text(data.text, "text", 500, errors, required=True)
     if errors:
         raise DomainError(errors)
@@ -52,17 +56,19 @@ def _own(session: Session, actor: Actor, reminder_id: int) -> Reminder:
 
 def save_reminder(
     *, session: Session, actor: Actor, raw: ReminderInput | Mapping, reminder_id: int | None = None,
+    today: date | None = None,
 ) -> Reminder:
     require(actor, Perm.PORTAL_ACCESS)
-    due_on, text = _clean(raw)
+    today = today or date.today()
     if reminder_id is None:
+        due_on, text = _clean(raw, today)
         count = session.exec(select(func.count()).select_from(Reminder).where(Reminder.user_id == actor.user_id)).one()
         if count >= MAX_REMINDERS:
             raise DomainError("reminders.too_many")
         reminder = Reminder(user_id=actor.user_id, due_on=due_on, text=text)
     else:
         reminder = _own(session, actor, reminder_id)
-        reminder.due_on, reminder.text = due_on, text
+        reminder.due_on, reminder.text = _clean(raw, today, kept=reminder.due_on)
     session.add(reminder)
     session.flush()
     return reminder

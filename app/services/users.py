@@ -17,11 +17,12 @@ from app.domain.permissions import (
     Actor,
     Perm,
     Role,
+    grantable_to,
     has_perm,
     parse_grants,
     require,
 )
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGES, N_
 from app.models import Customer, OutboxMessage, PortalAccess, User
 from app.services.auth import actor_of, end_all_sessions, normalize_email, void_password_links
 from app.services.security import hash_password
@@ -60,9 +61,11 @@ class UserRow:
     customer_name: str
     is_active: bool
     last_login_at: datetime | None
-    # For staff: whether they may record consents, and whether that comes with the role.
+    # For staff: whether they may record consents, whether that comes with the role, and whether it can
+    # be given on top of the role.
     records_consents: bool = False
     consents_by_role: bool = False
+    consents_grantable: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ def list_users(
             u.id, u.full_name, u.email, u.role, c.display_name if c else "", u.is_active, u.last_login_at,
             records_consents=has_perm(staff, Perm.CONSENTS_RECORD),
             consents_by_role=Perm.CONSENTS_RECORD in ROLE_PERMISSIONS[staff.role],
+            consents_grantable=grantable_to(staff.role, Perm.CONSENTS_RECORD),
         ))
     # The cursor carries the database's own lower(): SQLite folds only A-Z, Python folds more.
     next_after = (found[limit - 1][2], found[limit - 1][0].id) if len(found) > limit else None
@@ -129,6 +133,8 @@ def set_grant(*, session: Session, actor: Actor, user_id: int, perm: str, grante
         raise DomainError("users.not_found")
     if wanted is None or Role(user.role) not in STAFF_ROLES:
         raise DomainError("users.grant_invalid")
+    if granted is True and not grantable_to(Role(user.role), wanted):
+        raise DomainError(N_("users.grant_not_for_role"))
     grants = set(parse_grants(user.grants))
     grants = grants | {wanted} if granted is True else grants - {wanted}
     user.grants = " ".join(sorted(p.value for p in grants))
@@ -172,10 +178,11 @@ class PortalSummary:
     customer_name: str
     customer_code: str
     user_email: str
+    customer_kind: str
 
 
 def portal_summary(*, session: Session, actor: Actor) -> PortalSummary:
     require(actor, Perm.PORTAL_ACCESS)
     customer = session.get(Customer, actor.customer_id)
     user = session.get(User, actor.user_id)
-    return PortalSummary(customer.display_name, customer.code, user.email)
+    return PortalSummary(customer.display_name, customer.code, user.email, customer.kind)

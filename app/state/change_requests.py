@@ -246,22 +246,41 @@ class ReviewRowView:
     choice: str
 
 
+# How many put-off items a browser tab remembers; the oldest are forgotten first.
+DEFERRED_KEPT = 500
+
+
 class ReviewState(Dialogs, CustomerCardState):
     """The side-by-side window of the customer card: it opens by itself when a card with waiting
-    changes opens, and the reviewer decides field by field."""
+    changes opens, and the reviewer decides field by field. Whatever the window still shows when it
+    closes (left on "Dopo", or the window closed without confirming) is put off: the window no longer
+    opens by itself for it in this browser tab; the banner's button still shows it."""
 
     review_rows: list[ReviewRowView] = []
     review_error: str = ""
     review_banner_text: str = ""
     decision_lines: list[str] = []
     loaded_for: int = 0
+    # Item ids put off by the reviewer; kept from one card to the next, unlike everything else here.
+    _deferred: list[int] = []
 
     @guarded(Perm.CUSTOMERS_READ)
     def load(self, actor: Actor):
-        """The card opened: waiting changes come first, so the window opens by itself."""
+        """The card opened: waiting changes come first, so the window opens by itself, once, unless
+        the reviewer has already put all of them off."""
+        deferred = self._deferred
         self.reset()
+        self._deferred = deferred
         self.loaded_for = self.card_key
-        self._load_review(actor, open_window=True)
+        self._load_review(actor, open_window=False)
+        if any(r.item_id not in self._deferred for r in self.review_rows):
+            self._open_dialog("review")
+
+    def _close_dialog(self, name: str) -> None:
+        if name == "review" and self._is_open("review"):
+            shown = [r.item_id for r in self.review_rows if r.item_id not in self._deferred]
+            self._deferred = [*self._deferred, *shown][-DEFERRED_KEPT:]
+        super()._close_dialog(name)
 
     def _load_review(self, actor: Actor, open_window: bool) -> None:
         if not self.can_decide_requests or self.customer_id <= 0:
@@ -355,7 +374,8 @@ class ReviewState(Dialogs, CustomerCardState):
             if outcome.ignored else "",
             t("review.applied_automatically", self.lang, fields=_fields_text(applied, self.lang)) if applied else "",
         ) if line]
-        self._load_review(actor, open_window=self._is_open("review"))
+        self._load_review(actor, open_window=False)
+        self._close_dialog("review")
         self._count_open_requests(actor)
         return [rx.toast.success(t("review.done", self.lang)), *_card_changed()]
 

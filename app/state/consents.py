@@ -18,6 +18,7 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import consents
 from app.settings import get_settings
+from app.state.contacts import ContactsTab
 from app.state.customers import CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
 from app.state.session import SessionState, field_messages, guarded
@@ -138,7 +139,11 @@ class CardConsentsState(Dialogs, CustomerCardState):
                                         contact_id=contact_id, type_id=type_id, state=wanted)
         except DomainError as error:
             self.consent_error = t(error.message_key, self.lang)
-            return rx.toast.error(self.consent_error)
+            refused = [rx.toast.error(self.consent_error)]
+            if contact_id is not None and error.message_key in rules.CONTACT_FIELD_NEEDED \
+                    and has_perm(actor, Perm.CUSTOMERS_WRITE):
+                refused.append(ContactsTab.fill_for_consent(contact_id, error.message_key))
+            return refused
         self.consent_error = ""
         self._fetch(actor)
         return None
@@ -199,7 +204,7 @@ class PortalConsentView:
     title: str
     text: str
     granted: bool
-    state: str
+    state: str  # granted | refused | unknown: the page shows each in its own colour
     recorded: str
 
 
@@ -223,7 +228,7 @@ class PortalConsentsState(SessionState):
             PortalSubjectView(name, [
                 PortalConsentView(
                     key=f"{contact_id or 0}:{row.type_id}", title=row.title, text=found.texts[row.type_id],
-                    granted=row.state == rules.GRANTED, state=t(f"consents.state.{row.state}", self.lang),
+                    granted=row.state == rules.GRANTED, state=row.state,
                     recorded=format_datetime(row.recorded_at, self.lang),
                 )
                 for row in rows

@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from app.db import session_scope
-from app.domain.customer_rules import FIELDS, display_phone
+from app.domain.customer_rules import FIELDS, display_phone, save_warnings
 from app.domain.errors import DomainError
 from app.domain.inputs import CustomerInput
 from app.domain.permissions import Actor, Perm
@@ -51,6 +51,8 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
     assigned_name: str = ""
     errors: dict[str, str] = {}
     form_message: str = ""
+    # What the saved customer lacks without being wrong (no way to receive e-invoices), shown on the card.
+    warnings: list[str] = []
     form_key: int = 0
     staff_options: list[list[str]] = []
     conflict_lines: list[str] = []
@@ -74,6 +76,8 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
         self._show_header(customer)
         self.values = _form_values(customer)
         self.assigned_name = customers.assigned_user_name(session=session, customer=customer)
+        self.warnings = [t(key, self.lang) for key in
+                         save_warnings(customer.kind, customer.country, customer.sdi_code, customer.pec)]
 
     def _reload(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -112,6 +116,7 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
                 customer = customers.create_customer(session=session, actor=actor, raw=raw,
                                                      confirmed_duplicates=confirmed)
                 new_id = customer.id
+                warned = save_warnings(customer.kind, customer.country, customer.sdi_code, customer.pec)
         except customers.DuplicatesFound as found:
             self._pending_raw = raw
             self.duplicates = [
@@ -125,7 +130,8 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
             return None
         self.duplicates = []
         self._close_dialog("duplicates")
-        return [rx.toast.success(t("card.created", self.lang)), rx.redirect(f"/office/customer?id={new_id}")]
+        return [rx.toast.success(t("card.created", self.lang)),
+                *[rx.toast.warning(t(key, self.lang)) for key in warned], rx.redirect(f"/office/customer?id={new_id}")]
 
     @guarded(Perm.CUSTOMERS_WRITE)
     def create_anyway(self, actor: Actor):
@@ -153,7 +159,8 @@ class DetailsTab(CardTab, Dialogs, CustomerCardState):
             return None
         self.editing, self.errors, self.form_message, self.conflict_lines = False, {}, "", []
         self._reload(actor)
-        return [rx.toast.success(t("card.saved" if changed else "card.nothing_changed", self.lang)), *_review_follows()]
+        return [rx.toast.success(t("card.saved" if changed else "card.nothing_changed", self.lang)),
+                *[rx.toast.warning(text) for text in self.warnings], *_review_follows()]
 
     @guarded(Perm.CUSTOMERS_WRITE)
     def save_anyway(self, actor: Actor):

@@ -9,6 +9,7 @@ import reflex as rx
 
 from app.db import session_scope
 from app.domain.permissions import Actor, Perm
+from app.domain.vocabularies import CustomerKind
 from app.i18n import t
 from app.i18n.formats import format_long_date, format_short_date
 from app.services import documents, users
@@ -63,6 +64,8 @@ class FieldHomeState(SessionState):
 
 class PortalHomeState(SessionState):
     company_name: str = ""
+    # "Azienda" for a business, "Cliente" for a private person.
+    customer_label: str = ""
     customer_code: str = ""
     account_email: str = ""
 
@@ -71,5 +74,7 @@ class PortalHomeState(SessionState):
         with session_scope() as session:
             summary = users.portal_summary(session=session, actor=actor)
         self.company_name = summary.customer_name
+        private = CustomerKind.parse(summary.customer_kind) is CustomerKind.PRIVATE
+        self.customer_label = t("portal.customer" if private else "portal.company", self.lang)
         self.customer_code = summary.customer_code
         self.account_email = summary.user_email

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal, InvalidOperation
 
 from app.db import session_scope
+from app.domain.customer_rules import display_phone
 from app.domain.permissions import Actor, Perm
-from app.domain.vocabularies import BlockLevel, DocumentStatus, MovementGroup
-from app.i18n import t
-from app.i18n.formats import format_datetime
+from app.domain.vocabularies import ConsentState, ContactKind, CustomerKind, MovementGroup, MovementKind
+from app.i18n import LANGUAGE_NAMES, t
+from app.i18n.formats import format_datetime, format_money
 from app.services import movements
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.session import guarded
@@ -27,15 +29,34 @@ class MovementView:
     at: str
 
 
-def _shown(field: str | None, value: str | None, lang: str) -> str:
-    """A recorded value as the card shows it: a level of block by its name."""
-    if field == "block_level" and BlockLevel.parse(value):
-        return t(BlockLevel(value).label_key, lang)
-    if field == "sales_status" and DocumentStatus.parse(value):
-        return t(DocumentStatus(value).label_key, lang)
-    if field == "unpaid_auto_block" and value in ("True", "False"):
+def shown_value(kind: str, field: str | None, value: str | None, names: dict, lang: str) -> str:
+    """A recorded value as the card shows it, in the reader's language: a code by its label, a flag as
+    yes or no, a phone as on the card, an amount as money, an id by the name of what it refers to."""
+    if value is None or value == "":
+        return ""
+    if kind == MovementKind.CONSENT_CHANGED:
+        state = ConsentState.parse(value)
+        return t(state.label_key, lang) if state else value
+    if field is None:
+        return value
+    if (field, value) in names:
+        return names[(field, value)]
+    if field in movements.PHONE_FIELDS:
+        return display_phone(value)
+    if field in movements.YES_NO_FIELDS and value in ("True", "False"):
         return t("common.yes" if value == "True" else "common.no", lang)
-    return value or ""
+    if field in movements.MONEY_FIELDS:
+        try:
+            return format_money(Decimal(value), lang)
+        except InvalidOperation:
+            return value
+    if field in movements.LANGUAGE_FIELDS:
+        return LANGUAGE_NAMES.get(value, value)
+    vocabulary = movements.VOCABULARY_FIELDS.get(field)
+    if field == "kind":
+        vocabulary = ContactKind if kind.startswith("contact.") else CustomerKind
+    member = vocabulary.parse(value) if vocabulary else None
+    return t(member.label_key, lang) if member else value
 
 
 class MovementsTab(CardTab, CustomerCardState):
@@ -57,7 +78,8 @@ class MovementsTab(CardTab, CustomerCardState):
             MovementView(
                 id=m.id, kind=t(f"movements.kind.{m.kind}", self.lang),
                 field=t(f"field.{m.field}", self.lang) if m.field else "",
-                before=_shown(m.field, m.before, self.lang), after=_shown(m.field, m.after, self.lang),
+                before=shown_value(m.kind, m.field, m.before, page.names, self.lang),
+                after=shown_value(m.kind, m.field, m.after, page.names, self.lang),
                 summary=m.summary or "", actor=m.actor_name or t("movements.by_system", self.lang),
                 source=t(f"source.{m.source}", self.lang),
                 at=format_datetime(m.created_at, self.lang),

@@ -30,9 +30,9 @@ class UserView:
     is_active: bool
     last_login: str
     is_self: bool
-    is_staff: bool
     records_consents: bool
     consents_by_role: bool
+    consents_grantable: bool
 
 
 class UsersState(Dialogs, KeysetPaging, SessionState):
@@ -52,8 +52,9 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
                 id=row.id, full_name=row.full_name, email=row.email, role=t(f"role.{row.role}", self.lang),
                 customer_name=row.customer_name, is_active=row.is_active,
                 last_login=format_datetime(row.last_login_at, self.lang) or t("users.never", self.lang),
-                is_self=row.id == actor.user_id, is_staff=row.role != "customer",
+                is_self=row.id == actor.user_id,
                 records_consents=row.records_consents, consents_by_role=row.consents_by_role,
+                consents_grantable=row.consents_grantable,
             )
             for row in page.rows
         ]
@@ -91,7 +92,7 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
     def set_consent_right(self, actor: Actor, user_id: int, granted: bool):
         """The right to record consents for a staff user whose role does not include it."""
         row = next((r for r in self.user_rows if r.id == parse_id(user_id)), None)
-        if row is None or row.consents_by_role or not isinstance(granted, bool):
+        if row is None or not row.consents_grantable or not isinstance(granted, bool):
             return None
         try:
             with session_scope(write=True) as session:

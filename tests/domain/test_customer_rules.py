@@ -3,8 +3,16 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stdnum.it import codicefiscale
 
-from app.domain.customer_rules import display_phone, search_text, sort_key, validate_contact, validate_customer
+from app.domain.customer_rules import (
+    display_phone,
+    save_warnings,
+    search_text,
+    sort_key,
+    validate_contact,
+    validate_customer,
+)
 from app.domain.errors import DomainError
 from app.domain.text import compact_code, fold
 
@@ -49,10 +57,21 @@ def test_valid_codice_fiscale(code):
     assert data.tax_code == code.upper()
 
 
-@pytest.mark.parametrize("code", ["RSSMRA85D03H501X", "RSSMRA85D03H50", "00743110158", "ZZZZZZZZZZZZZZZZ"])
-def test_invalid_codice_fiscale(code):
+@pytest.mark.parametrize(("code", "rule"), [
+    ("RSSMRA85D03H501X", "check"),  # the last character does not match the others
+    ("RSSMRA85D03H50", "length"),
+    ("RSSMRA85D03H501MX", "length"),
+    ("00743110158", "check"),  # a company's: its last digit
+    ("0074311015A", "digits"),
+    ("ZZZZZZZZZZZZZZZZ", "characters"),
+    ("RSSMRA8XD03H501M", "characters"),
+    ("RSSMRA85D73H501M", "birth_date"),  # day 73 (a woman's 33rd) does not exist; check character recomputed below
+])
+def test_a_wrong_codice_fiscale_says_which_rule_it_breaks(code, rule):
+    if rule == "birth_date":
+        code = code[:15] + codicefiscale.calc_check_digit(code[:15])
     raw = {"kind": "private", "first_name": "Mario", "last_name": "Rossi", "tax_code": code}
-    assert errors_of(raw) == {"tax_code": "customer.err.tax_code"}
+    assert errors_of(raw) == {"tax_code": f"customer.err.tax_code.{rule}"}
 
 
 def test_phones_are_stored_in_e164_and_shown_nicely():
@@ -129,3 +148,13 @@ def test_contact_needs_names_and_valid_channels():
     contact = validate_contact({"kind": "family_member", "first_name": "Anna", "last_name": "Verdi",
                                 "phone": "347 000 1111"})
     assert contact.phone == "+393470001111"
+
+
+def test_an_italian_business_without_sdi_code_or_pec_is_warned_not_refused():
+    assert save_warnings("business", "IT", None, None) == ["customer.warn.e_invoice"]
+    assert save_warnings("business", None, None, None) == ["customer.warn.e_invoice"]
+    assert save_warnings("business", "IT", "ABC1234", None) == []
+    assert save_warnings("business", "IT", None, "acme@pec.it") == []
+    assert save_warnings("private", "IT", None, None) == []  # a person gets invoices by tax code
+    assert save_warnings("business", "DE", None, None) == []  # foreign customers are outside the SDI
+    validate_customer({"kind": "business", "company_name": "Acme", "vat_number": "00743110157"})  # still valid

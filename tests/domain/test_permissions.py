@@ -6,6 +6,7 @@ from app.domain.permissions import (
     Actor,
     Perm,
     Role,
+    grantable_to,
     has_perm,
     home_path,
     require,
@@ -53,3 +54,11 @@ def test_customer_record_belongs_to_own_customer():
             require_customer_record(customer, Perm.PORTAL_ACCESS, other)
     office = make(Role.OFFICE)
     assert require_customer_record(office, Perm.CUSTOMERS_READ, 6) is office
+
+
+def test_what_a_right_builds_on_decides_whom_it_can_be_given_to():
+    assert grantable_to(Role.CREDIT_MANAGER, Perm.CONSENTS_RECORD)
+    assert not grantable_to(Role.TECHNICIAN, Perm.CONSENTS_RECORD)
+    assert not grantable_to(Role.OFFICE, Perm.CONSENTS_RECORD)  # already by role
+    assert not grantable_to(Role.CUSTOMER, Perm.CONSENTS_RECORD)
+    assert not grantable_to(Role.CREDIT_MANAGER, Perm.USERS_MANAGE)

@@ -150,6 +150,14 @@ def test_customer_users_and_technicians_cannot_use_the_registry(db, office):
         customers.create_customer(session=s, actor=credit, raw=ACME)
 
 
+def test_a_customers_first_site_is_its_default(db, office):
+    customer = create(db, office)
+    with db(write=True) as s:
+        first = customers.save_site(session=s, actor=office, customer_id=customer.id, raw={"name": "Sede"})
+        second = customers.save_site(session=s, actor=office, customer_id=customer.id, raw={"name": "Cantiere"})
+        assert (first.is_default, second.is_default) == (True, False)
+
+
 def test_sites_keep_a_single_default_and_contacts_belong_to_their_customer(db, office):
     customer = create(db, office)
     other = create(db, office, company_name="Altro", vat_number="01114601006", email="x@altro.it")

@@ -30,12 +30,15 @@ def world(db):
 
 
 def test_reminders_are_each_users_own(db, world):
+    today = date(2026, 11, 28)
     with db(write=True) as s:
-        mine = reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-12-01", "text": "Caldaia"})
+        mine = reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-12-01", "text": "Caldaia"},
+                                       today=today)
     with db(write=True) as s:
-        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-11-30", "text": "Fattura"},)
+        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-11-30", "text": "Fattura"},
+                                today=today)
         reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-12-02", "text": "Nuovo"},
-                                reminder_id=mine.id)
+                                reminder_id=mine.id, today=today)
     with db() as s:
         assert [(r.due_on, r.text) for r in reminders.list_reminders(session=s, actor=world["anna"])] == [
             (date(2026, 11, 30), "Fattura"), (date(2026, 12, 2), "Nuovo")]
@@ -43,16 +46,37 @@ def test_reminders_are_each_users_own(db, world):
     for other in ("ugo", "bea"):
         with db(write=True) as s, pytest.raises(DomainError):
             reminders.save_reminder(session=s, actor=world[other], raw={"due_on": "2026-12-01", "text": "X"},
-                                    reminder_id=mine.id)
+                                    reminder_id=mine.id, today=today)
         with db(write=True) as s, pytest.raises(DomainError):
             reminders.delete_reminder(session=s, actor=world[other], reminder_id=mine.id)
     with db(write=True) as s, pytest.raises(DomainError) as err:
-        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "31/02/2026", "text": ""})
+        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "31/02/2026", "text": ""}, today=today)
     assert set(err.value.errors) == {"due_on", "text"}
     with db(write=True) as s:
         reminders.delete_reminder(session=s, actor=world["anna"], reminder_id=mine.id)
     with db() as s:
         assert len(reminders.list_reminders(session=s, actor=world["anna"])) == 1
+
+
+def test_a_reminder_is_for_today_or_later_and_a_passed_one_keeps_its_day(db, world):
+    with db(write=True) as s, pytest.raises(DomainError) as err:
+        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-11-27", "text": "Ieri"},
+                                today=date(2026, 11, 28))
+    assert err.value.errors == {"due_on": "reminders.err.past"}
+    with db(write=True) as s:
+        due = reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-11-28", "text": "Oggi"},
+                                      today=date(2026, 11, 28))
+    later = date(2026, 12, 5)  # the day has passed: the text can still change, the day stays or moves ahead
+    with db(write=True) as s:
+        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-11-28", "text": "Oggi!"},
+                                reminder_id=due.id, today=later)
+    with db(write=True) as s, pytest.raises(DomainError) as err:
+        reminders.save_reminder(session=s, actor=world["anna"], raw={"due_on": "2026-11-29", "text": "Oggi!"},
+                                reminder_id=due.id, today=later)
+    assert err.value.errors == {"due_on": "reminders.err.past"}
+    with db() as s:
+        assert [(r.due_on, r.text) for r in reminders.list_reminders(session=s, actor=world["anna"])] == [
+            (date(2026, 11, 28), "Oggi!")]
 
 
 def test_a_request_goes_to_the_configured_staff_user_who_gets_an_email(db, world):

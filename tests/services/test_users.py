@@ -92,3 +92,21 @@ def test_the_right_to_record_consents_can_be_given_to_one_staff_user(db):
                             granted=True)
         users.set_grant(session=s, actor=admin, user_id=credit.id, perm="consents.record", granted=False)
         assert not has_perm(actor_of(s.get(User, credit.id)), Perm.CONSENTS_RECORD)
+
+
+def test_a_technician_cannot_be_given_the_right_to_record_consents(db):
+    with db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        technician = factories.user(s, Role.TECHNICIAN)
+        with pytest.raises(DomainError) as refused:
+            users.set_grant(session=s, actor=admin, user_id=technician.id, perm="consents.record", granted=True)
+        assert refused.value.message_key == "users.grant_not_for_role"
+        technician.grants = "consents.record"  # given before the rule: it grants nothing
+        s.add(technician)
+        s.flush()
+        assert not has_perm(actor_of(s.get(User, technician.id)), Perm.CONSENTS_RECORD)
+        users.set_grant(session=s, actor=admin, user_id=technician.id, perm="consents.record", granted=False)
+        rows = {r.id: r for r in users.list_users(session=s, actor=admin).rows}
+    assert (rows[technician.id].consents_grantable, rows[technician.id].records_consents) == (False, False)
+    assert rows[admin.user_id].consents_grantable is False  # an administrator has it by role
+

@@ -8,8 +8,9 @@ from app.domain.permissions import Role
 from app.models import ConsentEvent, ConsentType
 from app.services import consents, customers, users
 from app.state.consents import CardConsentsState, ConsentTypesState, PortalConsentsState, parse_consent_key
+from app.state.contacts import ContactsTab
 from tests import factories
-from tests.state.conftest import card_tab, signed_in_token, state_of
+from tests.state.conftest import card_tab, opened_card, signed_in_token, state_of
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157", "email": "info@acme.it"}
 
@@ -98,3 +99,39 @@ async def test_a_credit_manager_given_the_right_records_consents(app_db, world):
     card = card_tab(CardConsentsState, token, world["acme"])
     await card.set_consent(f"0:{world['types']['profilazione']}", "granted")
     assert _events(app_db) == 1
+
+
+async def test_a_consent_refused_for_a_missing_email_opens_that_contacts_form_at_the_field(app_db, world):
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        luca = customers.save_contact(session=s, actor=office, customer_id=world["acme"],
+                                      raw={"first_name": "Luca", "last_name": "Bianchi", "kind": "family_member"}).id
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, contacts, card = await opened_card(token, world["acme"], ContactsTab, CardConsentsState)
+    result = await card.set_consent(f"{luca}:{world['types']['newsletter']}", "granted")
+    assert _events(app_db) == 0
+    [follow] = [e for e in result if getattr(getattr(e, "handler", None), "fn", None) is not None
+                and e.handler.fn.__name__ == "fill_for_consent"]
+    assert str(luca) in str(follow.args) and "consents.err.needs_email" in str(follow.args)
+    focus = await contacts.fill_for_consent(luca, "consents.err.needs_email")
+    assert contacts.editing_contact == luca and "[name=email]" in str(focus)
+    assert "compila prima il campo E-mail" in contacts.contact_errors["email"]
+    await contacts.save_contact({**contacts.contact_values, "email": "luca@bianchi.it"})
+    await card.set_consent(f"{luca}:{world['types']['newsletter']}", "granted")
+    assert _events(app_db) == 1
+    for key in ("consents.err.needs_address", "form.err.required", ["x"]):  # no contact field gives these
+        contacts.editing_contact = 0
+        await contacts.fill_for_consent(luca, key)
+        assert contacts.editing_contact == 0
+
+
+async def test_without_the_right_to_edit_a_refused_consent_opens_no_form(app_db, world):
+    user_id, token = signed_in_token(app_db, Role.CREDIT_MANAGER)
+    with app_db(write=True) as s:
+        admin = factories.actor(s, Role.ADMIN)
+        users.set_grant(session=s, actor=admin, user_id=user_id, perm="consents.record", granted=True)
+        luca = customers.save_contact(session=s, actor=admin, customer_id=world["acme"],
+                                      raw={"first_name": "Luca", "last_name": "Bianchi"}).id
+    card = card_tab(CardConsentsState, token, world["acme"])
+    result = await card.set_consent(f"{luca}:{world['types']['newsletter']}", "granted")
+    assert "fill_for_consent" not in str(result) and "E-mail" in str(result)

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from app.domain.errors import Forbidden, NotSignedIn
 from app.domain.permissions import Role
+from app.i18n import t
 from app.models import Contact, Customer, Movement
 from app.services import customers
 from app.state.contacts import ContactsTab
@@ -47,6 +48,9 @@ async def test_writes_are_refused_to_anyone_without_the_right(app_db, acme, role
         lambda: sites.add_site({"name": "X"}),
         lambda: contacts.ask_remove(contact_id),
         contacts.confirm_remove,
+        lambda: contacts.edit_contact(contact_id),
+        lambda: contacts.save_contact({"first_name": "X", "last_name": "Y"}),
+        lambda: sites.save_site({"name": "X"}),
         details.start_edit,
     ]
     for call in calls:
@@ -83,9 +87,14 @@ async def test_malformed_and_foreign_ids_change_nothing(app_db, acme):
         assert contacts.open_dialogs == []
         await sites.ask_remove(bad)
         await sites.make_default_site(bad)
+        await contacts.edit_contact(bad)
+        await sites.edit_site(bad)
+        assert contacts.editing_contact == 0 and sites.editing_site == 0
     await sites.make_default_site(foreign_site)
     assert sites.open_dialogs == []
     await contacts.confirm_remove()  # nothing asked: nothing removed
+    await contacts.save_contact({"first_name": "X", "last_name": "Y"})  # nothing opened: nothing saved
+    await sites.save_site({"name": "X"})
     assert _movement_count(app_db) == before
     with app_db() as s:
         assert s.get(Contact, foreign_contact) is not None
@@ -155,3 +164,98 @@ async def test_a_cancelled_load_finishes_before_the_next_event_runs(app_db, acme
             await task
 
     await scenario()
+
+
+# Editing contacts and sites in place --------------------------------------------------------------
+
+
+def _movements(db, kind):
+    with db() as s:
+        return [(m.field, m.before, m.after) for m in s.exec(select(Movement).where(Movement.kind == kind)
+                                                            .order_by(Movement.id))]
+
+
+async def test_a_contact_is_edited_in_its_row_one_movement_per_change(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, contacts = await opened_card(token, acme, ContactsTab)
+    anna = contacts.contacts[0]
+    await contacts.edit_contact(anna.id)
+    assert contacts.editing_contact == anna.id
+    assert contacts.contact_values == {"kind": "contact_person", "first_name": "Anna", "last_name": "Neri",
+                                       "role": "", "email": "", "phone": ""}
+    form = {**contacts.contact_values, "email": "Anna@Acme.IT", "phone": "333 123 4567"}
+    await contacts.save_contact(form)
+    assert contacts.editing_contact == 0 and contacts.contact_errors == {}
+    assert (contacts.contacts[0].email, contacts.contacts[0].phone) == ("anna@acme.it", "333 123 4567")
+    assert _movements(app_db, "contact.updated") == [("email", None, "anna@acme.it"),
+                                                      ("phone", None, "+393331234567")]
+    await contacts.edit_contact(anna.id)  # the phone comes back as the card shows it: saved unchanged, no movement
+    assert contacts.contact_values["phone"] == "333 123 4567"
+    await contacts.save_contact(dict(contacts.contact_values))
+    assert len(_movements(app_db, "contact.updated")) == 2
+
+
+async def test_a_wrong_contact_edit_keeps_the_form_and_writes_nothing(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, contacts = await opened_card(token, acme, ContactsTab)
+    anna = contacts.contacts[0]
+    await contacts.edit_contact(anna.id)
+    await contacts.save_contact({**contacts.contact_values, "email": "not an e-mail", "last_name": ""})
+    assert set(contacts.contact_errors) == {"email", "last_name"}
+    assert contacts.editing_contact == anna.id and contacts.contact_values["email"] == "not an e-mail"
+    assert _movements(app_db, "contact.updated") == []
+
+
+async def test_editing_a_contact_removed_meanwhile_is_refused(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, contacts = await opened_card(token, acme, ContactsTab)
+    anna = contacts.contacts[0]
+    await contacts.edit_contact(anna.id)
+    with app_db(write=True) as s:
+        customers.remove_contact(session=s, actor=factories.actor(s, Role.ADMIN), customer_id=acme,
+                                 contact_id=anna.id)
+    result = await contacts.save_contact({**contacts.contact_values, "role": "Titolare"})
+    assert "Contatto non trovato" in str(result)
+    assert contacts.editing_contact == 0 and contacts.contacts == []
+    assert _movements(app_db, "contact.updated") == []
+    with app_db() as s:
+        assert s.get(Contact, anna.id) is None
+
+
+async def test_a_site_is_edited_in_its_row(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.ADMIN)
+        site = customers.save_site(session=s, actor=office, customer_id=acme,
+                                   raw={"name": "Magazzino", "city": "Milano", "notes": "Citofono 3"}).id
+    _, sites = await opened_card(token, acme, SitesTab)
+    await sites.edit_site(site)
+    assert sites.editing_site == site
+    assert sites.site_values["notes"] == "Citofono 3" and sites.site_values["province"] == "MI"
+    await sites.save_site({**sites.site_values, "city": "Rome"})
+    assert sites.site_errors.get("city") and sites.editing_site == site
+    await sites.save_site({**sites.site_values, "name": "Magazzino nord", "city": "Milano", "province": "MI"})
+    assert sites.editing_site == 0 and sites.sites[0].name == "Magazzino nord"
+    assert _movements(app_db, "site.updated") == [("name", "Magazzino", "Magazzino nord")]
+    await sites.edit_site(site)
+    with app_db(write=True) as s:
+        customers.remove_site(session=s, actor=office, customer_id=acme, site_id=site)
+    assert "Sede non trovata" in str(await sites.save_site(dict(sites.site_values)))
+    assert sites.editing_site == 0 and sites.sites == []
+
+
+async def test_a_business_without_sdi_code_or_pec_is_saved_with_a_warning(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, details = await opened_card(token, acme, DetailsTab)
+    assert details.warnings == [t("customer.warn.e_invoice", "it")]  # Acme has neither
+    await details.start_edit()
+    result = await details.save({**details.values, "notes": "Cliente storico"})
+    assert "Né codice SDI né PEC" in str(result) and "toast" in str(result)
+    with app_db() as s:
+        assert s.get(Customer, acme).notes == "Cliente storico"  # a warning, not a refusal
+    await details.start_edit()
+    result = await details.save({**details.values, "sdi_code": "abc1234"})
+    assert details.warnings == [] and "Né codice SDI" not in str(result)
+    created = await (await opened_card(token, "new", DetailsTab))[1].save(
+        {"kind": "business", "company_name": "Nuova S.r.l.", "vat_number": "01114601006"})
+    assert "Né codice SDI né PEC" in str(created) and "/office/customer?id=" in str(created)

@@ -29,3 +29,11 @@ def test_page_title_is_in_the_users_language(route):
     assert any(f"? {json.dumps(en)} : {json.dumps(it)})" in title for it, en in TITLES), title
     _, code = compiler.compile_page(route, compiler.compile_unevaluated_page(route, page))
     assert f'jsx("title",{{}},{title})' in code
+
+
+def test_the_code_badge_shows_only_once_there_is_a_code():
+    """A new customer has no code until it is saved: its form shows no empty badge."""
+    route = "office/customer"
+    _, code = compiler.compile_page(route, compiler.compile_unevaluated_page(route, PAGES[route]))
+    badge = code.index('RadixThemesBadge,{variant:"outline"},')
+    assert 'customer_card_state.code_rx_state_?.valueOf?.() === ""' in code[badge - 250:badge]

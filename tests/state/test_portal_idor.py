@@ -2,6 +2,7 @@
 customer B's, one that does not exist and malformed ones: only A's own ever does anything."""
 
 import inspect
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -16,6 +17,9 @@ from app.state.reminders import RemindersState, ReminderView
 from app.state.tickets import SupportState
 from tests import factories
 from tests.state.conftest import state_of
+
+# Reminders are for today or later.
+SOON, LATER = ((date.today() + timedelta(days=d)).isoformat() for d in (3, 26))
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"}
 MALFORMED = ["1 OR 1=1", -1, 0, None, [1], {"id": 1}, 10**30, True, "1.5"]
@@ -41,7 +45,7 @@ def world(app_db):
             ids[name] = {
                 "actor": actor, "customer": customer.id, "contact": contact.id,
                 "reminder": reminders.save_reminder(session=s, actor=actor,
-                                                    raw={"due_on": "2026-12-01", "text": f"r-{name}"}).id,
+                                                    raw={"due_on": SOON, "text": f"r-{name}"}).id,
                 "ticket": tickets.open_ticket(session=s, actor=actor, raw={"subject": f"t-{name}", "body": "x"}).id,
             }
         colleague = portal_accesses.save_access(session=s, actor=office, customer_id=ids["a"]["customer"], raw={
@@ -87,9 +91,9 @@ async def test_reminder_handlers(app_db, world, which):
             continue
         assert state.open_dialogs == [] and state.edit_values == {}
         # Even with the id slipped into the rows shown on the page, the service refuses it.
-        state.reminder_rows = [ReminderView(999_999 if bad is None else bad, "", "2026-12-01", "x", False)]
+        state.reminder_rows = [ReminderView(999_999 if bad is None else bad, "", SOON, "x", False)]
         await state.edit_reminder(999_999 if bad is None else bad)
-        await state.save_edit({"due_on": "2026-12-24", "text": "presa"})
+        await state.save_edit({"due_on": LATER, "text": "presa"})
         await state.ask_delete(999_999 if bad is None else bad)
         await state.confirm_delete()
         assert _snapshot(app_db) == before

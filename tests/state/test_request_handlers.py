@@ -11,7 +11,7 @@ from app.services import change_requests, customers
 from app.services.auth import actor_of
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState, ReviewRowView, ReviewState
 from tests import factories
-from tests.state.conftest import card_tab, signed_in_token, state_of
+from tests.state.conftest import card_tab, opened_card, signed_in_token, state_of
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157", "email": "info@acme.it"}
 
@@ -144,3 +144,47 @@ async def test_the_second_reviewer_is_told_who_decided_first(app_db, two_custome
     with app_db() as s:
         assert s.get(ChangeRequestItem, two_customers["acme_item"]).state == rules.ACCEPTED
         assert s.get(Customer, two_customers["acme"]).version == 2  # applied once
+
+
+async def test_the_review_window_closes_on_confirm_and_stays_shut_for_what_the_reviewer_put_off(app_db):
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        acme = customers.create_customer(session=s, actor=office, raw=ACME).id
+        customer_user = actor_of(factories.user(s, Role.CUSTOMER, customer_id=acme))
+        change_requests.submit_request(session=s, actor=customer_user, customer_id=acme,
+                                       raw={"email": "nuova@acme.it", "pec": "acme@pec.it"})
+        email_item, pec_item = s.exec(select(ChangeRequestItem.id).order_by(ChangeRequestItem.id)).all()
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, review = await opened_card(token, acme, ReviewState)
+    card = review.parent_state
+
+    async def visit():
+        await card.open_card()
+        await review.load()
+
+    assert review.open_dialogs == ["review"] and len(review.review_rows) == 2
+    await review.choose(email_item, "accept")  # the PEC is left on "Dopo"
+    await review.confirm_review()
+    assert review.open_dialogs == [] and [r.item_id for r in review.review_rows] == [pec_item]
+    assert _states(app_db)[email_item] == rules.ACCEPTED
+    await visit()
+    assert review.open_dialogs == [] and [r.item_id for r in review.review_rows] == [pec_item]  # the banner stays
+    await review.open_review()  # the banner's button still shows it
+    assert review.open_dialogs == ["review"]
+    review.dialog_changed("review", False)
+    with app_db(write=True) as s:
+        change_requests.submit_request(session=s, actor=customer_user, customer_id=acme, raw={"sdi_code": "ABC1234"})
+    await visit()  # something new is waiting: the window opens by itself once more
+    assert review.open_dialogs == ["review"] and len(review.review_rows) == 2
+
+
+async def test_a_review_window_closed_without_deciding_does_not_open_by_itself_again(app_db, two_customers):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    _, review = await opened_card(token, two_customers["acme"], ReviewState)
+    assert review.open_dialogs == ["review"]
+    review.dialog_changed("review", False)  # "Annulla": decided later
+    await review.parent_state.open_card()
+    await review.load()
+    assert review.open_dialogs == [] and len(review.review_rows) == 1
+    _, other_tab = await opened_card(token, two_customers["beta"], ReviewState)
+    assert other_tab.open_dialogs == ["review"]  # another customer's waiting change is not put off

@@ -157,6 +157,13 @@ def _input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: AN
 
 def _details_view() -> rx.Component:
     v = DetailsTab.values
+    warnings = rx.foreach(DetailsTab.warnings, lambda text: rx.callout(text, icon="info", color_scheme="amber",
+                                                                        size="1", width="100%",
+                                                                        class_name="save-warning"))
+    return rx.vstack(warnings, _details_grid(v), spacing="3", width="100%")
+
+
+def _details_grid(v: rx.Var) -> rx.Component:
     return rx.grid(
         _value("field.code", CustomerCardState.code),
         _value("field.kind", rx.cond(v["kind"] == "business", T("kind.business"), T("kind.private"))),
@@ -294,47 +301,74 @@ def _small_input(state_errors: rx.Var, name: str, label_key: str, **props) -> rx
     )
 
 
-def _contact_row(c: ContactView) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(c.name, weight="medium")),
-        rx.table.cell(c.kind),
-        rx.table.cell(c.role),
-        rx.table.cell(c.email),
-        rx.table.cell(c.phone),
-        rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.icon_button(
-            rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-            on_click=ContactsTab.ask_remove(c.id), aria_label="remove"))),
+def _form_buttons(save_key: str, on_cancel: rx.EventHandler) -> rx.Component:
+    return rx.hstack(
+        rx.button(T(save_key), type="submit", size="2"),
+        rx.button(T("common.cancel"), type="button", size="2", variant="soft", color_scheme="gray",
+                  on_click=on_cancel),
+        spacing="2",
     )
 
 
-def _contacts_tab() -> rx.Component:
-    errors = ContactsTab.contact_errors
-    form = rx.form(
+def _contact_form(on_submit: rx.EventHandler, save_key: str, on_cancel: rx.EventHandler, form_id: str) -> rx.Component:
+    """The one contact form: above the list for a new contact, in the contact's row to edit it."""
+    errors, v = ContactsTab.contact_errors, ContactsTab.contact_values
+    return rx.form(
         rx.vstack(
             rx.grid(
-                _small_input(errors, "first_name", "field.first_name"),
-                _small_input(errors, "last_name", "field.last_name"),
-                _small_input(errors, "role", "field.role"),
-                _small_input(errors, "email", "field.email", type="email"),
-                _small_input(errors, "phone", "field.phone", type="tel"),
+                _small_input(errors, "first_name", "field.first_name", default_value=v["first_name"]),
+                _small_input(errors, "last_name", "field.last_name", default_value=v["last_name"]),
+                _small_input(errors, "role", "field.role", default_value=v["role"]),
+                _small_input(errors, "email", "field.email", type="email", default_value=v["email"]),
+                _small_input(errors, "phone", "field.phone", type="tel", default_value=v["phone"]),
                 rx.vstack(
                     rx.text(T("field.kind"), size="1", weight="medium"),
                     rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
                         *[rx.select.item(T(kind.label_key), value=kind.value) for kind in ContactKind]),
-                        name="kind", default_value=ContactKind.CONTACT_PERSON.value),
+                        name="kind", default_value=v["kind"]),
+                    field_error(errors.get("kind", "")),
                     spacing="1", width="100%",
                 ),
                 columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
             ),
-            rx.button(T("common.add"), type="submit", size="2"),
+            _form_buttons(save_key, on_cancel),
             width="100%",
         ),
-        on_submit=ContactsTab.add_contact, reset_on_submit=False, width="100%",
+        on_submit=on_submit, reset_on_submit=False, key=ContactsTab.contact_form_key, width="100%", id=form_id,
     )
+
+
+def _contact_row(c: ContactView) -> rx.Component:
+    return rx.cond(
+        ContactsTab.editing_contact == c.id,
+        rx.table.row(rx.table.cell(
+            _contact_form(ContactsTab.save_contact, "common.save", ContactsTab.cancel_contact_edit,
+                          "contact-edit-form"), col_span=6)),
+        rx.table.row(
+            rx.table.cell(rx.text(c.name, weight="medium")),
+            rx.table.cell(c.kind),
+            rx.table.cell(c.role),
+            rx.table.cell(c.email),
+            rx.table.cell(c.phone),
+            rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
+                rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost",
+                               on_click=ContactsTab.edit_contact(c.id), aria_label=T("common.edit"),
+                               title=T("common.edit")),
+                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
+                               on_click=ContactsTab.ask_remove(c.id), aria_label="remove"),
+                spacing="3", justify="end"))),
+            class_name="contact-row",
+        ),
+    )
+
+
+def _contacts_tab() -> rx.Component:
     return rx.vstack(
         rx.cond(CustomerCardState.can_edit, rx.button(rx.icon("user-plus", size=14), T("contacts.add"), size="2",
                                                        variant="soft", on_click=ContactsTab.toggle_contact_form)),
-        rx.cond(ContactsTab.contact_form_open, rx.card(form, width="100%")),
+        rx.cond(ContactsTab.contact_form_open, rx.card(
+            _contact_form(ContactsTab.add_contact, "common.add", ContactsTab.toggle_contact_form, "contact-add-form"),
+            width="100%")),
         rx.cond(
             ContactsTab.contacts.length() > 0,
             rx.table.root(
@@ -350,44 +384,64 @@ def _contacts_tab() -> rx.Component:
     )
 
 
+def _site_form(on_submit: rx.EventHandler, save_key: str, on_cancel: rx.EventHandler, form_id: str) -> rx.Component:
+    """The one site form: above the list for a new site, in the site's row to edit it."""
+    errors, v = SitesTab.site_errors, SitesTab.site_values
+    return rx.form(
+        rx.vstack(
+            rx.grid(
+                _small_input(errors, "name", "field.name", default_value=v["name"]),
+                _small_input(errors, "street", "field.street", default_value=v["street"]),
+                _small_input(errors, "cap", "field.cap", default_value=v["cap"]),
+                _small_input(errors, "city", "field.city", default_value=v["city"]),
+                _small_input(errors, "province", "field.province", max_length=2, default_value=v["province"]),
+                _small_input(errors, "country", "field.country", max_length=2, default_value=v["country"]),
+                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
+            ),
+            rx.vstack(
+                rx.text(T("field.notes"), size="1", weight="medium"),
+                rx.text_area(name="notes", default_value=v["notes"], width="100%", rows="2"),
+                field_error(errors.get("notes", "")),
+                spacing="1", width="100%",
+            ),
+            rx.hstack(rx.checkbox(name="is_default", id=f"{form_id}-default", default_checked=v["is_default"] == "on"),
+                      rx.text(T("field.is_default"), as_="label", html_for=f"{form_id}-default", size="2")),
+            _form_buttons(save_key, on_cancel),
+            width="100%",
+        ),
+        on_submit=on_submit, reset_on_submit=False, key=SitesTab.site_form_key, width="100%", id=form_id,
+    )
+
+
 def _site_row(s: SiteView) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.hstack(rx.text(s.name, weight="medium"),
-                                rx.cond(s.is_default, rx.badge(T("sites.default"), color_scheme="indigo")))),
-        rx.table.cell(s.address),
-        rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
-            rx.cond(~s.is_default, rx.button(T("sites.make_default"), size="1", variant="soft",
-                                             on_click=SitesTab.make_default_site(s.id))),
-            rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-                           on_click=SitesTab.ask_remove(s.id), aria_label="remove"),
-            spacing="2", justify="end"))),
+    return rx.cond(
+        SitesTab.editing_site == s.id,
+        rx.table.row(rx.table.cell(_site_form(SitesTab.save_site, "common.save", SitesTab.cancel_site_edit,
+                                              "site-edit-form"), col_span=3)),
+        rx.table.row(
+            rx.table.cell(rx.hstack(rx.text(s.name, weight="medium"),
+                                    rx.cond(s.is_default, rx.badge(T("sites.default"), color_scheme="indigo")))),
+            rx.table.cell(s.address),
+            rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
+                rx.cond(~s.is_default, rx.button(T("sites.make_default"), size="1", variant="soft",
+                                                 on_click=SitesTab.make_default_site(s.id))),
+                rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost",
+                               on_click=SitesTab.edit_site(s.id), aria_label=T("common.edit"),
+                               title=T("common.edit")),
+                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
+                               on_click=SitesTab.ask_remove(s.id), aria_label="remove"),
+                spacing="3", justify="end"))),
+            class_name="site-row",
+        ),
     )
 
 
 def _sites_tab() -> rx.Component:
-    errors = SitesTab.site_errors
-    form = rx.form(
-        rx.vstack(
-            rx.grid(
-                _small_input(errors, "name", "field.name"),
-                _small_input(errors, "street", "field.street"),
-                _small_input(errors, "cap", "field.cap"),
-                _small_input(errors, "city", "field.city"),
-                _small_input(errors, "province", "field.province", max_length=2),
-                _small_input(errors, "country", "field.country", default_value="IT", max_length=2),
-                columns=rx.breakpoints(initial="1", sm="3"), spacing="3", width="100%",
-            ),
-            rx.hstack(rx.checkbox(name="is_default", id="site-default"),
-                      rx.text(T("field.is_default"), as_="label", html_for="site-default", size="2")),
-            rx.button(T("common.add"), type="submit", size="2"),
-            width="100%",
-        ),
-        on_submit=SitesTab.add_site, reset_on_submit=False, width="100%",
-    )
     return rx.vstack(
         rx.cond(CustomerCardState.can_edit, rx.button(rx.icon("map-pin-plus", size=14), T("sites.add"), size="2",
                                                        variant="soft", on_click=SitesTab.toggle_site_form)),
-        rx.cond(SitesTab.site_form_open, rx.card(form, width="100%")),
+        rx.cond(SitesTab.site_form_open, rx.card(
+            _site_form(SitesTab.add_site, "common.add", SitesTab.toggle_site_form, "site-add-form"), width="100%")),
         rx.cond(
             SitesTab.sites.length() > 0,
             rx.table.root(rx.table.body(rx.foreach(SitesTab.sites, _site_row)), variant="surface",
@@ -404,7 +458,7 @@ def _movement_row(m: MovementView) -> rx.Component:
         rx.table.cell(rx.vstack(rx.text(m.kind, weight="medium", size="2"),
                                 rx.text(m.summary, size="1", color_scheme="gray"), spacing="0")),
         rx.table.cell(m.field),
-        rx.table.cell(rx.cond(m.field != "", rx.hstack(
+        rx.table.cell(rx.cond((m.before != "") | (m.after != ""), rx.hstack(
             rx.text(m.before, size="2", color_scheme="gray", text_decoration="line-through"),
             rx.icon("arrow-right", size=12), rx.text(m.after, size="2"), spacing="2", align="center", wrap="wrap"))),
         rx.table.cell(m.actor),
@@ -588,7 +642,7 @@ def customer_card_page() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.heading(CustomerCardState.title, size="7", id="card-title"),
-                rx.hstack(rx.badge(CustomerCardState.code, variant="outline"),
+                rx.hstack(rx.cond(CustomerCardState.code != "", rx.badge(CustomerCardState.code, variant="outline")),
                           rx.cond(~CustomerCardState.is_new,
                                   rx.badge(rx.cond(CustomerCardState.kind == "business", T("kind.business"),
                                                    T("kind.private")), color_scheme="indigo")),

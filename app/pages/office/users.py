@@ -17,9 +17,9 @@ def _row(user: UserView) -> rx.Component:
                               rx.badge(T("common.no"), color_scheme="gray"))),
         rx.table.cell(user.last_login, white_space="nowrap"),
         rx.table.cell(rx.cond(
-            user.is_staff,
-            rx.cond(user.consents_by_role,
-                    rx.tooltip(rx.icon("check", size=16, color=rx.color("green", 10)), content=T("users.by_role")),
+            user.consents_by_role,
+            rx.tooltip(rx.icon("check", size=16, color=rx.color("green", 10)), content=T("users.by_role")),
+            rx.cond(user.consents_grantable,
                     rx.switch(checked=user.records_consents, size="1",
                               on_change=lambda on: UsersState.set_consent_right(user.id, on),
                               aria_label=T("users.col.consents"))),

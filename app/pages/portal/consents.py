@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.consent_toggle import consent_state_badge
 from app.components.i18n import T
 from app.components.shell import portal_shell
 from app.state.consents import PortalConsentsState, PortalConsentView, PortalSubjectView
@@ -14,7 +15,8 @@ def _consent(view: PortalConsentView) -> rx.Component:
         rx.vstack(
             rx.text(view.title, weight="bold"),
             rx.text(view.text, size="2", color_scheme="gray", white_space="pre-wrap"),
-            rx.text(view.state, " ", view.recorded, size="1", color_scheme="gray"),
+            rx.hstack(consent_state_badge(view.state), rx.text(view.recorded, size="1", color_scheme="gray"),
+                      spacing="2", align="center", class_name="consent-state"),
             spacing="1", flex="1", min_width="0",
         ),
         rx.switch(checked=view.granted, on_change=lambda on: PortalConsentsState.answer(view.key, on), size="3",

@@ -7,10 +7,10 @@ from app.components.shell import module_icon, portal_shell
 from app.state.home import PortalHomeState
 
 
-def _fact(icon: str, label_key: str, value: rx.Var) -> rx.Component:
+def _fact(icon: str, label: rx.Var, value: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=18, color=rx.color("indigo", 10)),
-        rx.vstack(rx.text(T(label_key), size="1", color_scheme="gray"), rx.text(value, weight="medium"), spacing="0"),
+        rx.vstack(rx.text(label, size="1", color_scheme="gray"), rx.text(value, weight="medium"), spacing="0"),
         align="center", spacing="3",
     )
 
@@ -24,9 +24,9 @@ def portal_home_page() -> rx.Component:
         ),
         rx.card(
             rx.grid(
-                _fact("building-2", "portal.company", PortalHomeState.company_name),
-                _fact("hash", "portal.code", PortalHomeState.customer_code),
-                _fact("user-round", "portal.you", PortalHomeState.account_email),
+                _fact("building-2", PortalHomeState.customer_label, PortalHomeState.company_name),
+                _fact("hash", T("portal.code"), PortalHomeState.customer_code),
+                _fact("user-round", T("portal.you"), PortalHomeState.account_email),
                 columns=rx.breakpoints(initial="1", sm="3"), spacing="5", width="100%",
             ),
             size="3", width="100%", id="portal-company",
