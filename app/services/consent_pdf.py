@@ -1,5 +1,6 @@
-"""The printable consent form: for the customer and its contacts, each consent's exact text version
-and current state, the date and a box for the signature."""
+"""The printable consent form: for the customer and each of its contacts, every consent's exact text
+version and current state, boxes to tick for the ones not given yet, and one signature line per person, so
+the paper can be filled in and signed at a counter."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session, col, select
 from app.domain import consent_rules as rules
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor
-from app.i18n import t
+from app.i18n import N_, t
 from app.i18n.formats import format_datetime, format_short_date
 from app.models import ConsentText, Contact, Customer
 from app.services import consents
@@ -96,16 +97,35 @@ def consent_form(
             mark = {rules.GRANTED: "[X]", rules.REFUSED: "[-]"}.get(row.state, "[ ]")
             line = f"{mark} {t('consents.pdf.state', lang)}: {state}" + (f" ({when})" if when else "")
             pdf.multi_cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            if row.state != rules.GRANTED:
+                _tick_boxes(pdf, lang)
             pdf.ln(2)
+        _signature_line(pdf, subject, day, lang)
         pdf.ln(2)
-
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, _latin1(f"{t('consents.pdf.date', lang)}: {format_short_date(day, lang)}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.cell(0, 6, _latin1(t("consents.pdf.signature", lang)), new_x="LMARGIN", new_y="NEXT")
-    pdf.rect(pdf.get_x(), pdf.get_y() + 1, 90, 24)
-    pdf.ln(28)
     return bytes(pdf.output()), f"consensi-{customer.code}.pdf"
+
+
+def _tick_boxes(pdf: FPDF, lang: str) -> None:
+    """Two empty boxes the person ticks on paper: the answer not given yet."""
+    pdf.set_font("Helvetica", "", 9)
+    y = pdf.get_y() + 1
+    x = pdf.l_margin
+    for key in (N_("consents.pdf.agree"), N_("consents.pdf.disagree")):
+        pdf.rect(x, y, 3.5, 3.5)
+        pdf.set_xy(x + 5, y - 0.5)
+        label = _latin1(t(key, lang))
+        pdf.cell(pdf.get_string_width(label) + 2, 4.5, label)
+        x += pdf.get_string_width(label) + 14
+    pdf.set_xy(pdf.l_margin, y + 5)
+
+
+def _signature_line(pdf: FPDF, subject: str, day: date, lang: str) -> None:
+    """Each person signs for their own consents."""
+    if pdf.get_y() > pdf.h - 40:
+        pdf.add_page()
+    pdf.set_font("Helvetica", "", 9)
+    pdf.cell(70, 6, _latin1(f"{t('consents.pdf.date', lang)}: {format_short_date(day, lang)}"))
+    pdf.cell(0, 6, _latin1(t("consents.pdf.signature_of", lang, name=subject)), new_x="LMARGIN", new_y="NEXT")
+    pdf.line(pdf.l_margin + 70, pdf.get_y() + 10, pdf.w - pdf.r_margin, pdf.get_y() + 10)
+    pdf.ln(14)
 

@@ -48,7 +48,11 @@ def test_the_form_names_the_customer_every_consent_type_and_its_state(app_db, ac
                   "Fattura elettronica via e-mail"):
         assert title in text
     assert "Stato: Dato" in text and "Stato: Negato" in text and "Stato: Non richiesto" in text
-    assert "testo versione 1" in text and "Firma" in text
+    assert "testo versione 1" in text
+    # One signature line per person, and boxes to tick for every consent not given yet (4 of 5 for the
+    # customer, all 5 for the contact), so the paper can be filled in at a counter.
+    assert text.count("Firma di ") == 2 and "Firma di Acme Impianti S.r.l." in text and "Firma di Niccolò Lucà" in text
+    assert text.count("Acconsento Non acconsento") == 9
 
 
 def _client(app_db, role=None, **kw):
