@@ -9,7 +9,7 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from app.db import session_scope
@@ -17,7 +17,7 @@ from app.domain.errors import DomainError, Forbidden, NotSignedIn
 from app.domain.history import read_filter
 from app.domain.ids import parse_id
 from app.i18n import normalize_language, t
-from app.services import auth, consent_pdf, documents, history
+from app.services import auth, consent_pdf, documents, health, history
 from app.settings import get_settings
 
 PRIVATE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store, private"}
@@ -90,6 +90,19 @@ async def history_export(request: Request) -> Response:
     return await _download(request, make)
 
 
+async def healthz(_request: Request) -> Response:
+    """The process answers: for a proxy's or orchestrator's liveness check."""
+    return PlainTextResponse("ok", headers=PRIVATE_HEADERS)
+
+
+async def readyz(_request: Request) -> Response:
+    """Ready for users: the database answers and is at the code's schema, and Redis answers when used."""
+    checks = await run_in_threadpool(health.readiness, get_settings())
+    ready = all(check.ok for check in checks)
+    return JSONResponse({check.name: check.detail for check in checks}, status_code=200 if ready else 503,
+                        headers=PRIVATE_HEADERS)
+
+
 def consent_form_path(customer_id: int) -> str:
     return f"/api/customers/{customer_id}/consents.pdf"
 
@@ -98,4 +111,6 @@ api = Starlette(routes=[
     Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"]),
     Route("/api/attachments/{attachment_id}", attachment, methods=["GET"]),
     Route("/api/customers/{customer_id}/history.{fmt}", history_export, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
 ])
