@@ -1,4 +1,4 @@
-.PHONY: run test lint messages compile-messages
+.PHONY: run run-scaled test lint messages compile-messages
 
 PYTHON ?= .venv/bin/python
 PYBABEL = $(PYTHON) -m babel.messages.frontend
@@ -7,6 +7,10 @@ LOCALES = app/i18n/locales
 # Installs everything and runs the app with demo data on SQLite.
 run:
 	bash scripts/run.sh
+
+# The scaled-out mode: PostgreSQL and Redis, two app processes behind nginx (see README, Operations).
+run-scaled:
+	bash scripts/run-scaled.sh
 
 # Installs what the tests need and runs every test, the browser tests included.
 test:

@@ -10,6 +10,7 @@ import time
 from datetime import date
 
 from app.db import session_scope
+from app.jobs.leader import Leadership
 from app.services import credit, documents, outbox
 from app.settings import get_settings
 
@@ -53,17 +54,33 @@ EVERY_SECONDS = {"credit": 3600}
 
 
 async def run_scheduled_jobs() -> None:
+    """Every worker of every process starts this; only the one that leads runs the jobs."""
+    settings = get_settings()
+    leadership = Leadership(settings.database_url, settings.data_dir)
     last_run: dict[str, float] = {}
-    while True:
-        for name, job in JOBS.items():
-            now = time.monotonic()
-            if name in last_run and now - last_run[name] < EVERY_SECONDS.get(name, 0):
-                continue
-            last_run[name] = now
+    try:
+        while True:
             try:
-                done = await job()
-                if done:
-                    log.info("job %s: %s done", name, done)
-            except Exception:  # one failing run must not stop the schedule
-                log.exception("job %s failed", name)
-        await asyncio.sleep(OUTBOX_EVERY_SECONDS)
+                leading = await asyncio.to_thread(leadership.try_acquire)
+            except Exception:  # the database away for a moment must not end the schedule
+                log.exception("could not ask who runs the scheduled jobs")
+                leading = False
+            if leading:
+                await _run_due(last_run)
+            await asyncio.sleep(OUTBOX_EVERY_SECONDS)
+    finally:
+        leadership.release()
+
+
+async def _run_due(last_run: dict[str, float]) -> None:
+    for name, job in JOBS.items():
+        now = time.monotonic()
+        if name in last_run and now - last_run[name] < EVERY_SECONDS.get(name, 0):
+            continue
+        last_run[name] = now
+        try:
+            done = await job()
+            if done:
+                log.info("job %s: %s done", name, done)
+        except Exception:  # one failing run must not stop the schedule
+            log.exception("job %s failed", name)
