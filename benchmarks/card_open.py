@@ -22,12 +22,14 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="registry-bench-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import scratch_dir  # noqa: E402
+
+os.environ.setdefault("DATA_DIR", scratch_dir())
 
 import reflex as rx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
@@ -134,7 +136,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    url = f"sqlite:///{tempfile.mkdtemp(prefix='registry-bench-db-')}/bench.db"
+    url = f"sqlite:///{scratch_dir()}/bench.db"
     upgrade_to_head(url)
     engine = engine_for(url)
     app_db.get_engine = lambda: engine

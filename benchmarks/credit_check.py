@@ -24,14 +24,16 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="registry-bench-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import scratch_dir  # noqa: E402
+
+os.environ.setdefault("DATA_DIR", scratch_dir())
 
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402

@@ -19,12 +19,14 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="registry-bench-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import scratch_dir  # noqa: E402
+
+os.environ.setdefault("DATA_DIR", scratch_dir())
 
 import sqlalchemy as sa  # noqa: E402
 
@@ -165,7 +167,7 @@ def main() -> None:
     parser.add_argument("--no-gc-freeze", action="store_true",
                         help="leave the objects alive before timing to the garbage collector's full passes")
     parser.add_argument("--reuse", action="store_true",
-                        help="keep an existing database that already holds the customers (after a first run)")
+                        help="use the database of a kept run (BENCH_KEEP=1, then DATA_DIR=that folder)")
     args = parser.parse_args()
 
     url = args.database_url or f"sqlite:///{Path(os.environ['DATA_DIR']) / 'bench.db'}"
