@@ -98,7 +98,10 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
     )
     return rx.hstack(
         sidebar,
-        rx.box(rx.vstack(*content, spacing="5", width="100%", max_width="1200px"), padding="28px 36px", width="100%"),
+        # min_width 0 lets the page narrow to the window (a tablet's 768 px): a wide table then scrolls
+        # inside its own box instead of widening the whole page.
+        rx.box(rx.vstack(*content, spacing="5", width="100%", max_width="1200px"),
+               padding=rx.breakpoints(initial="20px 16px", md="28px 36px"), width="100%", min_width="0"),
         spacing="0", align="start", width="100%", min_height="100vh",
     )
 

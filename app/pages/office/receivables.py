@@ -106,13 +106,13 @@ def receivables_panel() -> rx.Component:
                   width="100%", align="baseline"),
         rx.cond(
             s.receivable_rows.length() > 0,
-            rx.table.root(
+            rx.box(rx.table.root(
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
                     "receivables.col.invoice", "receivables.col.due", "receivables.col.amount", "receivables.col.paid",
                     "receivables.col.outstanding")], rx.table.column_header_cell(""))),
                 rx.table.body(rx.foreach(s.receivable_rows, _row)),
                 variant="surface", width="100%", id="receivables-table",
-            ),
+            ), overflow_x="auto", width="100%"),
             rx.text(T("receivables.empty"), size="2", color_scheme="gray"),
         ),
         _payment_dialog(),
