@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Forbidden
 from app.domain.inputs import ReplyInput, TicketInput, check_text
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
 from app.domain.vocabularies import CreditAction, Effect, TicketStatus
@@ -133,13 +133,24 @@ def reply(*, session: Session, actor: Actor, ticket_id: int, body: object) -> Ti
     return message
 
 
+def may_close(actor: Actor, ticket: Ticket) -> bool:
+    """Staff who answer requests close any; a customer user the ones they opened themselves."""
+    if ticket.status == "closed":
+        return False
+    if actor.role is Role.CUSTOMER:
+        return ticket.opened_by_user_id == actor.user_id
+    return has_perm(actor, Perm.TICKETS_ANSWER)
+
+
 def close_ticket(*, session: Session, actor: Actor, ticket_id: int) -> None:
     ticket = _visible_ticket(session, actor, ticket_id)
-    require(actor, Perm.TICKETS_ANSWER)
+    if not may_close(actor, ticket):
+        raise Forbidden() if ticket.status != "closed" else DomainError("tickets.already_closed")
     ticket.status, ticket.updated_at = "closed", utcnow()
     session.add(ticket)
-    movements.record(session=session, customer_id=ticket.customer_id, actor=actor, source="office",
-                     kind="ticket.closed", summary=f"#{ticket.id}")
+    movements.record(session=session, customer_id=ticket.customer_id, actor=actor,
+                     source="portal" if actor.role is Role.CUSTOMER else "office", kind="ticket.closed",
+                     summary=f"#{ticket.id}")
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -209,6 +220,7 @@ class Thread:
     ticket: TicketRow
     messages: list[ThreadMessage]
     can_answer: bool
+    can_close: bool
 
 
 def thread(*, session: Session, actor: Actor, ticket_id: int) -> Thread:
@@ -223,7 +235,7 @@ def thread(*, session: Session, actor: Actor, ticket_id: int) -> Thread:
         for m in session.exec(select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
                               .order_by(TicketMessage.id))
     ]
-    return Thread(row, messages, has_perm(actor, Perm.TICKETS_ANSWER))
+    return Thread(row, messages, has_perm(actor, Perm.TICKETS_ANSWER), may_close(actor, ticket))
 
 
 # E-mails ----------------------------------------------------------------------------------

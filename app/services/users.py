@@ -23,7 +23,7 @@ from app.domain.permissions import (
     require,
 )
 from app.i18n import LANGUAGES, N_
-from app.models import Customer, OutboxMessage, PortalAccess, User
+from app.models import Customer, OutboxMessage, PortalAccess, Ticket, User
 from app.services.auth import actor_of, end_all_sessions, normalize_email, void_password_links
 from app.services.security import hash_password
 
@@ -158,6 +158,7 @@ class OfficeSummary:
     active_users: int
     portal_users: int
     outbox_pending: int
+    open_tickets: int  # support requests waiting for the office (opened or answered by the customer)
 
 
 def office_summary(*, session: Session, actor: Actor) -> OfficeSummary:
@@ -170,6 +171,7 @@ def office_summary(*, session: Session, actor: Actor) -> OfficeSummary:
             select(func.count()).select_from(User).where(User.role == Role.CUSTOMER.value, col(User.is_active))
         ),
         outbox_pending=count(select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))),
+        open_tickets=count(select(func.count()).select_from(Ticket).where(Ticket.status == "open")),
     )
 
 

@@ -30,6 +30,7 @@ class OfficeHomeState(SessionState):
     stat_active_users: int = 0
     stat_portal_users: int = 0
     stat_outbox_pending: int = 0
+    stat_open_tickets: int = 0
 
     @rx.var
     def greeting(self) -> str:
@@ -43,6 +44,7 @@ class OfficeHomeState(SessionState):
         self.stat_active_users = summary.active_users
         self.stat_portal_users = summary.portal_users
         self.stat_outbox_pending = summary.outbox_pending
+        self.stat_open_tickets = summary.open_tickets
         with session_scope() as session:
             soon = documents.expiring_contracts(session=session, actor=actor, today=date.today(), days=30)
         self.expiring = [ExpiringView(customer.id, customer.display_name, f"{contract.number} · {contract.title}",

@@ -54,6 +54,8 @@ class TicketThreadMixin(Dialogs, mixin=True):
     thread_title: str = ""
     thread_status: str = ""
     thread_closed: bool = False
+    # Whether this user may close the request shown (staff any, a customer user the ones they opened).
+    thread_can_close: bool = False
     thread_messages: list[MessageView] = []
     reply_errors: dict[str, str] = {}
     reply_key: int = 0
@@ -66,6 +68,7 @@ class TicketThreadMixin(Dialogs, mixin=True):
         self.thread_title = f"#{found.ticket.id} · {found.ticket.subject}"
         self.thread_status = t(f"tickets.status.{found.ticket.status}", self.lang)
         self.thread_closed = found.ticket.status == "closed"
+        self.thread_can_close = found.can_close
         self.thread_messages = [
             MessageView(m.author if not m.from_office else f"{m.author} · {t('tickets.office', self.lang)}",
                         m.from_office, m.body, format_datetime(m.at, self.lang))
@@ -97,6 +100,23 @@ class TicketThreadMixin(Dialogs, mixin=True):
         self.reply_key += 1
         self._show_thread(actor, self._thread_id)
         return True
+
+    def _ask_close(self) -> None:
+        if self._thread_id is not None and self._is_open("thread") and self.thread_can_close:
+            self._ask(t("tickets.close_confirm", self.lang, number=self._thread_id), self._thread_id)
+
+    def _close(self, actor: Actor) -> rx.event.EventSpec | None:
+        """Closes the request shown once the user confirmed: a toast saying how it went, or None when
+        nothing was asked."""
+        if self._confirmed() != (self._thread_id,) or self._thread_id is None:
+            return None
+        try:
+            with session_scope(write=True) as session:
+                tickets.close_ticket(session=session, actor=actor, ticket_id=self._thread_id)
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang))
+        self._show_thread(actor, self._thread_id)
+        return rx.toast.success(t("tickets.closed_now", self.lang, number=self._thread_id))
 
 
 class SupportState(TicketThreadMixin, SessionState):
@@ -149,6 +169,16 @@ class SupportState(TicketThreadMixin, SessionState):
             return rx.toast.success(t("tickets.sent", self.lang))
         return None
 
+    @guarded(Perm.PORTAL_ACCESS, module="support")
+    def ask_close(self, actor: Actor):
+        self._ask_close()
+
+    @guarded(Perm.PORTAL_ACCESS, module="support")
+    def confirm_close(self, actor: Actor):
+        answer = self._close(actor)
+        self._load(actor)
+        return answer
+
 
 class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.TICKETS_ANSWER
@@ -184,18 +214,10 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
 
     @guarded(Perm.TICKETS_ANSWER)
     def ask_close(self, actor: Actor):
-        if self._thread_id is not None and self._is_open("thread"):
-            self._ask(t("tickets.close_confirm", self.lang, number=self._thread_id), self._thread_id)
+        self._ask_close()
 
     @guarded(Perm.TICKETS_ANSWER)
     def confirm_close(self, actor: Actor):
-        if self._confirmed() != (self._thread_id,) or self._thread_id is None:
-            return None
-        try:
-            with session_scope(write=True) as session:
-                tickets.close_ticket(session=session, actor=actor, ticket_id=self._thread_id)
-        except DomainError as error:
-            return rx.toast.error(t(error.message_key, self.lang))
-        self._show_thread(actor, self._thread_id)
+        answer = self._close(actor)
         self._fetch(actor)
-        return None
+        return answer

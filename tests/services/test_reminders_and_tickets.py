@@ -122,12 +122,24 @@ def test_the_office_answers_and_the_customer_is_told_unless_emails_are_blocked(d
         tickets.reply(session=s, actor=world["office"], ticket_id=ticket.id, body="Secondo messaggio.")
     with db() as s:
         assert len(s.exec(select(OutboxMessage).where(OutboxMessage.to_address == "anna@example.com", OutboxMessage.kind == "ticket")).all()) == 1
+    with db(write=True) as s:  # a colleague who sees the request did not open it, so may not close it
+        ugo_ticket = tickets.open_ticket(session=s, actor=world["ugo"], raw={"subject": "U2", "body": "b"})
     with db(write=True) as s, pytest.raises(Forbidden):
+        tickets.close_ticket(session=s, actor=world["anna"], ticket_id=ugo_ticket.id)
+    with db() as s:
+        assert tickets.thread(session=s, actor=world["anna"], ticket_id=ticket.id).can_close
+        assert not tickets.thread(session=s, actor=world["anna"], ticket_id=ugo_ticket.id).can_close
+    with db(write=True) as s:  # the customer closes their own request
         tickets.close_ticket(session=s, actor=world["anna"], ticket_id=ticket.id)
-    with db(write=True) as s:
+        tickets.close_ticket(session=s, actor=world["office"], ticket_id=ugo_ticket.id)
+    with db(write=True) as s, pytest.raises(DomainError) as closed:
         tickets.close_ticket(session=s, actor=world["office"], ticket_id=ticket.id)
+    assert closed.value.message_key == "tickets.already_closed"
     with db(write=True) as s, pytest.raises(DomainError):
         tickets.reply(session=s, actor=world["anna"], ticket_id=ticket.id, body="ancora")
+    with db() as s:
+        sources = s.exec(select(Movement.source).where(Movement.kind == "ticket.closed").order_by(Movement.id)).all()
+    assert sources == ["portal", "office"]
 
 
 def test_assignee_must_be_active_staff_and_set_by_an_administrator(db, world):

@@ -150,3 +150,26 @@ def test_the_matrix_covers_every_reserved_area_handler_that_takes_an_id():
             if any(p.endswith("_id") or p == "key" for p in params):
                 taking_ids.add(name)
     assert taking_ids <= covered, taking_ids - covered
+
+
+async def test_a_customer_closes_only_the_requests_they_opened(app_db, world):
+    from app.models import Ticket
+
+    with app_db(write=True) as s:  # a request a colleague of the same company opened
+        colleague = tickets.open_ticket(session=s, actor=world["own"]["actor"], raw={"subject": "t-own", "body": "x"}).id
+    state = state_of(SupportState, _token(app_db, world["a"]["actor"]))
+    await state.load_support()
+    await state.show_ticket(colleague)  # seen (company visibility), but not theirs to close
+    assert state.open_dialogs == ["thread"] and not state.thread_can_close
+    await state.ask_close()
+    assert "confirm" not in state.open_dialogs
+    state._confirming, state.open_dialogs = (colleague,), ["thread", "confirm"]
+    await state.confirm_close()
+    await state.show_ticket(world["a"]["ticket"])
+    assert state.thread_can_close
+    await state.ask_close()
+    await state.confirm_close()
+    assert state.thread_closed and not state.thread_can_close
+    with app_db() as s:
+        assert {t.id: t.status for t in s.exec(select(Ticket))}[colleague] == "open"
+        assert s.get(Ticket, world["a"]["ticket"]).status == "closed"

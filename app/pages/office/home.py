@@ -36,6 +36,15 @@ def office_home_page() -> rx.Component:
             ),
             columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="4", width="100%",
         ),
+        # The work waiting for this person, each opening its queue.
+        rx.grid(
+            rx.cond(OfficeHomeState.can_decide_requests,
+                    _stat("git-pull-request-arrow", "office.stat.requests", OfficeHomeState.open_requests,
+                          "/office/requests")),
+            rx.cond(OfficeHomeState.can_answer_tickets,
+                    _stat("life-buoy", "office.stat.tickets", OfficeHomeState.stat_open_tickets, "/office/tickets")),
+            columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="4", width="100%", id="work-queues",
+        ),
         rx.card(
             rx.vstack(
                 rx.heading(T("contracts.expiring_title"), size="4"),

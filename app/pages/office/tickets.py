@@ -44,7 +44,7 @@ def tickets_page() -> rx.Component:
                         variant="surface", width="100%", id="office-tickets"),
                     pager(s), width="100%"),
                 empty_state("life-buoy", T("tickets.office_empty"))),
-        ticket_thread(s, rx.cond(~s.thread_closed, rx.button(T("tickets.close"), variant="soft", color_scheme="gray",
+        ticket_thread(s, rx.cond(s.thread_can_close, rx.button(T("tickets.close"), variant="soft", color_scheme="gray",
                                                               type="button", on_click=s.ask_close))),
         confirm_dialog(s, s.confirm_close),
     )

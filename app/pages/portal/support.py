@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, field_error, portal_heading, portal_shell
+from app.components.shell import confirm_dialog, empty_state, field_error, portal_heading, portal_shell
 from app.components.ticket_thread import ticket_thread
 from app.state.tickets import SupportState, TicketView
 
@@ -56,5 +56,8 @@ def support_page() -> rx.Component:
                 # While a block stops new requests, the hint to open one would only contradict the message above.
                 rx.cond(s.opening_refused == "", empty_state("life-buoy", T("tickets.empty"), T("tickets.empty_hint")),
                         empty_state("life-buoy", T("tickets.empty")))),
-        ticket_thread(s),
+        ticket_thread(s, rx.cond(s.thread_can_close, rx.button(T("tickets.close_mine"), variant="soft",
+                                                                color_scheme="gray", type="button",
+                                                                on_click=s.ask_close, id="close-ticket"))),
+        confirm_dialog(s, s.confirm_close, confirm_id="confirm-close-ticket"),
     )
