@@ -106,26 +106,62 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
     )
 
 
+# The bar shows from a tablet's width on; its entries' labels from a laptop's, icons only in between.
+BAR_LABELS = ["none", "none", "none", "block"]
+
+
 def _bar_links(links: list[tuple[str, str, str]]) -> list[rx.Component]:
     return [
-        rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(T(key), size="2", display=["none", "block"]),
+        rx.link(rx.hstack(rx.icon(icon, size=16), rx.text(T(key), size="2", display=BAR_LABELS),
                           align="center", spacing="1"), href=href, underline="none", color_scheme="gray")
         for icon, key, href in links
     ]
 
 
+def _menu_item(icon: rx.Component, label: rx.Var | str, href: rx.Var | str) -> rx.Component:
+    return rx.menu.item(rx.hstack(icon, rx.text(label), align="center", spacing="2"), on_click=rx.redirect(href))
+
+
+def _phone_menu(links: list[tuple[str, str, str]], middle_items: rx.Component | None,
+                after: list[tuple[str, str, str]]) -> rx.Component:
+    """On a phone the bar's entries, the language and sign-out fold into one menu with their labels."""
+    return rx.menu.root(
+        rx.menu.trigger(rx.icon_button(rx.icon("menu", size=18), variant="soft", color_scheme="gray",
+                                       aria_label=T("nav.menu"), id="phone-menu")),
+        rx.menu.content(
+            *[_menu_item(rx.icon(icon, size=16), T(key), href) for icon, key, href in links],
+            middle_items if middle_items is not None else rx.fragment(),
+            *[_menu_item(rx.icon(icon, size=16), T(key), href) for icon, key, href in after],
+            rx.menu.separator(),
+            rx.menu.item("Italiano", on_click=SessionState.switch_language("it")),
+            rx.menu.item("English", on_click=SessionState.switch_language("en")),
+            rx.menu.separator(),
+            rx.menu.item(rx.hstack(rx.icon("log-out", size=16), rx.text(T("auth.logout")), align="center",
+                                   spacing="2"), color_scheme="red", on_click=SessionState.logout,
+                         id="phone-logout"),
+        ),
+    )
+
+
 def _top_bar(area_key: str, links: list[tuple[str, str, str]], middle: rx.Component | None = None,
-             after: list[tuple[str, str, str]] | None = None) -> rx.Component:
+             after: list[tuple[str, str, str]] | None = None,
+             middle_items: rx.Component | None = None) -> rx.Component:
+    # Below a tablet's width the entries fold into a menu: a phone's 360-414 px never scroll sideways.
+    wide = ["none", "none", "flex"]
     return rx.hstack(
         brand("3", compact_on_phone=True),
         rx.badge(T(area_key), color_scheme="indigo", variant="soft"),
         rx.spacer(),
-        *_bar_links(links),
-        middle if middle is not None else rx.fragment(),
-        *_bar_links(after or []),
-        language_switch(),
-        rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray", on_click=SessionState.logout,
-                       aria_label="logout", id="logout"),
+        rx.hstack(
+            *_bar_links(links),
+            middle if middle is not None else rx.fragment(),
+            *_bar_links(after or []),
+            language_switch(),
+            rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray",
+                           on_click=SessionState.logout, aria_label=T("auth.logout"), id="logout"),
+            display=wide, align="center", spacing="4",
+        ),
+        rx.box(_phone_menu(links, middle_items, after or []), display=["block", "block", "none"]),
         width="100%", align="center", spacing="4", padding="12px 20px",
         border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),
         position="sticky", top="0", z_index="10",
@@ -156,7 +192,7 @@ def module_icon(key: rx.Var, size: int = 16) -> rx.Component:
 
 
 def _portal_link(link) -> rx.Component:  # noqa: ANN001
-    return rx.link(rx.hstack(module_icon(link.key), rx.text(link.label, size="2", display=["none", "block"]),
+    return rx.link(rx.hstack(module_icon(link.key), rx.text(link.label, size="2", display=BAR_LABELS),
                              align="center", spacing="1"),
                    href=link.href, underline="none", color_scheme="gray", id=f"nav-{link.key}")
 
@@ -165,7 +201,9 @@ def portal_shell(*content: rx.Component) -> rx.Component:
     return rx.box(
         _top_bar("area.portal", [("house", "nav.home", "/portal")],
                  rx.foreach(SessionState.portal_links, _portal_link),
-                 [("user-cog", "nav.account", "/portal/account")]),
+                 [("user-cog", "nav.account", "/portal/account")],
+                 rx.foreach(SessionState.portal_links,
+                            lambda link: _menu_item(module_icon(link.key), link.label, link.href))),
         rx.vstack(*content, spacing="5", width="100%", max_width="960px", margin_x="auto", padding="32px 20px"),
         min_height="100vh",
         background=f"linear-gradient(180deg, {rx.color('indigo', 2)} 0%, {rx.color('gray', 1)} 320px)",

@@ -81,7 +81,7 @@ def test_office_adds_an_access_and_the_invited_user_uses_the_reserved_area(page:
 
     sign_in(page, app_url, "admin@demo.it")
     expect(page).to_have_url(re.compile("/office/?$"), timeout=20_000)
-    page.get_by_role("link", name="Assistenza").click()
+    page.get_by_role("link", name="Assistenza", exact=True).click()
     office = page.locator("#office-tickets")
     expect(office).to_contain_text("Condizionatore guasto")
     expect(office).to_contain_text("Chiara Verdi")

@@ -92,7 +92,7 @@ def _request(request: OwnRequestView) -> rx.Component:
         rx.vstack(
             rx.hstack(rx.text(request.title, weight="bold"), rx.spacer(), rx.badge(request.status, variant="soft"),
                       width="100%", align="center"),
-            rx.table.root(
+            rx.box(rx.table.root(
                 rx.table.header(rx.table.row(
                     rx.table.column_header_cell(T("mydata.col.field")),
                     rx.table.column_header_cell(T("mydata.col.requested")),
@@ -100,7 +100,7 @@ def _request(request: OwnRequestView) -> rx.Component:
                 )),
                 rx.table.body(rx.foreach(request.fields, _item)),
                 size="1", width="100%",
-            ),
+            ), overflow_x="auto", width="100%"),
             spacing="2", width="100%",
         ),
         width="100%", class_name="own-request",

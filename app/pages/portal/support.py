@@ -43,16 +43,16 @@ def support_page() -> rx.Component:
                   rx.cond(s.opening_refused == "",
                           rx.button(rx.icon("plus", size=14), T("tickets.new"), on_click=s.toggle_new,
                                     id="new-ticket")),
-                  width="100%", align="start"),
+                  width="100%", align="start", wrap="wrap"),
         rx.cond(s.opening_refused != "",
                 rx.callout(s.opening_refused, icon="info", color_scheme="gray", id="tickets-refused", width="100%")),
         rx.cond(s.new_open, rx.card(new_form, width="100%")),
         rx.cond(s.ticket_rows.length() > 0,
-                rx.table.root(
+                rx.box(rx.table.root(
                     rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(f"tickets.col.{k}")) for k in (
                         "number", "subject", "status", "opened_by", "updated")])),
                     rx.table.body(rx.foreach(s.ticket_rows, _ticket)),
-                    variant="surface", width="100%", id="tickets-table"),
+                    variant="surface", width="100%", id="tickets-table"), overflow_x="auto", width="100%"),
                 # While a block stops new requests, the hint to open one would only contradict the message above.
                 rx.cond(s.opening_refused == "", empty_state("life-buoy", T("tickets.empty"), T("tickets.empty_hint")),
                         empty_state("life-buoy", T("tickets.empty")))),
