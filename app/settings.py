@@ -95,6 +95,8 @@ class Settings:
     upload_request_max_bytes: int = 100 * 1024 * 1024
     # How long browsers keep to HTTPS once told (Strict-Transport-Security); 0 sends no such header.
     hsts_seconds: int = 0
+    # How many support requests and replies (each e-mailed to staff) a reserved-area user may send per hour.
+    portal_mail_per_hour: int = 20
 
     @property
     def smtp_configured(self) -> bool:
@@ -138,6 +140,7 @@ def load_settings() -> Settings:
         overdue_auto_block=_bool("OVERDUE_AUTO_BLOCK", False),
         overdue_block_days=max(1, _int("OVERDUE_BLOCK_DAYS", 60)),
         strict_messages=_bool("STRICT_MESSAGES", False),
+        portal_mail_per_hour=_int("PORTAL_MAIL_PER_HOUR", 20),
         # Served over HTTPS: a year, unless said otherwise; over plain HTTP browsers ignore it anyway.
         hsts_seconds=_int("HSTS_SECONDS", 365 * 24 * 3600 if public_base_url.startswith("https://") else 0),
     )
