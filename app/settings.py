@@ -97,6 +97,8 @@ class Settings:
     hsts_seconds: int = 0
     # How many support requests and replies (each e-mailed to staff) a reserved-area user may send per hour.
     portal_mail_per_hour: int = 20
+    # How long Reflex keeps the state of a signed-out browser tab after its last event (signed-in: an hour).
+    anonymous_state_minutes: int = 10
 
     @property
     def smtp_configured(self) -> bool:
@@ -141,6 +143,7 @@ def load_settings() -> Settings:
         overdue_block_days=max(1, _int("OVERDUE_BLOCK_DAYS", 60)),
         strict_messages=_bool("STRICT_MESSAGES", False),
         portal_mail_per_hour=_int("PORTAL_MAIL_PER_HOUR", 20),
+        anonymous_state_minutes=max(1, _int("ANONYMOUS_STATE_MINUTES", 10)),
         # Served over HTTPS: a year, unless said otherwise; over plain HTTP browsers ignore it anyway.
         hsts_seconds=_int("HSTS_SECONDS", 365 * 24 * 3600 if public_base_url.startswith("https://") else 0),
     )
