@@ -12,7 +12,7 @@ from app.i18n import t
 from app.services import auth
 from app.services.users import set_language
 from app.settings import get_settings
-from app.state.session import SessionState, field_messages, off_the_loop, public
+from app.state.session import SECURE_COOKIES, SessionState, field_messages, off_the_loop, public
 
 
 def _form_text(form_data: object, name: str) -> str:
@@ -23,6 +23,9 @@ def _form_text(form_data: object, name: str) -> str:
 class LoginState(SessionState):
     login_error: str = ""
     login_busy: bool = False
+    # Lets a browser that signed in to an account before through while the account waits after failures.
+    device_mark: str = rx.Cookie("", name=auth.DEVICE_COOKIE, same_site="strict", max_age=365 * 24 * 3600,
+                                 secure=SECURE_COOKIES)
 
     @public
     def open_root(self):
@@ -48,13 +51,14 @@ class LoginState(SessionState):
         self.login_error = ""
         yield
         try:
-            # argon2 takes a noticeable fraction of a second: keep it off the event loop.
-            signed = await off_the_loop(_authenticate, email, password, user_agent)
+            # The hashing takes a noticeable fraction of a second: keep it off the event loop.
+            signed = await off_the_loop(_authenticate, email, password, user_agent, self._client(), self.device_mark)
         except DomainError as error:
             self.login_error = t(error.message_key, self.lang, **error.params)
             self.login_busy = False
             return
         self.session_token = signed.token
+        self.device_mark = signed.device
         self._show(signed.actor)
         if not self._language_chosen:
             self.lang = signed.actor.language
@@ -69,8 +73,9 @@ def _save_language(actor, lang: str) -> None:  # noqa: ANN001
         set_language(session=session, actor=actor, language=lang)
 
 
-def _authenticate(email: str, password: str, user_agent: str) -> auth.SignIn:
-    return auth.authenticate(sessions=session_scope, email=email, password=password, user_agent=user_agent)
+def _authenticate(email: str, password: str, user_agent: str, client: str, device: str) -> auth.SignIn:
+    return auth.authenticate(sessions=session_scope, email=email, password=password, user_agent=user_agent,
+                             client=client, device=device)
 
 
 class ForgotPasswordState(SessionState):
@@ -89,8 +94,8 @@ class ForgotPasswordState(SessionState):
     @public
     def request_link(self, form_data: dict):
         try:
-            with session_scope(write=True) as session:
-                auth.request_password_reset(session=session, email=_form_text(form_data, "email"))
+            auth.ask_for_password_reset(sessions=session_scope, email=_form_text(form_data, "email"),
+                                        client=self._client())
         except DomainError as error:
             self.forgot_errors = field_messages(error, self.lang)
             return

@@ -31,6 +31,7 @@ from app.domain.errors import DomainError, NotSignedIn
 from app.domain.inputs import clean_arguments
 from app.domain.permissions import Actor, Perm, Role, has_perm, home_path, require
 from app.domain.portal_modules import MODULES
+from app.domain.throttle import client_address
 from app.i18n import normalize_language, t
 from app.services import auth, change_requests, portal_profiles
 from app.services.auth import LANGUAGE_COOKIE, SESSION_COOKIE
@@ -200,6 +201,12 @@ class SessionState(rx.State):
     portal_links: list[PortalLink] = []
     # Set when the visitor picks a language on the sign-in page: that choice then wins over the saved one.
     _language_chosen: bool = False
+
+    def _client(self) -> str:
+        """The address of the browser this tab's socket comes from (or that a trusted proxy reports)."""
+        headers = self.router.headers.raw_headers if self.router else {}
+        return client_address(headers.get("asgi-scope-client"), headers.get("x-forwarded-for"),
+                              get_settings().trusted_proxies)
 
     def _current_actor(self) -> Actor | None:
         with session_scope() as session:
