@@ -40,7 +40,7 @@ from app.pages.portal.support import support_page
 from app.state.account import AccountState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.blocks import BlockEffectsState
-from app.state.calls import RefuseMalformedCalls
+from app.state.calls import RefuseMalformedCalls, TieStateToSession
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.credit_overview import CreditOverviewState
@@ -72,6 +72,7 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
 
 
 app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=[api, wrap_backend])
+app.add_middleware(TieStateToSession())
 app.add_middleware(RefuseMalformedCalls())
 app._state_manager = with_short_anonymous_life(app.state_manager)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T, language_switch
-from app.state.session import SessionState
+from app.state.session import SessionState, start_over
 
 
 def brand(size: str = "4", compact_on_phone: bool = False) -> rx.Component:
@@ -89,7 +89,7 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
             language_switch(),
             rx.spacer(),
             rx.button(rx.icon("log-out", size=14), T("auth.logout"), variant="soft", color_scheme="gray", size="1",
-                      on_click=SessionState.logout, id="logout"),
+                      on_click=start_over(), id="logout"),
             width="100%", align="center",
         ),
         width="250px", min_width="250px", height="100vh", padding="20px 14px", spacing="3",
@@ -121,7 +121,7 @@ def _top_bar(area_key: str, links: list[tuple[str, str, str]], middle: rx.Compon
         middle if middle is not None else rx.fragment(),
         *_bar_links(after or []),
         language_switch(),
-        rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray", on_click=SessionState.logout,
+        rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray", on_click=start_over(),
                        aria_label="logout", id="logout"),
         width="100%", align="center", spacing="4", padding="12px 20px",
         border_bottom=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 1),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.api.session import SESSION_PATH
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.passwords import MIN_LENGTH
 from app.domain.permissions import home_path
 from app.i18n import t
 from app.services import auth
-from app.services.users import set_language
 from app.settings import get_settings
-from app.state.session import SECURE_COOKIES, SessionState, field_messages, off_the_loop, public
+from app.state.session import SessionState, field_messages, public
 
 
 def _form_text(form_data: object, name: str) -> str:
@@ -20,12 +20,29 @@ def _form_text(form_data: object, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+# The sign-in form posts to the backend's sign-in route (app/api/session.py), which sets the HttpOnly session
+# cookie; the page then loads the user's area afresh, with a new tab state and a socket that carries the
+# cookie. The password never passes through this tab's state. A refusal comes back to `sign_in_refused`.
+SIGN_IN_SCRIPT = """(async () => {
+  const form = document.getElementById('login-form');
+  let answer = {};
+  try {
+    const sent = await fetch('SESSION_PATH', {method: 'POST', credentials: 'same-origin',
+                                    body: new URLSearchParams(new FormData(form))});
+    answer = await sent.json();
+    if (sent.ok && answer.home) {
+      window.sessionStorage.removeItem('token');
+      window.location.replace(answer.home);
+      return {signed_in: true};
+    }
+  } catch (e) {}
+  return {error: answer.error || ''};
+})()""".replace("SESSION_PATH", SESSION_PATH)
+
+
 class LoginState(SessionState):
     login_error: str = ""
     login_busy: bool = False
-    # Lets a browser that signed in to an account before through while the account waits after failures.
-    device_mark: str = rx.Cookie("", name=auth.DEVICE_COOKIE, same_site="strict", max_age=365 * 24 * 3600,
-                                 secure=SECURE_COOKIES)
 
     @public
     def open_root(self):
@@ -43,39 +60,20 @@ class LoginState(SessionState):
             return rx.redirect(home_path(actor.role))
 
     @public
-    async def sign_in(self, form_data: dict):
-        email = _form_text(form_data, "email")
-        password = _form_text(form_data, "password")
-        user_agent = self.router.headers.user_agent if self.router else ""
+    def start_sign_in(self):
         self.login_busy = True
         self.login_error = ""
-        yield
-        try:
-            # The hashing takes a noticeable fraction of a second: keep it off the event loop.
-            signed = await off_the_loop(_authenticate, email, password, user_agent, self._client(), self.device_mark)
-        except DomainError as error:
-            self.login_error = t(error.message_key, self.lang, **error.params)
-            self.login_busy = False
+        return rx.call_script(SIGN_IN_SCRIPT, callback=LoginState.sign_in_refused)
+
+    @public
+    def sign_in_refused(self, answer: dict):
+        """What the sign-in route answered when it refused (the page is leaving when it did not)."""
+        answer = answer if isinstance(answer, dict) else {}
+        if answer.get("signed_in") is True:
             return
-        self.session_token = signed.token
-        self.device_mark = signed.device
-        self._show(signed.actor)
-        if not self._language_chosen:
-            self.lang = signed.actor.language
-        elif signed.actor.language != self.lang:
-            await off_the_loop(_save_language, signed.actor, self.lang)
+        error = answer.get("error")
+        self.login_error = error[:300] if isinstance(error, str) and error else t("common.error", self.lang)
         self.login_busy = False
-        yield rx.redirect(home_path(signed.actor.role))
-
-
-def _save_language(actor, lang: str) -> None:  # noqa: ANN001
-    with session_scope(write=True) as session:
-        set_language(session=session, actor=actor, language=lang)
-
-
-def _authenticate(email: str, password: str, user_agent: str, client: str, device: str) -> auth.SignIn:
-    return auth.authenticate(sessions=session_scope, email=email, password=password, user_agent=user_agent,
-                             client=client, device=device)
 
 
 class ForgotPasswordState(SessionState):
