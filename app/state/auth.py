@@ -33,7 +33,8 @@ SIGN_IN_SCRIPT = """(async () => {
     if (sent.ok && answer.home) {
       window.sessionStorage.removeItem('token');
       window.location.replace(answer.home);
-      return {signed_in: true};
+      // Never settles: the page is leaving, and an answer to this tab's state would race its socket's close.
+      return new Promise(() => {});
     }
   } catch (e) {}
   return {error: answer.error || ''};
@@ -67,10 +68,8 @@ class LoginState(SessionState):
 
     @public
     def sign_in_refused(self, answer: dict):
-        """What the sign-in route answered when it refused (the page is leaving when it did not)."""
+        """What the sign-in route answered when it refused (when it did not, the page is leaving instead)."""
         answer = answer if isinstance(answer, dict) else {}
-        if answer.get("signed_in") is True:
-            return
         error = answer.get("error")
         self.login_error = error[:300] if isinstance(error, str) and error else t("common.error", self.lang)
         self.login_busy = False
