@@ -40,7 +40,7 @@ from app.pages.portal.support import support_page
 from app.state.account import AccountState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.blocks import BlockEffectsState
-from app.state.calls import RefuseMalformedCalls
+from app.state.calls import RefuseMalformedCalls, TieStateToSession
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.credit_overview import CreditOverviewState
@@ -48,6 +48,7 @@ from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
 from app.state.held_documents import HeldDocumentsState
 from app.state.home import FieldHomeState, OfficeHomeState, PortalHomeState
+from app.state.lifetime import with_short_anonymous_life
 from app.state.mail_templates import MailTemplatesState
 from app.state.outbox import OutboxState
 from app.state.portal_settings import PortalSettingsState
@@ -71,7 +72,9 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
 
 
 app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=[api, wrap_backend])
+app.add_middleware(TieStateToSession())
 app.add_middleware(RefuseMalformedCalls())
+app._state_manager = with_short_anonymous_life(app.state_manager)
 
 app.add_page(rx.fragment(), route="/", on_load=LoginState.open_root, title=T("title.home"))
 app.add_page(login_page, route="/login", on_load=LoginState.open_login, title=T("title.login"))

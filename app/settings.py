@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from app.domain.throttle import parse_networks
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -83,9 +85,16 @@ class Settings:
     overdue_block_days: int = 60
     session_idle_minutes: int = 8 * 60
     session_absolute_days: int = 7
+    # An account's wrong passwords in a row before each next attempt waits, the first wait (doubling with each
+    # further failure up to login_lock_minutes), and the quiet time after which the row starts again.
     login_max_failures: int = 5
+    login_first_delay_seconds: int = 30
     login_window_minutes: int = 15
     login_lock_minutes: int = 15
+    # A client address's failed sign-ins and reset requests in login_window_minutes before it waits that long.
+    login_address_max_attempts: int = 30
+    # The reverse proxies whose X-Forwarded-For is believed (addresses or networks); none: the socket's address.
+    trusted_proxies: tuple = ()
     reset_link_minutes: int = 60
     invitation_link_hours: int = 72
     languages: tuple[str, ...] = field(default=("it", "en"))
@@ -95,6 +104,10 @@ class Settings:
     upload_request_max_bytes: int = 100 * 1024 * 1024
     # How long browsers keep to HTTPS once told (Strict-Transport-Security); 0 sends no such header.
     hsts_seconds: int = 0
+    # How many support requests and replies (each e-mailed to staff) a reserved-area user may send per hour.
+    portal_mail_per_hour: int = 20
+    # How long Reflex keeps the state of a signed-out browser tab after its last event (signed-in: an hour).
+    anonymous_state_minutes: int = 10
 
     @property
     def smtp_configured(self) -> bool:
@@ -138,6 +151,10 @@ def load_settings() -> Settings:
         overdue_auto_block=_bool("OVERDUE_AUTO_BLOCK", False),
         overdue_block_days=max(1, _int("OVERDUE_BLOCK_DAYS", 60)),
         strict_messages=_bool("STRICT_MESSAGES", False),
+        portal_mail_per_hour=_int("PORTAL_MAIL_PER_HOUR", 20),
+        login_address_max_attempts=max(1, _int("LOGIN_ADDRESS_MAX_ATTEMPTS", 30)),
+        trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
+        anonymous_state_minutes=max(1, _int("ANONYMOUS_STATE_MINUTES", 10)),
         # Served over HTTPS: a year, unless said otherwise; over plain HTTP browsers ignore it anyway.
         hsts_seconds=_int("HSTS_SECONDS", 365 * 24 * 3600 if public_base_url.startswith("https://") else 0),
     )

@@ -33,11 +33,12 @@ os.environ.setdefault("DATA_DIR", scratch_dir())
 
 import reflex as rx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from reflex.istate.data import ReflexURL, URLData  # noqa: E402
+from reflex.istate.data import HeaderData, ReflexURL, URLData  # noqa: E402
 
 from app import db as app_db  # noqa: E402
 from app.db import engine_for, session_scope  # noqa: E402
 from app.migrate import upgrade_to_head  # noqa: E402
+from app.services.auth import SESSION_COOKIE  # noqa: E402
 
 
 class RoundTrips:
@@ -101,7 +102,7 @@ async def open_card(customer_id: int, token: str, every_tab: bool) -> None:
 
     root = rx.State(_reflex_internal_init=True)
     card = root.get_substate(CustomerCardState.get_full_name().split(".")[1:])
-    card.session_token = token
+    card.rx_router_headers = HeaderData.from_router_data({"headers": {"cookie": f"{SESSION_COOKIE}={token}"}})
     card.rx_router_url = URLData.from_url(ReflexURL(f"http://localhost/office/customer?id={customer_id}"))
     events = await card.open_card()
     if every_tab:

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from app.api import session as session_routes
 from app.db import session_scope
 from app.domain.errors import DomainError, Forbidden, NotSignedIn
 from app.domain.history import read_filter
@@ -108,6 +109,8 @@ def consent_form_path(customer_id: int) -> str:
 
 
 api = Starlette(routes=[
+    Route(session_routes.SESSION_PATH, session_routes.sign_in, methods=["POST"]),
+    Route(session_routes.SIGN_OUT_PATH, session_routes.sign_out, methods=["POST"]),
     Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"]),
     Route("/api/attachments/{attachment_id}", attachment, methods=["GET"]),
     Route("/api/customers/{customer_id}/history.{fmt}", history_export, methods=["GET"]),

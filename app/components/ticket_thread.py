@@ -24,6 +24,7 @@ def ticket_thread(state, extra_actions: rx.Component | None = None) -> rx.Compon
         rx.vstack(
             rx.text_area(name="body", rows="4", width="100%", placeholder=T("tickets.body"), id="reply-body"),
             field_error(state.reply_errors.get("body", "")),
+            field_error(state.reply_errors.get("", "")),
             rx.hstack(extra_actions if extra_actions is not None else rx.fragment(), rx.spacer(),
                       rx.button(rx.icon("send", size=14), T("tickets.reply"), type="submit", id="send-reply"),
                       width="100%"),

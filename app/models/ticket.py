@@ -32,7 +32,11 @@ class TicketMessage(SQLModel, table=True):
     """One message of a support request's thread, from the customer or from the office."""
 
     __tablename__ = "ticket_message"
-    __table_args__ = (Index("ix_ticket_message_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_message_ticket", "ticket_id", "id"),
+        # What a reserved-area user sent in the last hour, counted before each new message (services/mail_rate.py).
+        Index("ix_ticket_message_author", "author_user_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", ondelete="CASCADE")

@@ -33,6 +33,7 @@ class User(SQLModel, table=True):
     language: str = Field(default="it", max_length=5)
     # Rights given to this staff user on top of the role, space-separated (see permissions.GRANTABLE).
     grants: str = Field(default="", max_length=200)
+    # Wrong passwords in a row, when the latest was, and until when the next attempt waits (domain/throttle.py).
     failed_logins: int = Field(default=0)
     failure_window_start: datetime | None = Field(default=None, sa_column=_ts())
     locked_until: datetime | None = Field(default=None, sa_column=_ts())
@@ -68,3 +69,14 @@ class PasswordToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
     expires_at: datetime = Field(sa_column=_ts(False))
     used_at: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins and password-reset requests of one client address (an IPv6 /64), in the current window."""
+
+    __tablename__ = "sign_in_throttle"
+
+    address: str = Field(primary_key=True, max_length=64)
+    attempts: int = Field(default=0)
+    window_start: datetime = Field(sa_column=_ts(False))
+    blocked_until: datetime | None = Field(default=None, sa_column=_ts())

@@ -37,9 +37,12 @@ def login_page() -> rx.Component:
                 rx.button(T("login.submit"), type="submit", size="3", width="100%", loading=LoginState.login_busy,
                           id="login-submit"),
                 rx.link(T("login.forgot"), href="/forgot-password", size="2", align_self="center"),
+                # A language picked on this page is kept for the account (the sign-in route reads it).
+                rx.el.input(type="hidden", name="keep_language", value=rx.cond(LoginState.language_chosen, "1", "0")),
                 spacing="4", width="100%",
             ),
-            on_submit=LoginState.sign_in, reset_on_submit=False, width="100%",
+            # Only the button's click reaches this tab's state: the form's fields go to the sign-in route.
+            on_submit=LoginState.start_sign_in, reset_on_submit=False, width="100%", id="login-form",
         ),
     )
 

@@ -6,28 +6,31 @@ the same amount of hashing work, so the sign-in form does not reveal which accou
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.domain.errors import DomainError
 from app.domain.passwords import MAX_LENGTH, validate_new_password
 from app.domain.permissions import Actor, Role, parse_grants
+from app.domain.throttle import account_delay, address_key, device_knows, device_mark, streak_is_over
 from app.i18n import normalize_language, t
-from app.models import AuthSession, PasswordToken, User
+from app.models import AuthSession, PasswordToken, SignInThrottle, User
 from app.models.base import as_utc, utcnow
 from app.services import mail_templates, outbox
-from app.services.security import hash_password, new_token, token_hash, verify_password
+from app.services.security import hash_password, new_token, spend_equal_work, token_hash, verify_password
 from app.settings import Settings, get_settings
 
 # The browser holds the session token and the language in these cookies; the app and the
 # download routes read them.
 SESSION_COOKIE = "registry_session"
 LANGUAGE_COOKIE = "registry_lang"
+DEVICE_COOKIE = "registry_device"
 # Don't write last_seen_at on every event: once a minute is precise enough for an 8-hour idle limit.
 TOUCH_EVERY = timedelta(minutes=1)
 RESET_REQUEST_INTERVAL = timedelta(minutes=2)
@@ -59,6 +62,8 @@ def actor_of(user: User) -> Actor:
 class SignIn:
     token: str
     actor: Actor
+    # What the browser keeps to be known again by this account while it waits after failures.
+    device: str
 
 
 def _find_user_for_update(session: Session, email: str) -> User | None:
@@ -68,40 +73,83 @@ def _find_user_for_update(session: Session, email: str) -> User | None:
     return session.exec(query).first()
 
 
+def _address_wait(session: Session, client: str, now: datetime) -> timedelta | None:
+    """How long the client address still waits before it may try again, or None."""
+    row = session.get(SignInThrottle, address_key(client)) if client else None
+    blocked = as_utc(row.blocked_until) if row is not None else None
+    return blocked - now if blocked is not None and blocked > now else None
+
+
+def _refuse_waiting_address(wait: timedelta) -> DomainError:
+    return DomainError("login.address_waits", count=max(1, math.ceil(wait.total_seconds() / 60)))
+
+
+def _count_address_attempt(session: Session, client: str, settings: Settings, now: datetime) -> None:
+    """One more failed sign-in or reset request from this address; past the limit it waits the window out."""
+    if not client:
+        return
+    key, window = address_key(client), timedelta(minutes=settings.login_window_minutes)
+    row = session.get(SignInThrottle, key)
+    if row is None:
+        # The rows of addresses that stopped long ago go when a new one comes: the table stays small.
+        session.execute(delete(SignInThrottle).where(SignInThrottle.window_start < now - 4 * window))
+        row = SignInThrottle(address=key, attempts=0, window_start=now)
+    elif now - as_utc(row.window_start) > window:
+        row.attempts, row.window_start = 0, now
+    row.attempts += 1
+    if row.attempts >= settings.login_address_max_attempts:
+        row.blocked_until = now + window
+    session.add(row)
+
+
 def authenticate(
     *, sessions, email: object, password: object, user_agent: str | None = None,  # noqa: ANN001
-    settings: Settings | None = None, now: datetime | None = None,
+    client: str = "", device: object = None, settings: Settings | None = None, now: datetime | None = None,
 ) -> SignIn:
-    """Checks the credentials and opens a session. Raises DomainError("login.invalid") on any refusal.
+    """Checks the credentials and opens a session. Raises DomainError("login.invalid") on any refusal about
+    the account, and "login.address_waits" while the client address (`client`) has failed too often.
 
     `sessions` opens transactions (session_scope). The password is hashed between a read and a short
-    write transaction: on SQLite no write lock is held during the fraction of a second argon2 takes."""
+    write transaction: on SQLite no write lock is held during the fraction of a second the hashing takes.
+    An account that failed several times in a row makes the next attempt wait (domain/throttle.py), except
+    with the right password from a browser whose `device` mark says it signed in to the account before."""
     settings = settings or get_settings()
     now = now or utcnow()
     if not isinstance(password, str) or not password or not isinstance(email, str) or not email.strip():
         raise DomainError("login.required")
     password = password[: MAX_LENGTH + 1]
+    with sessions() as session:
+        wait = _address_wait(session, client, now)
+    if wait is not None:
+        raise _refuse_waiting_address(wait)
     try:
         address = normalize_email(email)
     except DomainError:
-        verify_password(password, None)
-        raise DomainError("login.invalid") from None
-
-    with sessions() as session:
-        found = session.exec(select(User.id, User.password_hash).where(func.lower(User.email) == address)).first()
+        address = None
+    if address is not None:
+        with sessions() as session:
+            found = session.exec(
+                select(User.id, User.password_hash).where(func.lower(User.email) == address)).first()
+    else:
+        found = None
     matches, new_hash = verify_password(password, found.password_hash if found else None)
-    if found is None:
-        raise DomainError("login.invalid")
 
     with sessions(write=True) as session:
-        user = _find_user_for_update(session, address)
+        user = _find_user_for_update(session, address) if found is not None else None
         if user is None or user.id != found.id or user.password_hash != found.password_hash:
-            raise DomainError("login.invalid")  # the account changed while the password was checked
-        locked = user.locked_until is not None and as_utc(user.locked_until) > now
-        if locked or not user.is_active:
+            # No such account, or it changed while the password was checked.
+            _count_address_attempt(session, client, settings, now)
+            session.commit()
             raise DomainError("login.invalid")
-        if not matches:
-            _record_failure(user, settings, now)
+        if streak_is_over(now, as_utc(user.failure_window_start), as_utc(user.locked_until),
+                          timedelta(minutes=settings.login_window_minutes)):
+            user.failed_logins, user.failure_window_start, user.locked_until = 0, None, None
+        waiting = user.locked_until is not None and as_utc(user.locked_until) > now
+        known = device_knows(settings.secret_key, device, user.id)
+        if not user.is_active or not matches or (waiting and not known):
+            if user.is_active and not matches and (known or not waiting):
+                _record_failure(user, settings, now)
+            _count_address_attempt(session, client, settings, now)
             session.add(user)
             session.commit()  # the failure must count even though sign-in is refused
             raise DomainError("login.invalid")
@@ -125,21 +173,22 @@ def authenticate(
             )
         )
         session.flush()
-        return SignIn(token=token, actor=actor_of(user))
+        mark = device if known else device_mark(settings.secret_key, user.id)
+        return SignIn(token=token, actor=actor_of(user), device=mark)
 
 
 def _record_failure(user: User, settings: Settings, now: datetime) -> None:
-    window = timedelta(minutes=settings.login_window_minutes)
-    start = as_utc(user.failure_window_start)
-    if start is None or now - start > window:
-        user.failure_window_start = now
-        user.failed_logins = 1
-    else:
-        user.failed_logins += 1
-    if user.failed_logins >= settings.login_max_failures:
-        user.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
+    """One more wrong password in a row: from the login_max_failures-th on, the next attempt waits."""
+    if streak_is_over(now, as_utc(user.failure_window_start), as_utc(user.locked_until),
+                      timedelta(minutes=settings.login_window_minutes)):
         user.failed_logins = 0
-        user.failure_window_start = None
+    user.failed_logins += 1
+    user.failure_window_start = now  # the latest failure
+    delay = account_delay(user.failed_logins, free=settings.login_max_failures,
+                          first=timedelta(seconds=settings.login_first_delay_seconds),
+                          longest=timedelta(minutes=settings.login_lock_minutes))
+    if delay:
+        user.locked_until = now + delay
 
 
 def resolve_session(
@@ -243,6 +292,26 @@ def issue_password_token(
     )
     session.flush()
     return token
+
+
+def ask_for_password_reset(
+    *, sessions, email: object, client: str = "", settings: Settings | None = None,  # noqa: ANN001
+    now: datetime | None = None,
+) -> None:
+    """The forgotten-password form: counts against the client address like a failed sign-in, and spends the
+    work of a sign-in before anything is looked up, so its answer takes as long for an address that has an
+    account as for one that has not (and as long as a sign-in). The hashing runs outside any transaction."""
+    settings = settings or get_settings()
+    now = now or utcnow()
+    normalize_email(email)
+    with sessions() as session:
+        wait = _address_wait(session, client, now)
+    if wait is not None:
+        raise _refuse_waiting_address(wait)
+    spend_equal_work()
+    with sessions(write=True) as session:
+        _count_address_attempt(session, client, settings, now)
+        request_password_reset(session=session, email=email, settings=settings, now=now)
 
 
 def request_password_reset(

@@ -16,7 +16,7 @@ from app.domain.vocabularies import CreditAction, Effect, TicketStatus
 from app.i18n import normalize_language, t
 from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
-from app.services import blocks, mail_templates, movements, outbox
+from app.services import blocks, mail_rate, mail_templates, movements, outbox
 from app.settings import get_settings
 
 ASSIGNEE_SETTING = "portal.ticket_assignee"
@@ -88,6 +88,7 @@ def open_ticket(*, session: Session, actor: Actor, raw: TicketInput | Mapping) -
     check_text(body, "body", 10_000, errors, required=True)
     if errors:
         raise DomainError(errors)
+    mail_rate.require_mail_allowance(session=session, actor=actor)
     assignee = ticket_assignee(session)
     ticket = Ticket(customer_id=actor.customer_id, opened_by_user_id=actor.user_id, subject=subject,
                     assigned_user_id=assignee.id if assignee else None)
@@ -114,6 +115,7 @@ def reply(*, session: Session, actor: Actor, ticket_id: int, body: object) -> Ti
         raise DomainError(errors)
     if ticket.status == "closed":
         raise DomainError("tickets.closed")
+    mail_rate.require_mail_allowance(session=session, actor=actor)
     from_office = actor.is_staff
     message = TicketMessage(ticket_id=ticket.id, author_user_id=actor.user_id, author_name=actor.name,
                             from_office=from_office, body=text)

@@ -24,7 +24,7 @@ class AccountState(SessionState):
         form = form_data if isinstance(form_data, dict) else {}
         values = {name: form.get(name, "") for name in ("current", "password", "confirm")}
         try:
-            _change_password(actor, values, self.session_token)
+            _change_password(actor, values, self._session_token())
         except DomainError as error:
             self.password_errors = field_messages(error, self.lang)
             self.password_saved = False

@@ -4,20 +4,41 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.api.session import SESSION_PATH
 from app.db import session_scope
 from app.domain.errors import DomainError
 from app.domain.passwords import MIN_LENGTH
 from app.domain.permissions import home_path
 from app.i18n import t
 from app.services import auth
-from app.services.users import set_language
 from app.settings import get_settings
-from app.state.session import SessionState, field_messages, off_the_loop, public
+from app.state.session import SessionState, field_messages, public
 
 
 def _form_text(form_data: object, name: str) -> str:
     value = form_data.get(name, "") if isinstance(form_data, dict) else ""
     return value if isinstance(value, str) else ""
+
+
+# The sign-in form posts to the backend's sign-in route (app/api/session.py), which sets the HttpOnly session
+# cookie; the page then loads the user's area afresh, with a new tab state and a socket that carries the
+# cookie. The password never passes through this tab's state. A refusal comes back to `sign_in_refused`.
+SIGN_IN_SCRIPT = """(async () => {
+  const form = document.getElementById('login-form');
+  let answer = {};
+  try {
+    const sent = await fetch('SESSION_PATH', {method: 'POST', credentials: 'same-origin',
+                                    body: new URLSearchParams(new FormData(form))});
+    answer = await sent.json();
+    if (sent.ok && answer.home) {
+      window.sessionStorage.removeItem('token');
+      window.location.replace(answer.home);
+      // Never settles: the page is leaving, and an answer to this tab's state would race its socket's close.
+      return new Promise(() => {});
+    }
+  } catch (e) {}
+  return {error: answer.error || ''};
+})()""".replace("SESSION_PATH", SESSION_PATH)
 
 
 class LoginState(SessionState):
@@ -40,37 +61,18 @@ class LoginState(SessionState):
             return rx.redirect(home_path(actor.role))
 
     @public
-    async def sign_in(self, form_data: dict):
-        email = _form_text(form_data, "email")
-        password = _form_text(form_data, "password")
-        user_agent = self.router.headers.user_agent if self.router else ""
+    def start_sign_in(self):
         self.login_busy = True
         self.login_error = ""
-        yield
-        try:
-            # argon2 takes a noticeable fraction of a second: keep it off the event loop.
-            signed = await off_the_loop(_authenticate, email, password, user_agent)
-        except DomainError as error:
-            self.login_error = t(error.message_key, self.lang, **error.params)
-            self.login_busy = False
-            return
-        self.session_token = signed.token
-        self._show(signed.actor)
-        if not self._language_chosen:
-            self.lang = signed.actor.language
-        elif signed.actor.language != self.lang:
-            await off_the_loop(_save_language, signed.actor, self.lang)
+        return rx.call_script(SIGN_IN_SCRIPT, callback=LoginState.sign_in_refused)
+
+    @public
+    def sign_in_refused(self, answer: dict):
+        """What the sign-in route answered when it refused (when it did not, the page is leaving instead)."""
+        answer = answer if isinstance(answer, dict) else {}
+        error = answer.get("error")
+        self.login_error = error[:300] if isinstance(error, str) and error else t("common.error", self.lang)
         self.login_busy = False
-        yield rx.redirect(home_path(signed.actor.role))
-
-
-def _save_language(actor, lang: str) -> None:  # noqa: ANN001
-    with session_scope(write=True) as session:
-        set_language(session=session, actor=actor, language=lang)
-
-
-def _authenticate(email: str, password: str, user_agent: str) -> auth.SignIn:
-    return auth.authenticate(sessions=session_scope, email=email, password=password, user_agent=user_agent)
 
 
 class ForgotPasswordState(SessionState):
@@ -89,8 +91,8 @@ class ForgotPasswordState(SessionState):
     @public
     def request_link(self, form_data: dict):
         try:
-            with session_scope(write=True) as session:
-                auth.request_password_reset(session=session, email=_form_text(form_data, "email"))
+            auth.ask_for_password_reset(sessions=session_scope, email=_form_text(form_data, "email"),
+                                        client=self._client())
         except DomainError as error:
             self.forgot_errors = field_messages(error, self.lang)
             return

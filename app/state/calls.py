@@ -21,7 +21,8 @@ from reflex_base.registry import RegistrationContext
 from reflex_components_sonner.toast import toast
 
 from app.i18n import N_, normalize_language, t
-from app.state.session import SessionState
+from app.services.security import token_hash
+from app.state.session import SessionState, session_cookie, start_over
 
 log = logging.getLogger(__name__)
 
@@ -65,3 +66,26 @@ class RefuseMalformedCalls(Middleware):
         except Exception:  # noqa: BLE001  the refusal must not fail for want of a language
             lang = "it"
         return StateUpdate(events=Event.from_event_type(toast.error(t(REFUSED, lang), position="top-center")))
+
+
+class TieStateToSession(Middleware):
+    """A tab's state belongs to the session it was filled for.
+
+    The browser names its tab state by a client token kept in sessionStorage and sent in the websocket's
+    address; anyone holding that token could resume the state (the names, customers and links it holds)
+    from another browser. So every event is checked against the session cookie sent with the socket: a
+    state filled for a session whose cookie this socket does not carry is emptied before anything is sent,
+    and the tab is sent to the sign-in page."""
+
+    async def preprocess(self, app, state: BaseState, event: Event) -> StateUpdate | None:  # noqa: ANN001, ARG002
+        root = state._get_root_state()
+        session_state = await root.get_state(SessionState)
+        shown_for = session_state._shown_for
+        if not shown_for:
+            return None
+        token = session_cookie(root.router.headers.cookie)
+        if token and token_hash(token) == shown_for:
+            return None
+        log.warning("refused a tab state to a socket without its session: %s", event.name.rpartition(".")[2][:100])
+        root.reset()
+        return StateUpdate(events=Event.from_event_type(start_over(expired=True)))

@@ -25,19 +25,23 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from starlette.requests import cookie_parser
 
+from app.api.session import SIGN_OUT_PATH
 from app.db import session_scope
-from app.domain.errors import DomainError, NotSignedIn
+from app.domain.errors import DomainError
 from app.domain.inputs import clean_arguments
 from app.domain.permissions import Actor, Perm, Role, has_perm, home_path, require
 from app.domain.portal_modules import MODULES
+from app.domain.throttle import client_address
 from app.i18n import normalize_language, t
 from app.services import auth, change_requests, portal_profiles
 from app.services.auth import LANGUAGE_COOKIE, SESSION_COOKIE
+from app.services.security import token_hash
 from app.services.users import set_language
 from app.settings import get_settings
 
-# Behind HTTPS the session cookie never travels over plain HTTP.
+# Behind HTTPS the cookies this app sets never travel over plain HTTP.
 SECURE_COOKIES = get_settings().public_base_url.startswith("https://")
 
 
@@ -157,13 +161,19 @@ def ui_only(fn: Callable) -> Callable:
 
 
 def start_over(expired: bool = False) -> rx.event.EventSpec:
-    """Back to the sign-in page with a new tab state: the browser forgets the id of this tab's
-    state, so nothing the previous user saw (messages, customers, links) is ever sent to it again."""
+    """Back to the sign-in page with a new tab state: the backend ends the session and clears its cookie
+    (HttpOnly: no script can), and the browser forgets the id of this tab's state, so nothing the previous
+    user saw (messages, customers, links) is ever sent to it again."""
     target = "/login?expired=1" if expired else "/login"
     return rx.call_script(
-        f"document.cookie='{SESSION_COOKIE}=; Max-Age=0; path=/; SameSite=Strict';"
-        f"window.sessionStorage.removeItem('token');window.location.replace('{target}');"
+        f"fetch('{SIGN_OUT_PATH}',{{method:'POST',credentials:'same-origin'}}).catch(()=>null).finally(()=>{{"
+        f"window.sessionStorage.removeItem('token');window.location.replace('{target}');}})"
     )
+
+
+def session_cookie(cookie_header: object) -> str:
+    """The session token among the cookies a request carried ("" without one)."""
+    return cookie_parser(cookie_header).get(SESSION_COOKIE, "") if isinstance(cookie_header, str) else ""
 
 
 def field_messages(error: DomainError, lang: str) -> dict[str, str]:
@@ -180,9 +190,6 @@ class PortalLink:
 
 
 class SessionState(rx.State):
-    session_token: str = rx.Cookie(
-        "", name=SESSION_COOKIE, same_site="strict", max_age=7 * 24 * 3600, secure=SECURE_COOKIES
-    )
     lang: str = rx.Cookie("it", name=LANGUAGE_COOKIE, same_site="lax", max_age=365 * 24 * 3600)
 
     # What the shell shows about the signed-in user: never more than this reaches the browser.
@@ -199,11 +206,31 @@ class SessionState(rx.State):
     # A reserved-area user's modules, in their profile's order.
     portal_links: list[PortalLink] = []
     # Set when the visitor picks a language on the sign-in page: that choice then wins over the saved one.
-    _language_chosen: bool = False
+    language_chosen: bool = False
+    # The session (a hash of its token) this tab's state was last filled for: a tab whose socket comes with
+    # another cookie, or none, must not be sent what that session saw (calls.TieStateToSession).
+    _shown_for: str = ""
+
+    def _session_token(self) -> str:
+        """The session token the browser sent with this tab's websocket: read at each event from the socket's
+        opening request, never kept in the state, and never sent back to the page."""
+        return session_cookie(self.router.headers.cookie) if self.router else ""
+
+    def _client(self) -> str:
+        """The address of the browser this tab's socket comes from (or that a trusted proxy reports)."""
+        headers = self.router.headers.raw_headers if self.router else {}
+        return client_address(headers.get("asgi-scope-client"), headers.get("x-forwarded-for"),
+                              get_settings().trusted_proxies)
 
     def _current_actor(self) -> Actor | None:
+        token = self._session_token()
         with session_scope() as session:
-            return auth.resolve_session(session=session, token=self.session_token)
+            actor = auth.resolve_session(session=session, token=token)
+        self._remember_session(token if actor is not None else "")
+        return actor
+
+    def _remember_session(self, token: str) -> None:
+        self._shown_for = token_hash(token) if token else ""
 
     def _show(self, actor: Actor | None) -> None:
         self.user_name = actor.name if actor else ""
@@ -224,8 +251,10 @@ class SessionState(rx.State):
         load sends the visitor where they belong."""
         if guard.perm == LIST_PERMISSION:
             guard = dataclasses.replace(guard, perm=type(self).list_permission)
+        token = self._session_token()
         with session_scope() as session:
-            actor = auth.resolve_session(session=session, token=self.session_token)
+            actor = auth.resolve_session(session=session, token=token)
+            self._remember_session(token if actor is not None else "")
             self._show(actor)
             if guard.page and actor is not None and has_perm(actor, guard.perm):
                 self._read_shell(session, actor)
@@ -237,9 +266,7 @@ class SessionState(rx.State):
                     raise
         if guard.page:
             if actor is None:
-                expired = bool(self.session_token)
-                self.session_token = ""
-                return start_over(expired=expired)
+                return start_over(expired=bool(token))
             if not has_perm(actor, guard.perm):
                 return rx.redirect(home_path(actor.role))
             if guard.module and guard.module not in {link.key for link in self.portal_links}:
@@ -249,8 +276,6 @@ class SessionState(rx.State):
             return require(actor, guard.perm)
         except DomainError as error:
             error.lang = self.lang
-            if isinstance(error, NotSignedIn):
-                self.session_token = ""
             raise
 
     def _read_shell(self, session: Any, actor: Actor) -> None:
@@ -294,16 +319,8 @@ class SessionState(rx.State):
     def switch_language(self, lang: str):
         """Changes the interface language; a signed-in user's choice is saved on their account."""
         self.lang = normalize_language(lang)
-        self._language_chosen = True
+        self.language_chosen = True
         actor = self._current_actor()
         if actor is not None:
             with session_scope(write=True) as session:
                 set_language(session=session, actor=actor, language=self.lang)
-
-    @public
-    def logout(self):
-        with session_scope(write=True) as session:
-            auth.logout(session=session, token=self.session_token)
-        self.session_token = ""
-        self._show(None)
-        return start_over()

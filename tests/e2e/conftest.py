@@ -69,11 +69,17 @@ def e2e_env(tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def app_url(e2e_env, tmp_path_factory) -> str:
+def app_log(tmp_path_factory) -> Path:
+    """Where the app's output goes: the production build and everything the server prints."""
+    return tmp_path_factory.mktemp("e2e-log") / "app.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_env, app_log) -> str:
     subprocess.run([sys.executable, "-m", "app.seed"], env=e2e_env, cwd=PROJECT_ROOT, check=True,
                    capture_output=True)
     port = e2e_env["PORT"]
-    log_path = tmp_path_factory.mktemp("e2e-log") / "app.log"
+    log_path = app_log
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",

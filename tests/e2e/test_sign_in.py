@@ -1,5 +1,6 @@
 """Main journeys of the foundation, in a real browser against the production build."""
 
+import json
 import re
 
 import pytest
@@ -102,3 +103,34 @@ def test_forgotten_password_through_the_e_mailed_link(page: Page, app_url, run_i
     expect(page.locator("#link-invalid")).to_be_visible()
     sign_in(page, app_url, "dimentica@example.com", "Nuova-Password-Sicura-7")
     expect(page).to_have_url(re.compile("/field/?$"), timeout=20_000)
+
+
+def test_the_session_cookie_is_out_of_the_pages_reach(page: Page, app_url):
+    sign_in(page, app_url, "ufficio@demo.it")
+    expect(page).to_have_url(re.compile("/office/?$"), timeout=20_000)
+    expect(page.get_by_text("Clienti in anagrafica").first).to_be_visible()
+    assert "registry_session" not in page.evaluate("document.cookie")
+    [session] = [c for c in page.context.cookies() if c["name"] == "registry_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+
+
+def test_a_tab_token_reused_without_the_cookie_finds_the_sign_in_page(page: Page, app_url, browser):
+    sign_in(page, app_url, "admin@demo.it")
+    expect(page).to_have_url(re.compile("/office/?$"), timeout=20_000)
+    expect(page.get_by_text("Posta in uscita").first).to_be_visible()
+    tab_token = page.evaluate("window.sessionStorage.getItem('token')")
+    page.close()  # the tab goes away; its state stays on the server for a while
+    probe = browser.new_context()
+    try:
+        probe.add_init_script(f"window.sessionStorage.setItem('token', {json.dumps(tab_token)})")
+        tab = probe.new_page()
+        received: list[str] = []
+        tab.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(str(frame))))
+        tab.goto(f"{app_url}/office")
+        expect(tab).to_have_url(re.compile("/login"), timeout=20_000)
+        expect(tab.locator("#email")).to_be_visible()
+        expect(tab.get_by_text("Posta in uscita")).to_have_count(0)
+        # Not even for a moment: nothing the admin's tab held came down the probe's socket.
+        assert received and not [frame for frame in received if "Alessandra Conti" in frame]
+    finally:
+        probe.close()

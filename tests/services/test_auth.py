@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import timedelta
 
 import bcrypt
@@ -7,7 +8,7 @@ from sqlmodel import select
 from app.domain.errors import DomainError
 from app.domain.permissions import Role
 from app.models import AuthSession, OutboxMessage, PasswordToken, User
-from app.models.base import utcnow
+from app.models.base import as_utc, utcnow
 from app.services import auth, outbox
 from app.services.security import PASSWORDS, hash_password, verify_password
 from app.settings import get_settings
@@ -43,6 +44,12 @@ def _attempt(db, email, password):
     return err.value.message_key
 
 
+def _attempt_at(db, email, password, now, **kw):
+    with pytest.raises(DomainError) as err:
+        auth.authenticate(sessions=db, email=email, password=password, now=now, **kw)
+    return err.value.message_key
+
+
 def test_unknown_wrong_and_disabled_get_the_same_answer(db):
     with db(write=True) as s:
         factories.user(s, email="active@example.com")
@@ -57,32 +64,90 @@ def test_unknown_wrong_and_disabled_get_the_same_answer(db):
         assert s.exec(select(AuthSession)).all() == []
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(db):
+def _user_row(db, email):
+    with db() as s:
+        return s.exec(select(User).where(User.email == email)).one()
+
+
+def test_failures_in_a_row_make_each_next_attempt_wait_longer_up_to_fifteen_minutes(db):
     with db(write=True) as s:
         factories.user(s, email="target@example.com")
-    start = utcnow()
-    for minute in range(5):
-        with pytest.raises(DomainError):
-            auth.authenticate(sessions=db, email="target@example.com", password="bad-password!", now=start + timedelta(minutes=minute))
-    # Locked: even the right password is refused, with the same message, and the lock is in the database.
-    with pytest.raises(DomainError) as err:
-        auth.authenticate(sessions=db, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=10))
-    assert err.value.message_key == "login.invalid"
-    with db() as s:
-        locked_until = s.exec(select(User).where(User.email == "target@example.com")).one().locked_until
-    assert locked_until is not None
-    signed = auth.authenticate(sessions=db, email="target@example.com", password=PASSWORD, now=start + timedelta(minutes=20))
-    assert signed.actor.role is Role.OFFICE
+    at = utcnow()
+    for _ in range(4):  # the first four cost nothing
+        _attempt_at(db, "target@example.com", "bad-password!", at)
+        at += timedelta(seconds=1)
+    assert _user_row(db, "target@example.com").locked_until is None
+    waits = []
+    for _ in range(7):
+        _attempt_at(db, "target@example.com", "bad-password!", at)
+        waits.append(as_utc(_user_row(db, "target@example.com").locked_until) - at)
+        # While it waits, even the right password is refused (same message) and nothing is counted.
+        assert _attempt_at(db, "target@example.com", PASSWORD, at + waits[-1] / 2) == "login.invalid"
+        at += waits[-1] + timedelta(seconds=1)
+    assert [w.total_seconds() / 60 for w in waits] == [0.5, 1, 2, 4, 8, 15, 15]
+    assert _user_row(db, "target@example.com").failed_logins == 11
+    # Once the wait is over the right password opens the account, and the row starts again.
+    assert auth.authenticate(sessions=db, email="target@example.com", password=PASSWORD, now=at).actor
+    assert _user_row(db, "target@example.com").failed_logins == 0
 
 
-def test_failures_spread_over_more_than_the_window_do_not_lock(db):
+def test_the_row_starts_again_after_a_quiet_quarter_of_an_hour(db):
     with db(write=True) as s:
         factories.user(s, email="slow@example.com")
     start = utcnow()
-    for i in range(6):
-        with pytest.raises(DomainError):
-            auth.authenticate(sessions=db, email="slow@example.com", password="bad-password!", now=start + timedelta(minutes=4 * i))
-    assert auth.authenticate(sessions=db, email="slow@example.com", password=PASSWORD, now=start + timedelta(minutes=25))
+    for i in range(4):
+        _attempt_at(db, "slow@example.com", "bad-password!", start + timedelta(minutes=i))
+    for i in range(4):
+        _attempt_at(db, "slow@example.com", "bad-password!", start + timedelta(minutes=20 + i))
+    assert _user_row(db, "slow@example.com").locked_until is None
+    assert auth.authenticate(sessions=db, email="slow@example.com", password=PASSWORD,
+                             now=start + timedelta(minutes=24))
+
+
+def test_a_browser_that_signed_in_before_gets_through_the_wait(db):
+    """Whoever knows the address can make the account wait, but not its owner's own browser."""
+    with db(write=True) as s:
+        factories.user(s, email="owner@example.com")
+    mine = auth.authenticate(sessions=db, email="owner@example.com", password=PASSWORD).device
+    at = utcnow()
+    for _ in range(8):
+        _attempt_at(db, "owner@example.com", "guessing-123", at)
+        at = as_utc(_user_row(db, "owner@example.com").locked_until)
+    during = at - timedelta(seconds=5)
+    assert _attempt_at(db, "owner@example.com", PASSWORD, during) == "login.invalid"  # another browser
+    assert _attempt_at(db, "owner@example.com", "guessing-123", during, device=mine) == "login.invalid"
+    for forged in (mine.replace(mine[-4:], "0000"), f"999.{mine.split('.', 1)[1]}", "garbage", 12):
+        assert _attempt_at(db, "owner@example.com", PASSWORD, during, device=forged) == "login.invalid"
+    signed = auth.authenticate(sessions=db, email="owner@example.com", password=PASSWORD, now=during, device=mine)
+    assert signed.actor.name and signed.device == mine
+    assert _user_row(db, "owner@example.com").locked_until is None
+
+
+def test_a_client_address_that_fails_too_often_waits_whatever_account_it_tries(db):
+    settings = dataclasses.replace(get_settings(), login_address_max_attempts=4)
+    with db(write=True) as s:
+        factories.user(s, email="real@example.com")
+    at = utcnow()
+    for email in ("a@example.com", "b@example.com", "real@example.com"):
+        _attempt_at(db, email, "bad-password!", at, client="203.0.113.7", settings=settings)
+    auth.ask_for_password_reset(sessions=db, email="c@example.com", client="203.0.113.7", settings=settings,
+                                now=at)
+    refused = _attempt_at(db, "real@example.com", PASSWORD, at, client="203.0.113.7", settings=settings)
+    assert refused == "login.address_waits"
+    with pytest.raises(DomainError) as err:
+        auth.ask_for_password_reset(sessions=db, email="real@example.com", client="203.0.113.7",
+                                    settings=settings, now=at)
+    assert err.value.message_key == "login.address_waits" and err.value.params["count"] == 15
+    # Other addresses are not affected, nor is this one once the quarter of an hour has passed.
+    assert auth.authenticate(sessions=db, email="real@example.com", password=PASSWORD, client="198.51.100.1",
+                             settings=settings, now=at)
+    assert auth.authenticate(sessions=db, email="real@example.com", password=PASSWORD, client="203.0.113.7",
+                             settings=settings, now=at + timedelta(minutes=16))
+    # An IPv6 client has its whole /64: changing the last bits does not start a new count.
+    for host in range(4):
+        _attempt_at(db, "a@example.com", "bad-password!", at, client=f"2001:db8:1:2::{host + 1}", settings=settings)
+    assert _attempt_at(db, "real@example.com", PASSWORD, at, client="2001:db8:1:2:ffff::9",
+                       settings=settings) == "login.address_waits"
 
 
 def _sign_in(db, role=Role.OFFICE, **kw):

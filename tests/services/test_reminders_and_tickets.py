@@ -1,13 +1,17 @@
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Role
-from app.models import Customer, Movement, OutboxMessage, User
+from app.models import Customer, Movement, OutboxMessage, TicketMessage, User
+from app.models.base import utcnow
 from app.services import customers, portal_accesses, reminders, tickets
 from app.services.auth import actor_of
+from app.settings import get_settings
 from tests import factories
 
 ACME = {"kind": "business", "company_name": "Acme S.r.l.", "vat_number": "00743110157"}
@@ -149,3 +153,35 @@ def test_assignee_must_be_active_staff_and_set_by_an_administrator(db, world):
         tickets.set_ticket_assignee(session=s, actor=world["admin"], user_id=world["anna"].user_id)
     with db() as s:  # nobody chosen: the first administrator
         assert tickets.ticket_assignee(s).id == world["admin"].user_id
+
+
+def test_a_customer_user_may_e_mail_staff_only_so_often_per_hour(db, world, monkeypatch):
+    """Each request and each reply is e-mailed to staff: past the hour's allowance the next one is refused
+    with the minutes to wait, staff answers are never counted, and an hour later the user may write again."""
+    monkeypatch.setattr("app.services.mail_rate.get_settings",
+                        lambda: dataclasses.replace(get_settings(), portal_mail_per_hour=3))
+    with db(write=True) as s:
+        tickets.set_ticket_assignee(session=s, actor=world["admin"], user_id=world["office"].user_id)
+        first = tickets.open_ticket(session=s, actor=world["anna"], raw={"subject": "Uno", "body": "a"}).id
+        tickets.open_ticket(session=s, actor=world["anna"], raw={"subject": "Due", "body": "b"})
+        tickets.reply(session=s, actor=world["office"], ticket_id=first, body="Risposta")  # staff: not counted
+        tickets.reply(session=s, actor=world["anna"], ticket_id=first, body="Grazie")
+    for attempt in (lambda s: tickets.open_ticket(session=s, actor=world["anna"], raw={"subject": "Tre", "body": "c"}),
+                    lambda s: tickets.reply(session=s, actor=world["anna"], ticket_id=first, body="Ancora")):
+        with db(write=True) as s, pytest.raises(DomainError) as refused:
+            attempt(s)
+        assert refused.value.errors == {"": "limits.mail_per_hour"}
+        assert refused.value.params["limit"] == 3 and 59 <= refused.value.params["count"] <= 60
+    with db() as s:
+        office_address = s.get(User, world["office"].user_id).email
+        staff_mails = s.exec(select(OutboxMessage).where(OutboxMessage.to_address == office_address,
+                                                         OutboxMessage.kind == "ticket")).all()
+    assert len(staff_mails) == 3
+    with db(write=True) as s:  # a colleague has an allowance of their own
+        tickets.open_ticket(session=s, actor=world["ugo"], raw={"subject": "Ugo", "body": "u"})
+        tickets.reply(session=s, actor=world["office"], ticket_id=first, body="Ancora noi")
+    with db(write=True) as s:  # an hour later
+        s.execute(update(TicketMessage).where(TicketMessage.author_user_id == world["anna"].user_id)
+                  .values(created_at=utcnow() - timedelta(minutes=61)))
+    with db(write=True) as s:
+        tickets.open_ticket(session=s, actor=world["anna"], raw={"subject": "Tre", "body": "c"})

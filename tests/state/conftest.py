@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.istate.data import ReflexURL, URLData
+from reflex.istate.data import HeaderData, ReflexURL, URLData
 
 import app.app  # noqa: F401  builds the app so every state class is registered
 from app.services import auth
@@ -16,10 +16,15 @@ def _substate(root: rx.State, state_class: type[rx.State]) -> rx.State:
     return root.get_substate(state_class.get_full_name().split(".")[1:])
 
 
-def state_of(state_class: type[rx.State], token: str = "") -> rx.State:
-    state = _substate(rx.State(_reflex_internal_init=True), state_class)
-    state.session_token = token
+def with_cookie(state: rx.State, token: str) -> rx.State:
+    """The state as an event from a socket that sent the session cookie `token` (none when empty) sees it."""
+    cookie = f"{auth.SESSION_COOKIE}={token}" if token else ""
+    state.rx_router_headers = HeaderData.from_router_data({"headers": {"cookie": cookie}})
     return state
+
+
+def state_of(state_class: type[rx.State], token: str = "") -> rx.State:
+    return with_cookie(_substate(rx.State(_reflex_internal_init=True), state_class), token)
 
 
 def card_tab(tab_class: type[rx.State], token: str, customer_id: int) -> rx.State:
@@ -34,8 +39,7 @@ def card_tab(tab_class: type[rx.State], token: str, customer_id: int) -> rx.Stat
 async def opened_card(token: str, customer_id: int | str, *tabs: type[rx.State]) -> list[rx.State]:
     """Opens the card page at ?id=..., then each tab in `tabs`, through their handlers."""
     root = rx.State(_reflex_internal_init=True)
-    card = _substate(root, CustomerCardState)
-    card.session_token = token
+    card = with_cookie(_substate(root, CustomerCardState), token)
     card.rx_router_url = URLData.from_url(ReflexURL(f"http://localhost/office/customer?id={customer_id}"))
     opened = [await card.open_card()]
     for tab_class in tabs:

@@ -47,7 +47,8 @@ def test_only_sign_in_pages_and_the_language_switch_are_public():
                      and fn.__qualname__.startswith(cls.__name__ + ".")})
     assert public == [
         "ForgotPasswordState.open_forgot", "ForgotPasswordState.request_link", "LoginState.open_login",
-        "LoginState.open_root", "LoginState.sign_in", "SessionState.logout", "SessionState.switch_language",
+        "LoginState.open_root", "LoginState.sign_in_refused", "LoginState.start_sign_in",
+        "SessionState.switch_language",
         "SetPasswordState.open_link", "SetPasswordState.save_password",
     ]
 
@@ -164,16 +165,6 @@ async def test_disabled_user_is_signed_out_at_the_next_event(app_db):
     await admin.confirm_toggle()
     with pytest.raises(NotSignedIn):
         await victim.next_page()
-    assert victim.session_token == ""
-
-
-async def test_logout_ends_the_session_server_side(app_db):
-    _, token = signed_in_token(app_db, Role.OFFICE)
-    state = state_of(OfficeHomeState, token)
-    await state.load_home()
-    await state.logout()
-    reused = state_of(OfficeHomeState, token)  # a copied cookie is worth nothing now
-    assert "/login" in str((await reused.load_home()).args)
 
 
 def test_no_unguarded_handler_can_be_reached_through_setvar():

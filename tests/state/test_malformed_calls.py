@@ -8,6 +8,7 @@ import logging
 
 import pytest
 import reflex as rx
+from reflex.istate.manager.memory import StateManagerMemory
 from reflex_base.event import Event
 from reflex_base.utils.format import format_event_handler
 
@@ -21,9 +22,12 @@ def _name(state_class: type[rx.State], handler: str) -> str:
 
 
 @pytest.fixture
-async def send():
-    """Sends one event the way the websocket hands it to Reflex; returns the events sent back to the tab."""
+async def send(monkeypatch):
+    """Sends one event the way the websocket hands it to Reflex; returns the events sent back to the tab.
+    The tab's state is kept in memory for the test's own event loop, whatever REDIS_URL says: a Redis
+    client made on an earlier test's loop cannot serve this one."""
     app = application.app
+    monkeypatch.setattr(app, "_state_manager", StateManagerMemory())
     with app.set_contexts():
         async with app._setup_event_processor():
             processor = app.event_processor

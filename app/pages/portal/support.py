@@ -32,6 +32,8 @@ def support_page() -> rx.Component:
             rx.text(T("tickets.body"), size="2", weight="medium"),
             rx.text_area(name="body", rows="5", width="100%", id="ticket-body"),
             field_error(s.new_errors.get("body", "")),
+            # A refusal of the whole request (the hour's allowance used up) is said here, where the user acts.
+            field_error(s.new_errors.get("", "")),
             rx.hstack(rx.spacer(), rx.button(rx.icon("send", size=14), T("tickets.send"), type="submit",
                                              id="send-ticket"), width="100%"),
             spacing="2", width="100%",
