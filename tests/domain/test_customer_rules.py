@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from app.domain.customer_rules import display_phone, search_text, sort_key, validate_contact, validate_customer
 from app.domain.errors import DomainError
-from app.domain.text import compact_code, fold
+from app.domain.text import compact_code, fold, phone_digits
 
 BUSINESS = {"kind": "business", "company_name": "Ferramenta Bianchi S.n.c.", "vat_number": "00743110157"}
 
@@ -129,3 +129,20 @@ def test_contact_needs_names_and_valid_channels():
     contact = validate_contact({"kind": "family_member", "first_name": "Anna", "last_name": "Verdi",
                                 "phone": "347 000 1111"})
     assert contact.phone == "+393470001111"
+
+
+def test_search_text_holds_phone_digits_city_and_the_vat_prefix():
+    data = validate_customer({"kind": "business", "company_name": "Acme", "vat_number": "00743110157",
+                              "phone": "02 4851 2210", "mobile": "+44 20 7946 0958", "cap": "20121",
+                              "city": "Milano", "province": "MI"})
+    assert search_text(data, "C1") == ("acme | it00743110157 | c1 | milano | 390248512210 | "
+                                       "442079460958 02079460958")
+
+
+@pytest.mark.parametrize("typed,digits", [
+    ("02 4851 2210", "0248512210"), ("+39 02 4851 2210", "390248512210"), ("0039 02/4851-2210", "390248512210"),
+    ("(02) 4851.2210", "0248512210"), ("3356124477", "3356124477"),
+    ("12345", ""), ("mario 335", ""), ("it00743110157", ""), ("", ""),
+])
+def test_phone_digits_of_a_typed_number(typed, digits):
+    assert phone_digits(typed) == digits
