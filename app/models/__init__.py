@@ -14,12 +14,12 @@ from app.models.receivable import Payment, Receivable, UnpaidItem
 from app.models.reminder import Reminder
 from app.models.sales import Article, PaymentTerm, SalesDocument, SalesLine
 from app.models.ticket import Ticket, TicketMessage
-from app.models.user import AuthSession, PasswordToken, User
+from app.models.user import AuthSession, PasswordToken, User, UserEvent
 
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
     "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Movement", "OutboxMessage", "PasswordToken",
     "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "Reminder", "Report", "SalesDocument",
-    "SalesLine", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
+    "SalesLine", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User", "UserEvent",
 ]
