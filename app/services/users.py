@@ -130,7 +130,7 @@ def _active_admins(session: Session) -> int:
         User.role == Role.ADMIN.value, col(User.is_active))).one()
 
 
-def _staff_user_for_update(session: Session, user_id: object) -> User:
+def _user_for_update(session: Session, user_id: object) -> User:
     user = session.get(User, user_id, with_for_update=True) if isinstance(user_id, int) else None
     if user is None:
         raise DomainError("users.not_found")
@@ -230,7 +230,7 @@ def set_role(*, session: Session, actor: Actor, user_id: int, role: str) -> User
         raise DomainError({"role": "users.err.role"})
     if user_id == actor.user_id:
         raise DomainError("users.err.own_role")
-    user = _staff_user_for_update(session, user_id)
+    user = _user_for_update(session, user_id)
     if Role(user.role) not in STAFF_ROLES:
         raise DomainError("users.err.not_staff")
     if user.role == role:
@@ -249,7 +249,7 @@ def send_password_reset(*, session: Session, actor: Actor, user_id: int, setting
     """An e-mail with a link to choose a new password (the current one keeps working until then)."""
     require(actor, Perm.USERS_MANAGE)
     settings = settings or get_settings()
-    user = _staff_user_for_update(session, user_id)
+    user = _user_for_update(session, user_id)
     if not user.is_active:
         raise DomainError("users.err.inactive")
     token = issue_password_token(session=session, user=user, purpose="reset",
