@@ -62,6 +62,18 @@ def query_mix(count: int, seed: int) -> list[tuple[str, str]]:
         ]
         if not name.isascii():
             queries.append(("accented", name))
+    # Phones as people type them, cities, Italian VAT numbers with their prefix: drawn with their own
+    # generator so the queries above stay the same as before these kinds were added.
+    extra = random.Random(seed + 1)
+    for row in sample[:20]:
+        number = row["phone"] or row["mobile"]
+        national = number[3:]
+        queries += [
+            ("phone", extra.choice((f"{national[:2]} {national[2:6]} {national[6:]}", national, f"+39 {national}"))),
+            ("city", row["city"]),
+        ]
+        if row["vat_number"]:
+            queries.append(("vat-it", f"IT{row['vat_number']}"))
     queries += [("no-hit", w) for w in ("zzqxw", "qwxyz kk", "xxyyzz", "jjjjj", "zqzqzq", "@@@@", "kxkxk", "yyyy1")]
     queries += [("huge", w) for w in ("mar", "ros", "example", ".com", "via", "srl", "ann", "ari", "sas", "co")]
     rng.shuffle(queries)

@@ -17,7 +17,11 @@ from sqlalchemy.pool import NullPool
 
 from alembic import command
 from app import ddl
+from app.db import session_scope
+from app.demo.generator import RegistryGenerator, bulk_load
+from app.domain.permissions import Actor, Role
 from app.migrate import MIGRATION_LOCK_KEY, alembic_config, upgrade_to_head
+from app.services import customers
 from app.services.customers import RANK_GAP
 from app.settings import PROJECT_ROOT
 from tests.conftest import reset_postgres
@@ -321,3 +325,25 @@ def test_links_waiting_in_the_outbox_lose_their_token_from_the_body(tmp_path):
     assert stored["waiting"] == "Apri http://x/set-password?token=•••••••• ora | AbC_-1234567890abcdefghij"
     assert stored["sent"].endswith("token=AbC_-1234567890abcdefghij ora | -")
     assert stored["other"].endswith("token=AbC_-1234567890abcdefghij ora | -")
+
+
+def test_customers_already_there_get_the_new_search_text(tmp_path):
+    """Phones, city and the IT prefix of the VAT number joined the search text: existing rows are refreshed."""
+    url = f"sqlite:///{tmp_path / 'refresh.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "5b5f68d31a76")  # the revision before cc12994066f8
+    engine = sa.create_engine(url, poolclass=NullPool)
+    bulk_load(engine, 40, seed=7)
+    expected = {n: RegistryGenerator(7).customer(n).customer for n in range(1, 41)}
+    with engine.begin() as connection:  # as the previous rule left them: no phones, no city
+        connection.exec_driver_sql("UPDATE customer SET search_text = lower(code)")
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        stored = dict(connection.exec_driver_sql("SELECT code, search_text FROM customer").all())
+    assert stored == {row["code"]: row["search_text"] for row in expected.values()}
+    wanted = next(row for row in expected.values() if row["phone"])
+    office = Actor(user_id=1, role=Role.OFFICE, customer_id=None, name="Test", language="it")
+    with session_scope(engine=engine) as session:  # the index follows the refreshed rows
+        found = customers.search_customers(session=session, actor=office, query=wanted["phone"][3:])
+    assert wanted["code"] in [row.code for row in found.rows]
+    engine.dispose()

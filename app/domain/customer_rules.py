@@ -265,13 +265,35 @@ def sort_key(kind: str, company_name: str | None, first_name: str | None, last_n
 
 
 def search_text(data: CustomerData, code: str) -> str:
-    """Everything a user may type to find the customer, folded, in one column for the trigram index."""
+    """Everything a user may type to find the customer, folded, in one column for the trigram index.
+
+    An Italian VAT number is kept with its country prefix ('it00743110157' holds the 11 digits too);
+    phones as their digits ('390248512210' holds '0248512210': see text.phone_digits for the query);
+    the city folded."""
+    vat = (data.vat_number or "").lower()
     parts = [
         fold(display_name(data.kind, data.company_name, data.first_name, data.last_name)),
-        data.email or "", data.pec or "", (data.vat_number or "").lower(), (data.tax_code or "").lower(),
-        code.lower(), (data.external_code or "").lower(),
+        data.email or "", data.pec or "", f"it{vat}" if vat.isdigit() else vat, (data.tax_code or "").lower(),
+        code.lower(), (data.external_code or "").lower(), fold(data.city),
+        *(search_phone(number) for number in (data.phone, data.mobile)),
     ]
     return " | ".join(p for p in parts if p)
+
+
+def search_phone(e164: str | None) -> str:
+    """A phone in E.164 as digits, with the national number's own digits after it when the
+    country's trunk prefix makes them differ ('+44 20 7946 0958' -> '442079460958 02079460958')."""
+    if not e164:
+        return ""
+    digits = e164.lstrip("+")
+    if e164.startswith("+39"):  # Italian numbers keep their leading 0 (or 3) after the country code
+        return digits
+    try:
+        national = phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return digits
+    national = "".join(c for c in national if c.isdigit())
+    return digits if national in digits else f"{digits} {national}"
 
 
 

@@ -21,6 +21,8 @@ class MailTemplate:
 TEMPLATES: dict[str, MailTemplate] = {
     "invite": MailTemplate("mail.invite.subject", "mail.invite.body",
                            ("name", "customer", "company", "hours", "link", "app"), required=("link",)),
+    "staff_invite": MailTemplate("mail.staff_invite.subject", "mail.staff_invite.body",
+                                 ("name", "role", "company", "hours", "link", "app"), required=("link",)),
     "reset": MailTemplate("mail.reset.subject", "mail.reset.body", ("name", "minutes", "link", "app"),
                           required=("link",)),
     "request_decided": MailTemplate("mail.request_decided.subject", "mail.request_decided.body",

@@ -17,6 +17,24 @@ def fold(text: str | None) -> str:
     return _SPACES.sub(" ", stripped).strip().lower()
 
 
+# A phone number as people type it: digits with spaces, dots, dashes, slashes, brackets, a leading +.
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-/]+")
+PHONE_MIN_DIGITS = 6
+
+
+def phone_digits(text: str | None) -> str:
+    """The digits of a typed phone number, as the search text keeps them ('+39 02 4851 2210' ->
+    '390248512210', '0039 02...' the same); '' when the text is not a phone number (letters, or fewer
+    than six digits)."""
+    typed = (text or "").strip()
+    if not _PHONE_TYPED.fullmatch(typed):
+        return ""
+    digits = "".join(c for c in typed if c.isdigit())
+    if typed.startswith("00"):  # 0039 ...: the international prefix written out
+        digits = digits[2:]
+    return digits if len(digits) >= PHONE_MIN_DIGITS else ""
+
+
 def compact_code(text: str | None) -> str:
     """A code compared without case and spaces: ' ab 12-x ' -> 'AB12-X'."""
     return "".join((text or "").split()).upper()

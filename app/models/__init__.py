@@ -14,7 +14,7 @@ from app.models.receivable import Payment, Receivable, UnpaidItem
 from app.models.reminder import Reminder
 from app.models.sales import Article, PaymentTerm, SalesDocument, SalesLine
 from app.models.ticket import Ticket, TicketMessage
-from app.models.user import AuthSession, PasswordToken, SignInThrottle, User
+from app.models.user import AuthSession, PasswordToken, SignInThrottle, User, UserEvent
 from app.models.version import RecordVersion
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Movement", "OutboxMessage", "PasswordToken",
     "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report",
     "SalesDocument", "SalesLine", "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
+    "UserEvent",
 ]

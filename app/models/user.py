@@ -80,3 +80,19 @@ class SignInThrottle(SQLModel, table=True):
     attempts: int = Field(default=0)
     window_start: datetime = Field(sa_column=_ts(False))
     blocked_until: datetime | None = Field(default=None, sa_column=_ts())
+
+
+class UserEvent(SQLModel, table=True):
+    """The log of what administrators did to accounts: created, role changed, switched on or off,
+    a password reset sent, a right given or taken back. Rows are only ever added."""
+
+    __tablename__ = "user_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=30)  # see app.services.users.USER_EVENT_KINDS
+    before: str | None = Field(default=None, max_length=100)
+    after: str | None = Field(default=None, max_length=100)
+    actor_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    actor_name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

@@ -23,7 +23,7 @@ from app.domain.customer_rules import (
 from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
-from app.domain.text import fold, fts_query, like_escape
+from app.domain.text import fold, fts_query, like_escape, phone_digits
 from app.domain.vocabularies import BlockLevel
 from app.i18n import N_
 from app.models import Contact, Customer, Movement, Site, User
@@ -132,7 +132,8 @@ def search_customers(
     `next_after` of the previous page).
 
     1-2 characters match the beginning of the name; 3 or more match anywhere in the name, e-mail,
-    PEC, VAT number, tax code, internal or external code. Case and accents are ignored."""
+    PEC, VAT number (with or without its IT prefix), tax code, internal or external code, city, or
+    phone (typed in any formatting: its digits are looked for too). Case and accents are ignored."""
     require(actor, Perm.CUSTOMERS_READ)
     limit = max(1, min(int(limit), 100))
     folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
@@ -159,11 +160,12 @@ def search_customers(
         conditions += [Customer.sort_name >= folded, Customer.sort_name < upper,
                        col(Customer.sort_name).like(like_escape(folded) + "%", escape="\\")]
     elif len(folded) >= 3:
+        wanted = _wanted_texts(folded)
         if session.get_bind().dialect.name == "sqlite":
-            found = _search_by_rank(session, folded, conditions, after, limit)
+            found = _search_by_rank(session, wanted, conditions, after, limit)
             return _page(found, limit)
-        # PostgreSQL answers LIKE '%...%' from the pg_trgm index.
-        conditions.append(col(Customer.search_text).like(f"%{like_escape(folded)}%", escape="\\"))
+        # PostgreSQL answers LIKE '%...%' from the pg_trgm index (one bitmap per text, or-ed).
+        conditions.append(_contains_any(wanted))
 
     if after is not None:
         name, last_id = after[0], after[1]
@@ -175,7 +177,17 @@ def search_customers(
     return _page(session.exec(statement).all(), limit)
 
 
-def _search_by_rank(session: Session, folded: str, filters: list, after, limit: int) -> list:  # noqa: ANN001
+def _wanted_texts(folded: str) -> list[str]:
+    """The text as typed and, for a phone number typed with spaces or a prefix, its digits."""
+    digits = phone_digits(folded)
+    return [folded, digits] if digits and digits != folded else [folded]
+
+
+def _contains_any(wanted: list[str]):  # noqa: ANN202
+    return or_(*(col(Customer.search_text).like(f"%{like_escape(w)}%", escape="\\") for w in wanted))
+
+
+def _search_by_rank(session: Session, wanted: list[str], filters: list, after, limit: int) -> list:  # noqa: ANN001
     """The trigram index is keyed on search_rank, which follows name order: it hands out matches
     already sorted, and the first page is found without reading the rest. One statement walks the
     index and checks each candidate row as it goes, so SQLite stops at the first `limit + 1` rows
@@ -185,9 +197,9 @@ def _search_by_rank(session: Session, folded: str, filters: list, after, limit: 
         select(*_ROW_COLUMNS).select_from(_SEARCH_INDEX)
         .join(Customer, col(Customer.search_rank) == _SEARCH_INDEX.c.rowid)
         .where(
-            text("customer_search MATCH :fts").bindparams(fts=fts_query(folded)),
-            _SEARCH_INDEX.c.rowid > rank_after, *filters,
-            col(Customer.search_text).like(f"%{like_escape(folded)}%", escape="\\"),
+            text("customer_search MATCH :fts").bindparams(
+                fts=" OR ".join(f"({fts_query(w)})" for w in wanted) if len(wanted) > 1 else fts_query(wanted[0])),
+            _SEARCH_INDEX.c.rowid > rank_after, *filters, _contains_any(wanted),
         )
         .order_by(_SEARCH_INDEX.c.rowid).limit(limit + 1)
     )

@@ -14,7 +14,7 @@ from app.domain.customer_rules import (
     validate_customer,
 )
 from app.domain.errors import DomainError
-from app.domain.text import compact_code, fold
+from app.domain.text import compact_code, fold, phone_digits
 
 BUSINESS = {"kind": "business", "company_name": "Ferramenta Bianchi S.n.c.", "vat_number": "00743110157"}
 
@@ -158,3 +158,20 @@ def test_an_italian_business_without_sdi_code_or_pec_is_warned_not_refused():
     assert save_warnings("private", "IT", None, None) == []  # a person gets invoices by tax code
     assert save_warnings("business", "DE", None, None) == []  # foreign customers are outside the SDI
     validate_customer({"kind": "business", "company_name": "Acme", "vat_number": "00743110157"})  # still valid
+
+
+def test_search_text_holds_phone_digits_city_and_the_vat_prefix():
+    data = validate_customer({"kind": "business", "company_name": "Acme", "vat_number": "00743110157",
+                              "phone": "02 4851 2210", "mobile": "+44 20 7946 0958", "cap": "20121",
+                              "city": "Milano", "province": "MI"})
+    assert search_text(data, "C1") == ("acme | it00743110157 | c1 | milano | 390248512210 | "
+                                       "442079460958 02079460958")
+
+
+@pytest.mark.parametrize("typed,digits", [
+    ("02 4851 2210", "0248512210"), ("+39 02 4851 2210", "390248512210"), ("0039 02/4851-2210", "390248512210"),
+    ("(02) 4851.2210", "0248512210"), ("3356124477", "3356124477"),
+    ("12345", ""), ("mario 335", ""), ("it00743110157", ""), ("", ""),
+])
+def test_phone_digits_of_a_typed_number(typed, digits):
+    assert phone_digits(typed) == digits

@@ -10,12 +10,13 @@ from tests import factories
 
 PEOPLE = [
     {"kind": "private", "first_name": "Mario", "last_name": "Rossi", "tax_code": "RSSMRA85D03H501M",
-     "email": "mario.rossi@example.it"},
+     "email": "mario.rossi@example.it", "mobile": "335 612 4477", "cap": "24121", "city": "Bergamo",
+     "province": "BG"},
     {"kind": "private", "first_name": "Nicolò", "last_name": "D'Àmico", "email": "nicolo@example.it"},
     {"kind": "private", "first_name": "Carlo", "last_name": "Rossini", "email": "carlo@posta.it"},
     {"kind": "business", "company_name": "Rosticceria Da Gino", "vat_number": "01114601006", "email": "gino@ros.it"},
     {"kind": "business", "company_name": "Acme Impianti", "vat_number": "00743110157", "email": "info@acme.it",
-     "external_code": "EXT-9"},
+     "external_code": "EXT-9", "phone": "02 4851 2210", "cap": "20121", "city": "Milano", "province": "MI"},
     {"kind": "business", "company_name": "Übel Café S.r.l.", "vat_number": "DE136695976", "country": "DE"},
 ]
 
@@ -68,6 +69,19 @@ def test_no_text_lists_everyone_by_name(db, registry):
     ("zzqqxx", []),                               # no hit
     ("100%", []),                                 # LIKE wildcards are plain characters
     ("a_c", []),
+    ("02 4851 2210", ["Acme Impianti"]),          # phone, in any formatting
+    ("0248512210", ["Acme Impianti"]),
+    ("+39 02 4851 2210", ["Acme Impianti"]),
+    ("0039 02-4851-2210", ["Acme Impianti"]),
+    ("(02) 4851.2210", ["Acme Impianti"]),
+    ("3356124477", ["Mario Rossi"]),
+    ("335 612 4477", ["Mario Rossi"]),
+    ("4851 2210", ["Acme Impianti"]),            # part of it
+    ("milano", ["Acme Impianti"]),                # city
+    ("BERGAMO", ["Mario Rossi"]),
+    ("IT00743110157", ["Acme Impianti"]),         # VAT number with the country prefix
+    ("it0111460", ["Rosticceria Da Gino"]),
+    ("00743110157", ["Acme Impianti"]),
 ])
 def test_each_kind_of_query(db, registry, query, expected):
     office, _, _ = registry
