@@ -19,7 +19,7 @@ from app.domain.errors import DomainError, Forbidden
 from app.domain.inputs import DATE_INVALID, ContractInput, ReportInput, check_text
 from app.domain.permissions import Actor, Perm, Role, require, require_customer_record
 from app.i18n import N_, t
-from app.models import Attachment, Contract, Customer, Report, User
+from app.models import Attachment, Contract, Customer, Intervention, Report, User
 from app.models.base import utcnow
 from app.services import movements, outbox
 from app.services.portal_profiles import require_module
@@ -27,6 +27,8 @@ from app.settings import Settings, get_settings
 
 REPORT_KINDS = ("verification", "report", "certificate", "other")
 OWNER_KINDS = ("contract", "report")
+# An intervention's photos and its signed sheet, kept in the same private store.
+INTERVENTION_KINDS = ("intervention", "intervention_sheet")
 CONTRACT_STATES = ("active", "expiring", "expired")
 ORPHAN_AGE = timedelta(hours=1)
 
@@ -124,8 +126,9 @@ def _folders(settings: Settings) -> tuple[Path, Path]:
     return files, incoming
 
 
-def _owner(session: Session, owner_kind: str, owner_id: object) -> Contract | Report:
-    model = {"contract": Contract, "report": Report}.get(owner_kind) if isinstance(owner_kind, str) else None
+def _owner(session: Session, owner_kind: str, owner_id: object) -> Contract | Report | Intervention:
+    model = {"contract": Contract, "report": Report, **{kind: Intervention for kind in INTERVENTION_KINDS}}.get(
+        owner_kind) if isinstance(owner_kind, str) else None
     owner = session.get(model, owner_id) if model and isinstance(owner_id, int) else None
     if owner is None:
         raise DomainError("documents.not_found")
@@ -136,12 +139,24 @@ def store_attachment(
     *, session: Session, actor: Actor, owner_kind: str, owner_id: int, filename: object, data: bytes,
     settings: Settings | None = None,
 ) -> Attachment:
-    """Checks and stores one uploaded file. The file is complete on disk under its final random
-    name before its row is written; if the transaction then fails, the file has no row, is never
-    counted or served, and `remove_orphans` deletes it."""
-    settings = settings or get_settings()
+    """Checks and stores one uploaded file of a contract or report."""
     owner = _owner(session, owner_kind, owner_id)
+    if owner_kind not in OWNER_KINDS:
+        raise DomainError("documents.not_found")
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, owner.customer_id)
+    return write_file(session=session, actor=actor, customer_id=owner.customer_id, owner_kind=owner_kind,
+                      owner_id=owner.id, filename=filename, data=data, settings=settings)
+
+
+def write_file(
+    *, session: Session, actor: Actor | None, customer_id: int, owner_kind: str, owner_id: int, filename: object,
+    data: bytes, settings: Settings | None = None, source: str = "office",
+) -> Attachment:
+    """Stores one file in the private store, content-checked, for a caller that has checked who may.
+    The file is complete on disk under its final random name before its row is written; if the
+    transaction then fails, the file has no row, is never counted or served, and `remove_orphans`
+    deletes it."""
+    settings = settings or get_settings()
     name = upload_rules.check_name(filename)
     if not isinstance(data, bytes | bytearray):
         raise DomainError({"file": "uploads.err.empty"})
@@ -156,14 +171,15 @@ def store_attachment(
         os.fsync(out.fileno())
     os.replace(partial, files / stored_name)
     attachment = Attachment(
-        customer_id=owner.customer_id, owner_kind=owner_kind, owner_id=owner.id, original_name=name,
+        customer_id=customer_id, owner_kind=owner_kind, owner_id=owner_id, original_name=name,
         stored_name=stored_name, content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_user_id=actor.user_id, uploaded_by_name=actor.name,
+        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_user_id=actor.user_id if actor else None,
+        uploaded_by_name=actor.name if actor else "",
     )
     session.add(attachment)
     session.flush()
-    movements.record(session=session, customer_id=owner.customer_id, actor=actor, source="office",
-                     kind="attachment.added", summary=f"{name} ({owner_kind} {owner.id})")
+    movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                     kind="attachment.added", summary=f"{name} ({owner_kind} {owner_id})")
     return attachment
 
 
@@ -171,7 +187,7 @@ def remove_attachment(*, session: Session, actor: Actor, attachment_id: int) -> 
     """The row goes now (with a movement naming the file and its hash); the file follows with the
     next `remove_orphans`."""
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
-    if attachment is None:
+    if attachment is None or attachment.owner_kind not in OWNER_KINDS:
         raise DomainError("documents.not_found")
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, attachment.customer_id)
     movements.record(session=session, customer_id=attachment.customer_id, actor=actor, source="office",
@@ -186,9 +202,18 @@ def list_attachments(*, session: Session, actor: Actor, owner_kind: str, owner_i
                                                       Attachment.owner_id == owner.id).order_by(Attachment.id)))
 
 
-def _require_reader(session: Session, actor: Actor, owner_kind: str, owner: Contract | Report) -> None:
+def _require_reader(session: Session, actor: Actor, owner_kind: str, owner: Contract | Report | Intervention) -> None:
     """Staff who may read customers read everything; a customer user only their own customer's
-    shared documents, contracts only with the right to see them, through their profile's module."""
+    shared documents, contracts only with the right to see them, through their profile's module.
+    An intervention's files follow the intervention's own rules."""
+    if owner_kind in INTERVENTION_KINDS:
+        from app.services import interventions
+
+        interventions.require_file_reader(session=session, actor=actor, intervention=owner, owner_kind=owner_kind)
+        return
+    if owner_kind == "report" and actor is not None and actor.role is Role.CUSTOMER \
+            and not report_concerns(session, actor, owner):
+        raise Forbidden()
     if actor is not None and actor.role is Role.CUSTOMER:
         require_customer_record(actor, Perm.PORTAL_ACCESS, owner.customer_id)
         if not owner.shared:
@@ -306,5 +331,16 @@ def shared_documents(*, session: Session, actor: Actor, kind: str) -> list[Contr
     module, model = ("contracts", Contract) if kind == "contract" else ("reports", Report)
     require_module(session=session, actor=actor, module=module)
     order = (col(Contract.expires_on).desc(),) if model is Contract else (col(Report.report_date).desc(),)
-    return list(session.exec(select(model).where(model.customer_id == actor.customer_id, col(model.shared))
+    rows = list(session.exec(select(model).where(model.customer_id == actor.customer_id, col(model.shared))
                              .order_by(*order, col(model.id).desc())))
+    return rows if model is Contract else [report for report in rows if report_concerns(session, actor, report)]
+
+
+def report_concerns(session: Session, actor: Actor, report: Report) -> bool:
+    """A report linked to an intervention is seen by a user who sees only what concerns them when they
+    see that intervention; an unlinked one by every user of the company."""
+    if report.intervention_id is None:
+        return True
+    from app.services import interventions
+
+    return interventions.visible_ids(session=session, actor=actor, ids=[report.intervention_id]) != set()
