@@ -1,0 +1,84 @@
+"""A signature drawn with a finger, a pen or the mouse, on the `signature_pad` npm package.
+
+Usage (page and state)::
+
+    from app.components.draft_form import draft_form
+    from app.components.signature_pad import signature_pad
+
+    # page: inside a form, with the same draft key as the form's draft keeper
+    draft_form(
+        rx.text_area(name="work_done", default_value=SheetState.work_done),
+        signature_pad(
+            name="signature",
+            draft_key=SheetState.draft_key,            # e.g. "intervention-draft-42"
+            clear_label=T("interventions.signature_clear"),
+            label=T("interventions.signature_label"),  # read by screen readers for the canvas
+            on_empty_change=SheetState.set_signature_empty,
+        ),
+        rx.button(T("interventions.close"), type="submit", disabled=SheetState.signature_empty),
+        draft_key=SheetState.draft_key,
+        on_submit=SheetState.close_sheet,
+    )
+
+    # state
+    signature_empty: bool = True
+
+    @guarded(Perm.CLOSE_INTERVENTIONS)
+    async def set_signature_empty(self, actor, empty: bool):
+        self.signature_empty = empty is True
+
+    async def close_sheet(self, actor, form: dict):
+        png = form.get("signature", "")   # "data:image/png;base64,...", "" when not signed
+        ...  # check the prefix, decode, check the PNG magic bytes and size, store it privately
+
+Props (all optional):
+- ``name`` (default ``"signature"``): the hidden input's name; after each stroke it holds the PNG as a
+  data URL (transparent background, dark ink, about 10-60 kB; width x height at the device's pixel
+  ratio), ``""`` when empty. A surrounding ``rx.form`` submits it with the other fields.
+- ``draft_key``: the localStorage key of the form's draft (app/components/draft_form.py). Each stroke is
+  saved there (points and PNG) and the pad redraws itself from it when mounted, after a reload.
+- ``clear_label``: the clear button's text (pass a translated ``T(...)``); ``label``: the canvas's
+  accessible name.
+- ``aspect_ratio`` (default 2): width / height. The pad takes its container's width and follows it; the
+  drawing is redrawn to scale, sharp on high-density screens.
+- ``pen_color`` (default a dark blue), ``disabled`` (stops drawing and clearing, e.g. once closed).
+
+Event trigger:
+- ``on_empty_change``: ``bool``. Sent on mount (``True``, or ``False`` when restored from a draft) and then
+  only when it changes (first stroke, clear). The image itself is not sent on each stroke: it arrives with
+  the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex_base.event import passthrough_event_spec
+
+from app.components.js import MODULES
+
+NPM_PACKAGES = ["signature_pad@5.1.4"]
+
+
+class SignatureField(rx.NoSSRComponent):
+    """A canvas, its clear button and a hidden input, kept in step by the project's module."""
+
+    library = MODULES["signature_field.jsx"]
+    tag = "SignatureField"
+    lib_dependencies: list[str] = NPM_PACKAGES
+
+    name: rx.Var[str]
+    draft_key: rx.Var[str]
+    clear_label: rx.Var[str]
+    label: rx.Var[str]
+    aspect_ratio: rx.Var[float]
+    pen_color: rx.Var[str]
+    disabled: rx.Var[bool]
+
+    on_empty_change: rx.EventHandler[passthrough_event_spec(bool)]
+
+
+def signature_pad(**props: Any) -> rx.Component:
+    props.setdefault("width", "100%")
+    return SignatureField.create(**props)
