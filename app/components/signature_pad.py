@@ -81,4 +81,6 @@ class SignatureField(rx.NoSSRComponent):
 
 def signature_pad(**props: Any) -> rx.Component:
     props.setdefault("width", "100%")
+    # Wider than a tablet held upright the box would only grow taller, not easier to sign in.
+    props.setdefault("max_width", "40rem")
     return SignatureField.create(**props)
