@@ -43,7 +43,8 @@ Props (all optional):
 - ``selectable`` (default True): whether free dates and slots can be picked to plan (``on_plan``).
 - ``all_day_slot`` (default False), ``slot_min_time``/``slot_max_time`` (default ``"06:00:00"``/``"21:00:00"``):
   the week and day grids.
-- ``no_events_text``: the list view's empty text, e.g. ``T("interventions.none_in_period")``.
+- ``no_events_text``: the list view's empty text, default "Niente in programma in questo periodo" /
+  "Nothing planned in this period"; pass e.g. ``T("interventions.none_in_period")``.
 
 Event triggers (each handler receives one dict; validate every value, it comes from the browser):
 - ``on_plan``: ``{"start": str, "end": str, "all_day": bool, "view": str}``. Timed: ISO with offset
@@ -65,6 +66,7 @@ from typing import Any
 import reflex as rx
 from reflex_base.event import passthrough_event_spec
 
+from app.components.i18n import T
 from app.components.js import MODULES
 from app.state.session import SessionState
 
@@ -87,7 +89,7 @@ _Payload = passthrough_event_spec(dict[str, Any])
 class PlanningCalendar(rx.NoSSRComponent):
     """FullCalendar behind the project's module, which turns its callbacks into small dicts."""
 
-    library = MODULES["planning_calendar.jsx"]
+    library = MODULES["planning_calendar"]
     tag = "PlanningCalendar"
     lib_dependencies: list[str] = NPM_PACKAGES
 
@@ -111,4 +113,5 @@ class PlanningCalendar(rx.NoSSRComponent):
 
 def planning_calendar(**props: Any) -> rx.Component:
     props.setdefault("locale", SessionState.lang)
+    props.setdefault("no_events_text", T("calendar.no_events"))
     return PlanningCalendar.create(**props)

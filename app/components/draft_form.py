@@ -94,7 +94,7 @@ _CLEAR_SCRIPT = """(() => {{
 class DraftKeeper(rx.NoSSRComponent):
     """Saves and restores the named controls inside it; renders the token's hidden input."""
 
-    library = MODULES["draft_keeper.jsx"]
+    library = MODULES["draft_keeper"]
     tag = "DraftKeeper"
 
     draft_key: rx.Var[str]

@@ -11,8 +11,7 @@ Usage (page and state)::
         signature_pad(
             name="signature",
             draft_key=SheetState.draft_key,            # e.g. "intervention-draft-42"
-            clear_label=T("interventions.signature_clear"),
-            label=T("interventions.signature_label"),  # read by screen readers for the canvas
+            label=T("interventions.customer_signature"),  # optional: the canvas's accessible name
             on_empty_change=SheetState.set_signature_empty,
         ),
         rx.button(T("interventions.close"), type="submit", disabled=SheetState.signature_empty),
@@ -37,8 +36,8 @@ Props (all optional):
   ratio), ``""`` when empty. A surrounding ``rx.form`` submits it with the other fields.
 - ``draft_key``: the localStorage key of the form's draft (app/components/draft_form.py). Each stroke is
   saved there (points and PNG) and the pad redraws itself from it when mounted, after a reload.
-- ``clear_label``: the clear button's text (pass a translated ``T(...)``); ``label``: the canvas's
-  accessible name.
+- ``clear_label``: the clear button's text, default "Cancella firma" / "Clear signature"; ``label``: the
+  canvas's accessible name, default "Firma" / "Signature" (pass a ``T(...)`` to say whose signature).
 - ``aspect_ratio`` (default 2): width / height. The pad takes its container's width and follows it; the
   drawing is redrawn to scale, sharp on high-density screens.
 - ``pen_color`` (default a dark blue), ``disabled`` (stops drawing and clearing, e.g. once closed).
@@ -56,6 +55,7 @@ from typing import Any
 import reflex as rx
 from reflex_base.event import passthrough_event_spec
 
+from app.components.i18n import T
 from app.components.js import MODULES
 
 NPM_PACKAGES = ["signature_pad@5.1.4"]
@@ -64,7 +64,7 @@ NPM_PACKAGES = ["signature_pad@5.1.4"]
 class SignatureField(rx.NoSSRComponent):
     """A canvas, its clear button and a hidden input, kept in step by the project's module."""
 
-    library = MODULES["signature_field.jsx"]
+    library = MODULES["signature_field"]
     tag = "SignatureField"
     lib_dependencies: list[str] = NPM_PACKAGES
 
@@ -80,6 +80,8 @@ class SignatureField(rx.NoSSRComponent):
 
 
 def signature_pad(**props: Any) -> rx.Component:
+    props.setdefault("clear_label", T("signature.clear"))
+    props.setdefault("label", T("signature.label"))
     props.setdefault("width", "100%")
     # Wider than a tablet held upright the box would only grow taller, not easier to sign in.
     props.setdefault("max_width", "40rem")

@@ -65,7 +65,7 @@ def test_every_import_of_a_module_is_pinned_or_linked(name):
 @pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
 def test_each_component_loads_its_own_module_in_the_browser_only(component):
     instance = component.create()
-    module = MODULES[f"{Path(instance.library).name}"]
+    module = MODULES[Path(instance.library).stem]
     assert instance.library == module == f"$/public/external/app/components/js/{Path(module).name}"
     (dynamic,) = instance._get_all_dynamic_imports()
     assert f"import('{module}').then((mod) => mod.{instance.tag})" in dynamic
