@@ -1,5 +1,6 @@
 import React, { useEffect, useRef, useState } from "react";
 import { CLEARED_EVENT, ensureToken, readDraft, updateDraft } from "./draft_store.js";
+import { useMergedRef } from "./merged_ref.js";
 
 // Hidden inputs belong to their components (the signature, the token); Radix selects, checkboxes and
 // switches submit through an aria-hidden native twin whose value the visible control would not follow.
@@ -72,8 +73,9 @@ function setValue(el, value) {
   el.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
-export function DraftKeeper({ draftKey, tokenName = "client_token", onRestore, children, ...rest }) {
+export function DraftKeeper({ draftKey, tokenName = "client_token", onRestore, children, ref, ...rest }) {
   const rootRef = useRef(null);
+  const setRoot = useMergedRef(rootRef, ref);
   const [token, setToken] = useState(() => (draftKey ? ensureToken(draftKey) : ""));
   // Fields of the draft that no control has shown yet (a material line the page renders later): kept in
   // every save until their control appears, then it owns the value.
@@ -111,13 +113,11 @@ export function DraftKeeper({ draftKey, tokenName = "client_token", onRestore, c
     };
     const restoreNew = () => {
       const fields = readDraft(draftKey)?.fields ?? {};
-      let changed = false;
       for (const [name, els] of byName(root)) {
         const fresh = els.filter((el) => !seen.current.has(el));
         if (!fresh.length) continue;
         fresh.forEach((el) => seen.current.add(el));
         delete unseen.current[name];
-        changed = true;
         if (!(name in fields)) continue;
         const value = fields[name];
         els.forEach((el, i) => {
@@ -129,7 +129,6 @@ export function DraftKeeper({ draftKey, tokenName = "client_token", onRestore, c
           }
         });
       }
-      return changed;
     };
 
     restoreNew();
@@ -172,7 +171,7 @@ export function DraftKeeper({ draftKey, tokenName = "client_token", onRestore, c
   }, [draftKey]);
 
   return (
-    <div ref={rootRef} data-draft-key={draftKey} {...rest}>
+    <div {...rest} ref={setRoot} data-draft-key={draftKey}>
       {children}
       <input type="hidden" name={tokenName} value={token} />
     </div>

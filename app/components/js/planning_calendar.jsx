@@ -7,6 +7,7 @@ import interactionPlugin from "@fullcalendar/interaction";
 import luxonPlugin from "@fullcalendar/luxon3";
 import itLocale from "@fullcalendar/core/locales/it";
 import enGbLocale from "@fullcalendar/core/locales/en-gb";
+import { useMergedRef } from "./merged_ref.js";
 import "./planning_calendar.css";
 
 // English for an Italian company: weeks start on Monday and hours run to 24, as in the Italian view.
@@ -32,9 +33,11 @@ export function PlanningCalendar({
   onOpen,
   onRangeChange,
   className,
+  ref,
   ...rest
 }) {
   const boxRef = useRef(null);
+  const setBox = useMergedRef(boxRef, ref);
   const [compact, setCompact] = useState(() => window.innerWidth < COMPACT_WIDTH);
   // The first view is chosen once, for the width the page opened at; later the user picks.
   const [firstView] = useState(() => (phoneView && window.innerWidth < COMPACT_WIDTH ? phoneView : initialView));
@@ -72,10 +75,10 @@ export function PlanningCalendar({
 
   return (
     <div
-      ref={boxRef}
+      {...rest}
+      ref={setBox}
       className={["planning-calendar", className].filter(Boolean).join(" ")}
       data-compact={compact ? "true" : "false"}
-      {...rest}
     >
       <FullCalendar
         plugins={[dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}

@@ -2,6 +2,7 @@ import React, { useCallback, useEffect, useRef, useState } from "react";
 import SignaturePad from "signature_pad";
 import { Button } from "@radix-ui/themes";
 import { readDraft, updateDraft } from "./draft_store.js";
+import { useMergedRef } from "./merged_ref.js";
 
 // Strokes are kept as points, not only as the PNG, so that a resize or a restore redraws them sharp at
 // the new size instead of stretching a bitmap.
@@ -25,8 +26,11 @@ export function SignatureField({
   penColor = "#0b1b3f",
   disabled = false,
   onEmptyChange,
+  ref,
   ...rest
 }) {
+  const outerRef = useRef(null);
+  const setOuter = useMergedRef(outerRef, ref);
   const boxRef = useRef(null);
   const canvasRef = useRef(null);
   const padRef = useRef(null);
@@ -90,6 +94,9 @@ export function SignatureField({
     const { draftKey: key, name: field } = latest.current;
     const saved = key ? readDraft(key)?.signatures?.[field] : null;
     if (saved?.points?.length) {
+      // Mounted hidden (a closed tab) the pad has no width yet: it keeps the drawing's own scale until
+      // the first fit gives it one.
+      if (!widthRef.current) widthRef.current = saved.width || 0;
       pad.fromData(scaled(saved.points, saved.width ? widthRef.current / saved.width : 1));
       persist();
     } else {
@@ -122,7 +129,7 @@ export function SignatureField({
   };
 
   return (
-    <div data-empty={empty ? "true" : "false"} {...rest}>
+    <div {...rest} ref={setOuter} data-empty={empty ? "true" : "false"}>
       <div
         ref={boxRef}
         style={{
