@@ -14,13 +14,13 @@ Usage (page and state)::
         id="planning",
     )
 
-    # state (thin, guarded, work off the event loop as usual)
+    # state (thin; the guard runs the body in a worker thread)
     calendar_events: list[dict] = []
 
     @guarded(Perm.PLAN_INTERVENTIONS)
-    async def load_range(self, actor, info: dict):
+    def load_range(self, actor: Actor, info: dict):
         start, end = parse_iso(info.get("start")), parse_iso(info.get("end"))  # never trust the browser
-        ...  # query interventions overlapping [start, end) in a thread, then:
+        rows = ...  # the service's interventions overlapping [start, end)
         self.calendar_events = [{
             "id": str(row.id), "title": row.customer_name,
             "start": row.start.isoformat(), "end": row.end.isoformat(),   # aware datetimes, any offset

@@ -9,10 +9,10 @@ Usage (page and state)::
     draft_form(
         rx.text_area(name="work_done", default_value=SheetState.work_done),
         rx.foreach(SheetState.material_rows, lambda row: rx.hstack(
-            rx.input(name="material_desc_" + row.index, default_value=row.description),
-            rx.input(name="material_qty_" + row.index, default_value=row.quantity, type="number"),
+            rx.input(name=row.desc_name, default_value=row.description),   # "material_desc_0", ...
+            rx.input(name=row.qty_name, default_value=row.quantity, type="number"),
         )),
-        signature_pad(name="signature", draft_key=SheetState.draft_key, clear_label=T("...")),
+        signature_pad(name="signature", draft_key=SheetState.draft_key),
         rx.button(T("interventions.close"), type="submit"),
         draft_key=SheetState.draft_key,          # "intervention-draft-42": one per sheet
         on_submit=SheetState.close_sheet,
@@ -21,12 +21,13 @@ Usage (page and state)::
 
     # state
     @guarded(Perm.CLOSE_INTERVENTIONS)
-    async def close_sheet(self, actor, form: dict):
+    def close_sheet(self, actor: Actor, form: dict):
         token = form.get("client_token", "")     # the same for every submit of this draft
         ...  # the service stores the token with the sheet: a second close with it returns the same sheet
         return clear_draft(self.draft_key)        # only after the commit
 
-    async def draft_restored(self, actor, draft: dict):
+    @guarded(Perm.CLOSE_INTERVENTIONS)
+    def draft_restored(self, actor: Actor, draft: dict):
         # e.g. draft["fields"] has "material_desc_3": add rows up to 4 so the restored values find inputs
         ...
 
@@ -55,6 +56,11 @@ Props of ``draft_form`` (``DraftKeeper`` takes the first three):
 While the socket is down Reflex queues the submit and sends it on reconnect; a reload drops that queue,
 but the fields, the signature and the token are restored, so the user submits again and the server, seeing
 the token, returns the sheet it may already have made instead of a second one.
+
+The answer of a close can be lost too (the connection drops right after the commit): a page that finds
+its record already closed should not show the draft form and should return ``clear_draft(key)`` from its
+load handler. Drafts stay in the browser, readable by the next person using it: return
+``clear_all_drafts()`` at sign-out where devices are shared.
 
 Helpers for the state, to return from a handler:
 - ``clear_draft(key)``: forget one draft (after the server confirmed). The form on screen keeps its

@@ -22,13 +22,14 @@ Usage (page and state)::
     # state
     signature_empty: bool = True
 
-    @guarded(Perm.CLOSE_INTERVENTIONS)
-    async def set_signature_empty(self, actor, empty: bool):
+    @ui_only
+    def set_signature_empty(self, empty: bool):
         self.signature_empty = empty is True
 
-    async def close_sheet(self, actor, form: dict):
+    @guarded(Perm.CLOSE_INTERVENTIONS)
+    def close_sheet(self, actor: Actor, form: dict):
         png = form.get("signature", "")   # "data:image/png;base64,...", "" when not signed
-        ...  # check the prefix, decode, check the PNG magic bytes and size, store it privately
+        ...  # check the prefix, decode, check the PNG magic bytes and the size, store it privately
 
 Props (all optional):
 - ``name`` (default ``"signature"``): the hidden input's name; after each stroke it holds the PNG as a
