@@ -64,6 +64,7 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
     nav = rx.vstack(
         _nav_item("layout-dashboard", "nav.home", "/office", active == "home"),
         _nav_item("building-2", "nav.customers", "/office/customers", active == "customers"),
+        _nav_item("calendar-days", "nav.interventions", "/office/interventions", active == "interventions"),
         rx.cond(SessionState.can_decide_requests,
                 _nav_item("git-pull-request-arrow", "nav.requests", "/office/requests", active == "requests",
                           count=SessionState.open_requests)),
@@ -181,6 +182,7 @@ def module_icon(key: rx.Var, size: int = 16) -> rx.Component:
     """The icon of a reserved-area module (icons are chosen when the page is built, hence the match)."""
     return rx.match(
         key,
+        ("interventions", rx.icon("calendar-clock", size=size)),
         ("contracts", rx.icon("file-pen-line", size=size)),
         ("reports", rx.icon("clipboard-check", size=size)),
         ("my_data", rx.icon("id-card", size=size)),

@@ -369,6 +369,8 @@ class ReportInput(Input):
     report_date: Day = None
     notes: LongText = None
     shared: Checkbox = False
+    # The intervention it reports on, one of the customer's; empty for none.
+    intervention_id: Text = None
 
 
 # Credit control ----------------------------------------------------------------------------------

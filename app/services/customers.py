@@ -26,7 +26,7 @@ from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_cu
 from app.domain.text import fold, fts_query, like_escape, phone_digits
 from app.domain.vocabularies import BlockLevel
 from app.i18n import N_
-from app.models import Contact, Customer, Movement, Site, User
+from app.models import Contact, Customer, Intervention, Movement, Site, User
 from app.models.base import utcnow
 from app.services import credit, movements, sequences
 
@@ -611,6 +611,8 @@ def remove_site(*, session: Session, actor: Actor, customer_id: int, site_id: in
     site = session.get(Site, site_id)
     if site is None or site.customer_id != customer_id:
         raise DomainError("customer.site_not_found")
+    if session.exec(select(Intervention.id).where(Intervention.site_id == site.id).limit(1)).first() is not None:
+        raise DomainError(N_("customer.err.site_has_interventions"))
     movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                      kind="site.removed", summary=site.name)
     session.delete(site)

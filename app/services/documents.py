@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.domain import upload_rules
 from app.domain.errors import DomainError, Forbidden
+from app.domain.ids import parse_id
 from app.domain.inputs import DATE_INVALID, ContractInput, ReportInput, check_text
 from app.domain.permissions import Actor, Perm, Role, require, require_customer_record
 from app.i18n import N_, t
@@ -98,6 +99,9 @@ def save_report(
         errors["kind"] = N_("documents.err.kind")
     if report_date is None:
         errors.setdefault("report_date", DATE_INVALID)
+    intervention = session.get(Intervention, parse_id(data.intervention_id)) if data.intervention_id else None
+    if data.intervention_id and (intervention is None or intervention.customer_id != customer_id):
+        errors["intervention_id"] = N_("documents.err.intervention")
     if errors:
         raise DomainError(errors)
     if report_id is None:
@@ -108,6 +112,7 @@ def save_report(
             raise DomainError("documents.not_found")
     report.title, report.kind, report.report_date, report.notes = title, kind, report_date, notes
     report.shared = data.shared
+    report.intervention_id = intervention.id if intervention else None
     session.add(report)
     session.flush()
     movements.record(session=session, customer_id=customer_id, actor=actor, source="office",

@@ -86,7 +86,11 @@ class InterventionRow:
     technician_ids: tuple[int, ...]
     technicians: tuple[str, ...]
     description: str
-    has_sheet: bool
+    sheet_id: int | None
+
+    @property
+    def has_sheet(self) -> bool:
+        return self.sheet_id is not None
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def _rows(session: Session, interventions: list[Intervention], lang: str) -> lis
             customer_name=customer.display_name, site_name=site.name, site_address=site_address(site),
             type_id=kind.id, type_name=type_name(kind, lang), starts_at=as_utc(i.starts_at), ends_at=as_utc(i.ends_at),
             status=i.status, technician_ids=tuple(u for u, _ in people), technicians=tuple(n for _, n in people),
-            description=i.description, has_sheet=i.sheet_attachment_id is not None,
+            description=i.description, sheet_id=i.sheet_attachment_id,
         ))
     return rows
 

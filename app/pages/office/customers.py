@@ -30,6 +30,7 @@ from app.pages.office.blocks import blocks_tab
 from app.pages.office.card_as_of import card_as_of_dialog
 from app.pages.office.credit_terms import credit_terms_panel
 from app.pages.office.history import history_tab
+from app.pages.office.interventions import interventions_tab
 from app.pages.office.receivables import receivables_panel
 from app.pages.office.sales import sales_tab
 from app.settings import get_settings
@@ -44,6 +45,7 @@ from app.state.customer_details import DetailsTab, DuplicateView
 from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
 from app.state.documents import DocumentsTab
 from app.state.history import HistoryTab
+from app.state.interventions import InterventionsTab
 from app.state.movements import MovementsTab, MovementView
 from app.state.receivables import ReceivablesPanel
 from app.state.sales import SalesTab
@@ -676,11 +678,12 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.contracts"), value="contracts", id="tab-contracts"),
                     rx.tabs.trigger(T("card.tab.reports"), value="reports", id="tab-reports"),
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
+                    rx.tabs.trigger(T("card.tab.interventions"), value="interventions", id="tab-interventions"),
                     rx.tabs.trigger(T("card.tab.sales"), value="sales", id="tab-sales"),
                     rx.tabs.trigger(T("card.tab.history"), value="history", id="tab-history"),
                     rx.tabs.trigger(T("card.tab.credit"), value="credit", id="tab-credit"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
-                    # Ten tabs do not fit a laptop's width in one row: they wrap instead of widening the page.
+                    # Eleven tabs do not fit a laptop's width in one row: they wrap instead of widening the page.
                     flex_wrap="wrap",
                 ),
                 rx.tabs.content(rx.box(_loaded(DetailsTab, details),
@@ -697,6 +700,8 @@ def customer_card_page() -> rx.Component:
                                                                            CustomerCardState.can_edit)),
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
+                rx.tabs.content(rx.box(_loaded(InterventionsTab, interventions_tab()), padding_top="16px"),
+                                value="interventions"),
                 rx.tabs.content(rx.box(_loaded(SalesTab, sales_tab()), padding_top="16px"), value="sales"),
                 rx.tabs.content(rx.box(_loaded(HistoryTab, history_tab()), padding_top="16px"), value="history"),
                 rx.tabs.content(rx.box(_loaded(CreditTermsPanel, credit_terms_panel()),
