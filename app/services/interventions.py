@@ -833,19 +833,24 @@ def list_page(
     return rows, ((found[-1].starts_at, found[-1].id) if more and found else None)
 
 
+def _is_open(intervention: Intervention) -> bool:
+    """Still to be done (planned or under way), whatever the clock says: a closed visit is past even when it
+    ended early, a late one is still upcoming until someone closes or cancels it."""
+    return intervention.status in (InterventionStatus.PLANNED, InterventionStatus.IN_PROGRESS)
+
+
 def customer_interventions(*, session: Session, actor: Actor, customer_id: int) -> list[InterventionRow]:
-    """A customer's interventions for the card: upcoming first (soonest first), then past (latest first)."""
+    """A customer's interventions for the card: open ones first (soonest first), then the others (latest first)."""
     require_customer_record(actor, Perm.CUSTOMERS_READ, customer_id)
     found = list(session.exec(select(Intervention).where(Intervention.customer_id == customer_id)
                               .order_by(col(Intervention.starts_at).desc(), col(Intervention.id).desc()).limit(500)))
-    now = utcnow()
-    upcoming = sorted((i for i in found if as_utc(i.ends_at) >= now), key=lambda i: (as_utc(i.starts_at), i.id))
-    past = [i for i in found if as_utc(i.ends_at) < now]
+    upcoming = sorted((i for i in found if _is_open(i)), key=lambda i: (as_utc(i.starts_at), i.id))
+    past = [i for i in found if not _is_open(i)]
     return _rows(session, upcoming + past, actor.language)
 
 
 def portal_interventions(*, session: Session, actor: Actor) -> tuple[list[InterventionRow], list[InterventionRow]]:
-    """A customer user's view: upcoming (soonest first) and past (latest first), within their scope."""
+    """A customer user's view: open ones (soonest first) and past ones (latest first), within their scope."""
     require(actor, Perm.PORTAL_ACCESS)
     require_module(session=session, actor=actor, module=MODULE)
     ids = list(session.exec(select(Intervention.id).where(Intervention.customer_id == actor.customer_id)
@@ -853,9 +858,8 @@ def portal_interventions(*, session: Session, actor: Actor) -> tuple[list[Interv
     visible = visible_ids(session=session, actor=actor, ids=ids)
     found = list(session.exec(select(Intervention).where(col(Intervention.id).in_(visible))
                               .order_by(Intervention.starts_at, Intervention.id)))
-    now = utcnow()
-    upcoming = [i for i in found if as_utc(i.ends_at) >= now]
-    past = [i for i in reversed(found) if as_utc(i.ends_at) < now]
+    upcoming = [i for i in found if _is_open(i)]
+    past = [i for i in reversed(found) if not _is_open(i)]
     return _rows(session, upcoming, actor.language), _rows(session, past, actor.language)
 
 

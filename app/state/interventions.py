@@ -236,7 +236,7 @@ class PlanningForm(Dialogs, mixin=True):
             return
         with session_scope() as session:
             page = customers.search_customers(session=session, actor=actor, query=query, status="active", limit=8)
-        self.customer_hits = [Choice(str(r.id), f"{r.display_name} ({r.code})") for r in page.rows]
+        self.customer_hits = [Choice(str(r.id), f"{r.name} ({r.code})") for r in page.rows]
 
     @guarded(Perm.INTERVENTIONS_PLAN)
     def pick_customer(self, actor: Actor, customer_id: str):
@@ -456,7 +456,7 @@ class OfficeInterventionsState(KeysetPaging, InterventionActions, SessionState):
         return rx.call_script(f"window.history.replaceState(null,'',{self._address()!r})")
 
     @guarded(Perm.CUSTOMERS_READ)
-    def show_view(self, actor: Actor, view: str):
+    def show_view(self, actor: Actor, view: str | list[str]):
         self.view = "list" if view == "list" else "calendar"
         if self.view == "list":
             self._restart(actor)

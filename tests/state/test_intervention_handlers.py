@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from app.domain.errors import Forbidden
 from app.domain.permissions import Role
-from app.models import Attachment, Intervention, InterventionNote, User
+from app.models import Attachment, Customer, Intervention, InterventionNote, User
 from app.services import auth, customers, interventions, portal_accesses
 from app.services.security import hash_password
 from app.state.interventions import (
@@ -68,6 +68,11 @@ def world(app_db):
             "full_name": "Solo miei", "email": "own@example.com", "active": "on", "visibility": "own"})
         ids["own"] = own.user_id
     return ids
+
+
+def _code(db, world, name: str) -> str:
+    with db() as s:
+        return s.get(Customer, world[name]["customer"]).code
 
 
 def _field(db, world, who: str, intervention_id: object) -> FieldInterventionState:
@@ -155,8 +160,11 @@ async def test_the_office_plans_from_a_calendar_slot_and_cancels_with_a_reason(a
     await state.load_page()
     await state.range_changed({"start": "2026-11-30T00:00:00+01:00", "end": "2027-01-11T00:00:00+01:00"})
     assert {e["id"] for e in state.events} == {str(world["a"]["intervention"]), str(world["b"]["intervention"])}
-    await state.plan_at({"start": "2026-12-03T14:00:00+01:00", "end": "2026-12-03T15:30:00+01:00", "allDay": False})
+    await state.plan_at({"start": "2026-12-03T14:00:00+01:00", "end": "2026-12-03T15:30:00+01:00", "all_day": False})
     assert state.form_values["starts_at"] == "2026-12-03T14:00"
+    await state.find_customer("Cliente")
+    assert [hit.label for hit in state.customer_hits][:2] == [f"Cliente a ({_code(app_db, world, 'a')})",
+                                                              f"Cliente b ({_code(app_db, world, 'b')})"]
     await state.pick_customer(str(world["a"]["customer"]))
     state.form_technicians = [str(world["mario"])]
     await state.save_plan({"site_id": str(world["a"]["site"]), "type_id": state.form_values["type_id"],
