@@ -438,10 +438,11 @@ def _assigned(session: Session, actor: Actor, intervention_id: object, *, lock: 
     return _locked(session, key) if lock else session.get(Intervention, key)
 
 
-def start(*, session: Session, actor: Actor, intervention_id: int) -> Intervention:
+def start(*, session: Session, actor: Actor, intervention_id: int, now: datetime | None = None) -> Intervention:
+    """`now` is for visits recorded after the fact (the demo's past ones); the pages never pass it."""
     intervention = _assigned(session, actor, intervention_id, lock=True)
     _move(intervention, InterventionStatus.IN_PROGRESS)
-    intervention.started_at = utcnow()
+    intervention.started_at = now.astimezone(UTC) if now else utcnow()
     session.add(intervention)
     movements.record(session=session, customer_id=intervention.customer_id, actor=actor, source="field",
                      kind="intervention.started", summary=intervention.number)
@@ -521,11 +522,12 @@ class Closing:
 
 def close(
     *, session: Session, actor: Actor, intervention_id: int, raw: CloseInput | Mapping,
-    settings: Settings | None = None,
+    settings: Settings | None = None, now: datetime | None = None,
 ) -> Closing:
     """Closes a running intervention with the customer's signature: writes the signed sheet, stores it
     privately and queues it to the customer's users who receive signed sheets. Sent twice with the same
-    token (a dropped connection, a reload), it answers with the first closing and makes nothing twice."""
+    token (a dropped connection, a reload), it answers with the first closing and makes nothing twice.
+    `now`, like start's, records a past closing with the time printed on its sheet (the demo's)."""
     settings = settings or get_settings()
     intervention = _assigned(session, actor, intervention_id, lock=True)
     data, errors = CloseInput.read(raw)
@@ -549,7 +551,7 @@ def close(
         raise DomainError(errors)
     _store_work(session, intervention, data, lines)
     _move(intervention, InterventionStatus.CLOSED)
-    intervention.closed_at = utcnow()
+    intervention.closed_at = now.astimezone(UTC) if now else utcnow()
     intervention.signer_name, intervention.close_token = data.signer_name, token
     session.flush()
 
