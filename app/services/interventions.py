@@ -11,16 +11,17 @@ same answer as a missing one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import Row, func, or_
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from app.domain import interventions as rules
+from app.domain.customer_rules import display_name
 from app.domain.errors import DomainError, Forbidden
 from app.domain.inputs import (
     CancelInput,
@@ -134,7 +135,7 @@ class InterventionDetail:
     previous: tuple[tuple[InterventionRow, str | None, tuple[NoteRow, ...]], ...] = field(default=())
 
 
-def site_address(site: Site) -> str:
+def site_address(site: Site | Row) -> str:
     place = " ".join(p for p in (site.cap, site.city, f"({site.province})" if site.province else None) if p)
     return ", ".join(p for p in (site.street, place) if p)
 
@@ -143,14 +144,27 @@ def type_name(kind: InterventionType, lang: str) -> str:
     return kind.name_en if normalize_language(lang) == "en" and kind.name_en else kind.name_it
 
 
-def _rows(session: Session, interventions: list[Intervention], lang: str) -> list[InterventionRow]:
+# What a row shows of an intervention: a list or calendar reads these columns, never whole rows, because
+# building thousands of full ORM objects costs more than the queries themselves.
+_SHOWN = (Intervention.id, Intervention.number, Intervention.customer_id, Intervention.site_id,
+          Intervention.type_id, Intervention.starts_at, Intervention.ends_at, Intervention.status,
+          Intervention.description, Intervention.sheet_attachment_id)
+
+
+def _rows(session: Session, interventions: Sequence[Intervention | Row], lang: str) -> list[InterventionRow]:
+    """The rows of these interventions (whole objects or `_SHOWN` columns), in their order."""
     if not interventions:
         return []
-    ids = [i.id for i in interventions]
-    customers = {c.id: c for c in session.exec(select(Customer).where(
-        col(Customer.id).in_({i.customer_id for i in interventions})))}
-    sites = {s.id: s for s in session.exec(select(Site).where(col(Site.id).in_({i.site_id for i in interventions})))}
-    kinds = {k.id: k for k in session.exec(select(InterventionType))}
+    shown = [tuple(i) if isinstance(i, Row) else tuple(getattr(i, c.key) for c in _SHOWN) for i in interventions]
+    ids = [i[0] for i in shown]
+    customers = {c.id: (c.code, display_name(c.kind, c.company_name, c.first_name, c.last_name) or c.code)
+                 for c in session.exec(select(Customer.id, Customer.code, Customer.kind, Customer.company_name,
+                                              Customer.first_name, Customer.last_name)
+                                       .where(col(Customer.id).in_({i[2] for i in shown})))}
+    sites = {s.id: (s.name, site_address(s)) for s in session.exec(
+        select(Site.id, Site.name, Site.street, Site.cap, Site.city, Site.province)
+        .where(col(Site.id).in_({i[3] for i in shown})))}
+    kinds = {k.id: type_name(k, lang) for k in session.exec(select(InterventionType))}
     crew: dict[int, list[tuple[int, str]]] = {}
     for intervention_id, user_id, name in session.exec(
         select(InterventionTechnician.intervention_id, User.id, User.full_name)
@@ -159,15 +173,15 @@ def _rows(session: Session, interventions: list[Intervention], lang: str) -> lis
     ):
         crew.setdefault(intervention_id, []).append((user_id, name))
     rows = []
-    for i in interventions:
-        customer, site, kind = customers[i.customer_id], sites[i.site_id], kinds[i.type_id]
-        people = crew.get(i.id, [])
+    for key, number, customer_id, site_id, type_id, starts_at, ends_at, status, description, sheet_id in shown:
+        (code, name), (place, address) = customers[customer_id], sites[site_id]
+        people = crew.get(key, [])
         rows.append(InterventionRow(
-            id=i.id, number=i.number, customer_id=customer.id, customer_code=customer.code,
-            customer_name=customer.display_name, site_name=site.name, site_address=site_address(site),
-            type_id=kind.id, type_name=type_name(kind, lang), starts_at=as_utc(i.starts_at), ends_at=as_utc(i.ends_at),
-            status=i.status, technician_ids=tuple(u for u, _ in people), technicians=tuple(n for _, n in people),
-            description=i.description, has_sheet=i.sheet_attachment_id is not None,
+            id=key, number=number, customer_id=customer_id, customer_code=code, customer_name=name,
+            site_name=place, site_address=address, type_id=type_id, type_name=kinds[type_id],
+            starts_at=as_utc(starts_at), ends_at=as_utc(ends_at), status=status,
+            technician_ids=tuple(u for u, _ in people), technicians=tuple(n for _, n in people),
+            description=description, has_sheet=sheet_id is not None,
         ))
     return rows
 
@@ -769,8 +783,8 @@ def calendar(
     require(actor, Perm.CUSTOMERS_READ)
     if end - start > timedelta(days=62):
         end = start + timedelta(days=62)
-    query = select(Intervention).where(Intervention.starts_at < end, Intervention.starts_at >= start - _LOOKBACK,
-                                       Intervention.ends_at > start)
+    query = select(*_SHOWN).where(Intervention.starts_at < end, Intervention.starts_at >= start - _LOOKBACK,
+                                  Intervention.ends_at > start)
     if not include_cancelled:
         query = query.where(Intervention.status != InterventionStatus.CANCELLED.value)
     if technician_ids:
