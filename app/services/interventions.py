@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Row, func, or_
+from sqlalchemy import Row, Select, func, or_
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
@@ -151,19 +151,27 @@ _SHOWN = (Intervention.id, Intervention.number, Intervention.customer_id, Interv
           Intervention.description, Intervention.sheet_attachment_id)
 
 
-def _rows(session: Session, interventions: Sequence[Intervention | Row], lang: str) -> list[InterventionRow]:
-    """The rows of these interventions (whole objects or `_SHOWN` columns), in their order."""
+def _rows(
+    session: Session, interventions: Sequence[Intervention | Row], lang: str, among: Select | None = None,
+) -> list[InterventionRow]:
+    """The rows of these interventions (whole objects or `_SHOWN` columns), in their order. `among`, a query
+    of ids that covers them (the calendar's window), replaces the lists of ids in the lookups: thousands of
+    bound values cost more to send and plan than the lookups themselves."""
     if not interventions:
         return []
     shown = [tuple(i) if isinstance(i, Row) else tuple(getattr(i, c.key) for c in _SHOWN) for i in interventions]
-    ids = [i[0] for i in shown]
+    ids = among if among is not None else [i[0] for i in shown]
+    customer_ids = select(Intervention.customer_id).where(col(Intervention.id).in_(among)) \
+        if among is not None else {i[2] for i in shown}
+    site_ids = select(Intervention.site_id).where(col(Intervention.id).in_(among)) \
+        if among is not None else {i[3] for i in shown}
     customers = {c.id: (c.code, display_name(c.kind, c.company_name, c.first_name, c.last_name) or c.code)
                  for c in session.exec(select(Customer.id, Customer.code, Customer.kind, Customer.company_name,
                                               Customer.first_name, Customer.last_name)
-                                       .where(col(Customer.id).in_({i[2] for i in shown})))}
+                                       .where(col(Customer.id).in_(customer_ids)))}
     sites = {s.id: (s.name, site_address(s)) for s in session.exec(
         select(Site.id, Site.name, Site.street, Site.cap, Site.city, Site.province)
-        .where(col(Site.id).in_({i[3] for i in shown})))}
+        .where(col(Site.id).in_(site_ids)))}
     kinds = {k.id: type_name(k, lang) for k in session.exec(select(InterventionType))}
     crew: dict[int, list[tuple[int, str]]] = {}
     for intervention_id, user_id, name in session.exec(
@@ -783,19 +791,19 @@ def calendar(
     require(actor, Perm.CUSTOMERS_READ)
     if end - start > timedelta(days=62):
         end = start + timedelta(days=62)
-    query = select(*_SHOWN).where(Intervention.starts_at < end, Intervention.starts_at >= start - _LOOKBACK,
-                                  Intervention.ends_at > start)
+    window = [Intervention.starts_at < end, Intervention.starts_at >= start - _LOOKBACK, Intervention.ends_at > start]
     if not include_cancelled:
-        query = query.where(Intervention.status != InterventionStatus.CANCELLED.value)
+        window.append(Intervention.status != InterventionStatus.CANCELLED.value)
     if technician_ids:
-        query = query.where(col(Intervention.id).in_(
+        window.append(col(Intervention.id).in_(
             select(InterventionTechnician.intervention_id).where(
                 col(InterventionTechnician.user_id).in_(technician_ids),
                 InterventionTechnician.starts_at < end, InterventionTechnician.starts_at >= start - _LOOKBACK)))
     if type_ids:
-        query = query.where(col(Intervention.type_id).in_(type_ids))
-    return _rows(session, list(session.exec(query.order_by(Intervention.starts_at, Intervention.id).limit(5000))),
-                 actor.language)
+        window.append(col(Intervention.type_id).in_(type_ids))
+    found = list(session.exec(select(*_SHOWN).where(*window).order_by(Intervention.starts_at, Intervention.id)
+                              .limit(5000)))
+    return _rows(session, found, actor.language, among=select(Intervention.id).where(*window))
 
 
 @dataclass(frozen=True)
