@@ -11,16 +11,17 @@ same answer as a missing one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import Row, Select, func, or_
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from app.domain import interventions as rules
+from app.domain.customer_rules import display_name
 from app.domain.errors import DomainError, Forbidden
 from app.domain.inputs import (
     CancelInput,
@@ -138,7 +139,7 @@ class InterventionDetail:
     previous: tuple[tuple[InterventionRow, str | None, tuple[NoteRow, ...]], ...] = field(default=())
 
 
-def site_address(site: Site) -> str:
+def site_address(site: Site | Row) -> str:
     place = " ".join(p for p in (site.cap, site.city, f"({site.province})" if site.province else None) if p)
     return ", ".join(p for p in (site.street, place) if p)
 
@@ -147,14 +148,35 @@ def type_name(kind: InterventionType, lang: str) -> str:
     return kind.name_en if normalize_language(lang) == "en" and kind.name_en else kind.name_it
 
 
-def _rows(session: Session, interventions: list[Intervention], lang: str) -> list[InterventionRow]:
+# What a row shows of an intervention: a list or calendar reads these columns, never whole rows, because
+# building thousands of full ORM objects costs more than the queries themselves.
+_SHOWN = (Intervention.id, Intervention.number, Intervention.customer_id, Intervention.site_id,
+          Intervention.type_id, Intervention.starts_at, Intervention.ends_at, Intervention.status,
+          Intervention.description, Intervention.sheet_attachment_id)
+
+
+def _rows(
+    session: Session, interventions: Sequence[Intervention | Row], lang: str, among: Select | None = None,
+) -> list[InterventionRow]:
+    """The rows of these interventions (whole objects or `_SHOWN` columns), in their order. `among`, a query
+    of ids that covers them (the calendar's window), replaces the lists of ids in the lookups: thousands of
+    bound values cost more to send and plan than the lookups themselves."""
     if not interventions:
         return []
-    ids = [i.id for i in interventions]
-    customers = {c.id: c for c in session.exec(select(Customer).where(
-        col(Customer.id).in_({i.customer_id for i in interventions})))}
-    sites = {s.id: s for s in session.exec(select(Site).where(col(Site.id).in_({i.site_id for i in interventions})))}
-    kinds = {k.id: k for k in session.exec(select(InterventionType))}
+    shown = [tuple(i) if isinstance(i, Row) else tuple(getattr(i, c.key) for c in _SHOWN) for i in interventions]
+    ids = among if among is not None else [i[0] for i in shown]
+    customer_ids = select(Intervention.customer_id).where(col(Intervention.id).in_(among)) \
+        if among is not None else {i[2] for i in shown}
+    site_ids = select(Intervention.site_id).where(col(Intervention.id).in_(among)) \
+        if among is not None else {i[3] for i in shown}
+    customers = {c.id: (c.code, display_name(c.kind, c.company_name, c.first_name, c.last_name) or c.code)
+                 for c in session.exec(select(Customer.id, Customer.code, Customer.kind, Customer.company_name,
+                                              Customer.first_name, Customer.last_name)
+                                       .where(col(Customer.id).in_(customer_ids)))}
+    sites = {s.id: (s.name, site_address(s)) for s in session.exec(
+        select(Site.id, Site.name, Site.street, Site.cap, Site.city, Site.province)
+        .where(col(Site.id).in_(site_ids)))}
+    kinds = {k.id: type_name(k, lang) for k in session.exec(select(InterventionType))}
     crew: dict[int, list[tuple[int, str]]] = {}
     for intervention_id, user_id, name in session.exec(
         select(InterventionTechnician.intervention_id, User.id, User.full_name)
@@ -163,15 +185,15 @@ def _rows(session: Session, interventions: list[Intervention], lang: str) -> lis
     ):
         crew.setdefault(intervention_id, []).append((user_id, name))
     rows = []
-    for i in interventions:
-        customer, site, kind = customers[i.customer_id], sites[i.site_id], kinds[i.type_id]
-        people = crew.get(i.id, [])
+    for key, number, customer_id, site_id, type_id, starts_at, ends_at, status, description, sheet_id in shown:
+        (code, name), (place, address) = customers[customer_id], sites[site_id]
+        people = crew.get(key, [])
         rows.append(InterventionRow(
-            id=i.id, number=i.number, customer_id=customer.id, customer_code=customer.code,
-            customer_name=customer.display_name, site_name=site.name, site_address=site_address(site),
-            type_id=kind.id, type_name=type_name(kind, lang), starts_at=as_utc(i.starts_at), ends_at=as_utc(i.ends_at),
-            status=i.status, technician_ids=tuple(u for u, _ in people), technicians=tuple(n for _, n in people),
-            description=i.description, sheet_id=i.sheet_attachment_id,
+            id=key, number=number, customer_id=customer_id, customer_code=code, customer_name=name,
+            site_name=place, site_address=address, type_id=type_id, type_name=kinds[type_id],
+            starts_at=as_utc(starts_at), ends_at=as_utc(ends_at), status=status,
+            technician_ids=tuple(u for u, _ in people), technicians=tuple(n for _, n in people),
+            description=description, sheet_id=sheet_id,
         ))
     return rows
 
@@ -442,10 +464,11 @@ def _assigned(session: Session, actor: Actor, intervention_id: object, *, lock: 
     return _locked(session, key) if lock else session.get(Intervention, key)
 
 
-def start(*, session: Session, actor: Actor, intervention_id: int) -> Intervention:
+def start(*, session: Session, actor: Actor, intervention_id: int, now: datetime | None = None) -> Intervention:
+    """`now` is for visits recorded after the fact (the demo's past ones); the pages never pass it."""
     intervention = _assigned(session, actor, intervention_id, lock=True)
     _move(intervention, InterventionStatus.IN_PROGRESS)
-    intervention.started_at = utcnow()
+    intervention.started_at = now.astimezone(UTC) if now else utcnow()
     session.add(intervention)
     movements.record(session=session, customer_id=intervention.customer_id, actor=actor, source="field",
                      kind="intervention.started", summary=intervention.number)
@@ -525,11 +548,12 @@ class Closing:
 
 def close(
     *, session: Session, actor: Actor, intervention_id: int, raw: CloseInput | Mapping,
-    settings: Settings | None = None,
+    settings: Settings | None = None, now: datetime | None = None,
 ) -> Closing:
     """Closes a running intervention with the customer's signature: writes the signed sheet, stores it
     privately and queues it to the customer's users who receive signed sheets. Sent twice with the same
-    token (a dropped connection, a reload), it answers with the first closing and makes nothing twice."""
+    token (a dropped connection, a reload), it answers with the first closing and makes nothing twice.
+    `now`, like start's, records a past closing with the time printed on its sheet (the demo's)."""
     settings = settings or get_settings()
     intervention = _assigned(session, actor, intervention_id, lock=True)
     data, errors = CloseInput.read(raw)
@@ -553,7 +577,7 @@ def close(
         raise DomainError(errors)
     _store_work(session, intervention, data, lines)
     _move(intervention, InterventionStatus.CLOSED)
-    intervention.closed_at = utcnow()
+    intervention.closed_at = now.astimezone(UTC) if now else utcnow()
     intervention.signer_name, intervention.close_token = data.signer_name, token
     session.flush()
 
@@ -771,19 +795,19 @@ def calendar(
     require(actor, Perm.CUSTOMERS_READ)
     if end - start > timedelta(days=62):
         end = start + timedelta(days=62)
-    query = select(Intervention).where(Intervention.starts_at < end, Intervention.starts_at >= start - _LOOKBACK,
-                                       Intervention.ends_at > start)
+    window = [Intervention.starts_at < end, Intervention.starts_at >= start - _LOOKBACK, Intervention.ends_at > start]
     if not include_cancelled:
-        query = query.where(Intervention.status != InterventionStatus.CANCELLED.value)
+        window.append(Intervention.status != InterventionStatus.CANCELLED.value)
     if technician_ids:
-        query = query.where(col(Intervention.id).in_(
+        window.append(col(Intervention.id).in_(
             select(InterventionTechnician.intervention_id).where(
                 col(InterventionTechnician.user_id).in_(technician_ids),
                 InterventionTechnician.starts_at < end, InterventionTechnician.starts_at >= start - _LOOKBACK)))
     if type_ids:
-        query = query.where(col(Intervention.type_id).in_(type_ids))
-    return _rows(session, list(session.exec(query.order_by(Intervention.starts_at, Intervention.id).limit(5000))),
-                 actor.language)
+        window.append(col(Intervention.type_id).in_(type_ids))
+    found = list(session.exec(select(*_SHOWN).where(*window).order_by(Intervention.starts_at, Intervention.id)
+                              .limit(5000)))
+    return _rows(session, found, actor.language, among=select(Intervention.id).where(*window))
 
 
 @dataclass(frozen=True)
