@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.draft_form import clear_all_drafts
 from app.components.i18n import T, language_switch
 from app.state.session import SessionState, start_over
+
+
+def _sign_out() -> list:
+    """Signing out also forgets the drafts this browser keeps (a technician's typed work and a customer's
+    signature): a tablet is often shared."""
+    return [clear_all_drafts(), start_over()]
 
 
 def brand(size: str = "4", compact_on_phone: bool = False) -> rx.Component:
@@ -90,7 +97,7 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
             language_switch(),
             rx.spacer(),
             rx.button(rx.icon("log-out", size=14), T("auth.logout"), variant="soft", color_scheme="gray", size="1",
-                      on_click=start_over(), id="logout"),
+                      on_click=_sign_out(), id="logout"),
             width="100%", align="center",
         ),
         width="250px", min_width="250px", height="100vh", padding="20px 14px", spacing="3",
@@ -138,7 +145,7 @@ def _phone_menu(links: list[tuple[str, str, str]], middle_items: rx.Component | 
             rx.menu.item("English", on_click=SessionState.switch_language("en")),
             rx.menu.separator(),
             rx.menu.item(rx.hstack(rx.icon("log-out", size=16), rx.text(T("auth.logout")), align="center",
-                                   spacing="2"), color_scheme="red", on_click=start_over(),
+                                   spacing="2"), color_scheme="red", on_click=_sign_out(),
                          id="phone-logout"),
         ),
     )
@@ -159,7 +166,7 @@ def _top_bar(area_key: str, links: list[tuple[str, str, str]], middle: rx.Compon
             *_bar_links(after or []),
             language_switch(),
             rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray",
-                           on_click=start_over(), aria_label=T("auth.logout"), id="logout"),
+                           on_click=_sign_out(), aria_label=T("auth.logout"), id="logout"),
             display=wide, align="center", spacing="4",
         ),
         rx.box(_phone_menu(links, middle_items, after or []), display=["block", "block", "none"]),

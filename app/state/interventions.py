@@ -13,6 +13,7 @@ import reflex as rx
 
 from app.components.draft_form import clear_draft
 from app.db import session_scope
+from app.domain.customer_rules import display_phone
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.inputs import InterventionInput, parse_moment, read_day, search_text
@@ -180,7 +181,7 @@ class PlanningForm(Dialogs, mixin=True):
         self.site_choices = [Choice(str(s.id), s.name + (f" – {interventions.site_address(s)}"
                                                          if interventions.site_address(s) else "")) for s in sites]
         self.contact_choices = [Choice("", t("interventions.no_contact", self.lang))] + [
-            Choice(str(c.id), f"{c.first_name} {c.last_name}" + (f" – {c.phone}" if c.phone else ""))
+            Choice(str(c.id), f"{c.first_name} {c.last_name}" + (f" – {display_phone(c.phone)}" if c.phone else ""))
             for c in contacts]
         if not self._editing_id:
             default = next((s for s in sites if s.is_default), sites[0] if sites else None)
@@ -583,7 +584,8 @@ class FieldInterventionState(SessionState):
 
     item: InterventionView | None = None
     contact_name: str = ""
-    contact_phone: str = ""
+    contact_phone: str = ""  # as the card shows it: 362 952 9353
+    contact_tel: str = ""  # as the phone dials it: +393629529353
     contact_email: str = ""
     work_done: str = ""
     minutes_spent: str = ""
@@ -614,7 +616,9 @@ class FieldInterventionState(SessionState):
         lang = self.lang
         self._id = found.row.id
         self.item = _with_sheet(view_of(found.row, lang), found.sheet_id)
-        self.contact_name, self.contact_phone = found.contact_name or "", found.contact_phone or ""
+        self.contact_name = found.contact_name or ""
+        self.contact_phone = display_phone(found.contact_phone) if found.contact_phone else ""
+        self.contact_tel = found.contact_phone or ""
         self.contact_email = found.contact_email or ""
         self.work_done = found.work_done or ""
         self.minutes_spent = str(found.minutes_spent or "")
@@ -634,6 +638,10 @@ class FieldInterventionState(SessionState):
     def load_intervention(self, actor: Actor):
         params = self.router.url.query_parameters if self.router else {}
         self._load(actor, parse_id(params.get("id")) or 0)
+        if self.item is not None and self.item.status not in (InterventionStatus.PLANNED,
+                                                                InterventionStatus.IN_PROGRESS):
+            return clear_draft(self.draft_key)  # closed (perhaps from another device) or cancelled: nothing to keep
+        return None
 
     def _act(self, actor: Actor, use_case) -> rx.event.EventSpec | None:  # noqa: ANN001
         if not self._id:

@@ -157,7 +157,7 @@ def _close_form() -> rx.Component:
             rx.input(name="signer_name", id="signer_name", default_value=s.signer, width="100%", size="3"),
             field_error(s.errors.get("signer_name", "")),
             field_error(s.errors.get("", "")),
-            rx.button(rx.icon("file-signature", size=16), T("interventions.close"), type="submit", size="3",
+            rx.button(rx.icon("file-check", size=16), T("interventions.close"), type="submit", size="3",
                       width="100%", id="close-intervention"),
             spacing="3", width="100%",
         ),
@@ -208,7 +208,7 @@ def field_intervention_page() -> rx.Component:
                         rx.icon("user", size=16), rx.text(s.contact_name, size="3"),
                         rx.cond(s.contact_phone != "", rx.link(
                             rx.button(rx.icon("phone", size=16), s.contact_phone, size="3", variant="soft"),
-                            href="tel:" + s.contact_phone, id="call-contact")),
+                            href="tel:" + s.contact_tel, id="call-contact")),
                         align="center", spacing="2", wrap="wrap")),
                     spacing="2", width="100%"), width="100%"),
                 rx.card(rx.vstack(rx.text(T("interventions.field.description"), size="2", weight="bold"),
@@ -224,7 +224,7 @@ def field_intervention_page() -> rx.Component:
                                         rx.callout.text(T("interventions.closed_by"), " ", s.signer),
                                         color_scheme="green", width="100%"),
                         rx.cond(item.sheet_url != "", rx.link(
-                            rx.button(rx.icon("file-signature", size=16), T("interventions.sheet"), size="3",
+                            rx.button(rx.icon("file-check", size=16), T("interventions.sheet"), size="3",
                                       width="100%", variant="soft"), href=item.sheet_url, is_external=True,
                             width="100%", id="field-sheet")),
                         rx.text(s.work_done, size="2", white_space="pre-wrap"),

@@ -164,7 +164,7 @@ def detail_dialog(state) -> rx.Component:  # noqa: ANN001
                                              rx.table.column_header_cell(T("interventions.unit")))),
                 rx.table.body(rx.foreach(state.shown_materials, _material_row)), size="1", width="100%")),
             rx.cond(item.sheet_url != "", rx.link(
-                rx.button(rx.icon("file-signature", size=14), T("interventions.sheet"), variant="soft", size="2"),
+                rx.button(rx.icon("file-check", size=14), T("interventions.sheet"), variant="soft", size="2"),
                 href=item.sheet_url, is_external=True, id="detail-sheet")),
             rx.cond(state.shown_signer != "", rx.text(T("interventions.signed_by"), ": ", state.shown_signer,
                                                       size="2", color_scheme="gray")),
@@ -205,7 +205,7 @@ def intervention_table(rows, state, empty_title_key: str, empty_body_key: str) -
             rx.table.cell(item.kind),
             rx.table.cell(item.technicians),
             rx.table.cell(status_badge(item)),
-            rx.table.cell(rx.cond(item.sheet_url != "", rx.link(rx.icon("file-signature", size=16),
+            rx.table.cell(rx.cond(item.sheet_url != "", rx.link(rx.icon("file-check", size=16),
                                                                  href=item.sheet_url, is_external=True,
                                                                  aria_label=T("interventions.sheet")))),
         )
