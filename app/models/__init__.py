@@ -7,6 +7,7 @@ from app.models.credit import CustomerCredit
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.document import Attachment, Contract, Report
 from app.models.history import HistoryLine
+from app.models.ledger import LedgerValue
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal_access import PortalAccess, PortalProfile
@@ -20,8 +21,8 @@ from app.models.version import RecordVersion
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
-    "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Movement", "OutboxMessage", "PasswordToken",
-    "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report",
-    "SalesDocument", "SalesLine", "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
-    "UserEvent",
+    "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "LedgerValue", "Movement", "OutboxMessage",
+    "PasswordToken", "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "RecordVersion",
+    "Reminder", "Report", "SalesDocument", "SalesLine", "SignInThrottle", "Site", "Ticket", "TicketMessage",
+    "UnpaidItem", "User", "UserEvent",
 ]

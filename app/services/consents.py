@@ -13,6 +13,7 @@ from app.domain import consent_rules as rules
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Actor, Perm, has_perm, require, require_customer_record
 from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer, User
+from app.models.base import utcnow
 from app.services import movements
 
 # Realistic Italian purposes for a new installation (GDPR art. 6 and 7; D.Lgs. 196/2003).
@@ -163,17 +164,23 @@ def record_consent(
     if current is not None and (current.state, current.consent_text_id, current.signature_collected) == (
             state, text.id, signature):
         return None
+    values, actor_name = movements.personal_values(customer_id=customer_id, contact_id=contact_id, actor=actor,
+                                                   subject_name=subject.name)
+    now = utcnow()
     event = ConsentEvent(
-        customer_id=customer_id, contact_id=contact_id, subject_name=subject.name, consent_type_id=type_id,
+        customer_id=customer_id, contact_id=contact_id, values=values, consent_type_id=type_id,
         consent_text_id=text.id, text_sha256=text.sha256, state=state, source=source,
-        signature_collected=signature, actor_user_id=actor.user_id, actor_name=actor.name,
+        signature_collected=signature, actor_user_id=actor.user_id, actor_name=actor_name, created_at=now,
+        proof_sha256=rules.proof_hash(customer_id=customer_id, contact_id=contact_id, subject_name=subject.name,
+                                      text_sha256=text.sha256, state=state, source=source,
+                                      signature_collected=signature, created_at=now.isoformat()),
     )
     session.add(event)
     movements.record(
         session=session, customer_id=customer_id, actor=actor, source=source, kind="consent.changed",
         # No `field`: the timeline labels a field through the catalog, and a consent type is data, not a field.
         before=current.state if current else rules.UNKNOWN, after=state,
-        summary=f"{consent_type.title} · {subject.name} · v{text.version}",
+        summary=f"{consent_type.title} · {subject.name} · v{text.version}", contact_id=contact_id,
     )
     session.flush()
     return event
@@ -245,7 +252,7 @@ def _current(session: Session, customer_id: int) -> dict[int | None, list[Consen
                 text_id=event.consent_text_id if event else None, latest_version=versions[t.id].version,
                 text_sha256=event.text_sha256 if event else None,
                 signature_missing=t.requires_signature and state == rules.GRANTED and not event.signature_collected,
-                recorded_at=event.created_at if event else None, recorded_by=event.actor_name if event else None,
+                recorded_at=event.created_at if event else None, recorded_by=event.actor_label if event else None,
                 source=event.source if event else None,
             ))
         result[contact_id] = rows

@@ -428,7 +428,7 @@ def changes_since(session: Session, customer_id: int, version: int) -> list[Conf
             col(Movement.customer_version) > version,
         ).order_by(col(Movement.id))
     )
-    return [ConflictChange(m.field, m.before, m.after, m.actor_name if m.actor_user_id is not None else None,
+    return [ConflictChange(m.field, m.before, m.after, m.actor_label if m.actor_user_id is not None else None,
                            m.created_at) for m in rows]
 
 
@@ -537,7 +537,7 @@ def save_contact(
         session.add(contact)
         session.flush()
         movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                         kind="contact.added", summary=_contact_label(contact))
+                         kind="contact.added", summary=_contact_label(contact), contact_id=contact.id)
         return contact
     contact = session.get(Contact, contact_id)
     if contact is None or contact.customer_id != customer_id:
@@ -546,7 +546,7 @@ def save_contact(
         if getattr(contact, name) != value:
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="contact.updated", field=name, before=getattr(contact, name), after=value,
-                             summary=_contact_label(contact))
+                             summary=_contact_label(contact), contact_id=contact.id)
             setattr(contact, name, value)
     session.add(contact)
     return contact
@@ -560,7 +560,7 @@ def remove_contact(
     if contact is None or contact.customer_id != customer_id:
         raise DomainError("customer.contact_not_found")
     movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                     kind="contact.removed", summary=_contact_label(contact))
+                     kind="contact.removed", summary=_contact_label(contact), contact_id=contact.id)
     session.delete(contact)
 
 
