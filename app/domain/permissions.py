@@ -46,6 +46,8 @@ class Perm(StrEnum):
     BLOCKS_MANAGE = "blocks.manage"
     # Payments and unpaid items on a customer's receivables.
     RECEIVABLES_MANAGE = "receivables.manage"
+    # Erasing a customer's or a contact's personal data for good: administrators only, never granted.
+    ANONYMIZE = "customers.anonymize"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
@@ -53,7 +55,7 @@ _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_OFFICE_BASE | {
         Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.SETTINGS_MANAGE,
-        Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE,
+        Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE, Perm.ANONYMIZE,
     }),
     Role.OFFICE: frozenset(_OFFICE_BASE | {
         Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.RECEIVABLES_MANAGE,

@@ -13,8 +13,8 @@ from app.domain import consent_rules as rules
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Actor, Perm, has_perm, require, require_customer_record
 from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer, User
-from app.models.base import utcnow
-from app.services import movements
+from app.models.base import as_utc, utcnow
+from app.services import customers, movements
 
 # Realistic Italian purposes for a new installation (GDPR art. 6 and 7; D.Lgs. 196/2003).
 DEFAULT_TYPES = [
@@ -154,6 +154,7 @@ def record_consent(
     if consent_type is None or not consent_type.active:
         raise DomainError("consents.err.type_not_found")
     subject = _subject(session, customer_id, contact_id)
+    customers.refuse_anonymized(session.get(Customer, customer_id))
     if state == rules.GRANTED:
         missing = rules.channel_needs(consent_type.channel, subject.contact_data)
         if missing:
@@ -184,6 +185,14 @@ def record_consent(
     )
     session.flush()
     return event
+
+
+def proof_matches(event: ConsentEvent, subject_name: str) -> bool:
+    """Whether `subject_name` is the name the event was recorded for: the proof that stays after anonymization."""
+    return event.proof_sha256 == rules.proof_hash(
+        customer_id=event.customer_id, contact_id=event.contact_id, subject_name=subject_name,
+        text_sha256=event.text_sha256, state=event.state, source=event.source,
+        signature_collected=event.signature_collected, created_at=as_utc(event.created_at).isoformat())
 
 
 # Reading ----------------------------------------------------------------------------------
