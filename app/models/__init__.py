@@ -15,6 +15,7 @@ from app.models.intervention import (
     InterventionType,
     OutboxAttachment,
 )
+from app.models.ledger import LedgerValue
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal_access import PortalAccess, PortalProfile
@@ -29,8 +30,8 @@ __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer",
     "CustomerBlock", "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Intervention",
-    "InterventionMaterial", "InterventionNote", "InterventionTechnician", "InterventionType", "Movement",
-    "OutboxAttachment", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm", "PortalAccess", "PortalProfile",
-    "Receivable", "RecordVersion", "Reminder", "Report", "SalesDocument", "SalesLine", "SignInThrottle", "Site",
-    "Ticket", "TicketMessage", "UnpaidItem", "User", "UserEvent",
+    "InterventionMaterial", "InterventionNote", "InterventionTechnician", "InterventionType", "LedgerValue",
+    "Movement", "OutboxAttachment", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm", "PortalAccess",
+    "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report", "SalesDocument", "SalesLine",
+    "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User", "UserEvent",
 ]

@@ -24,7 +24,7 @@ from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
 from app.domain.text import fold, fts_query, like_escape, phone_digits
-from app.domain.vocabularies import BlockLevel
+from app.domain.vocabularies import BlockLevel, CustomerStatus
 from app.i18n import N_
 from app.models import Contact, Customer, Intervention, Movement, Site, User
 from app.models.base import utcnow
@@ -140,8 +140,8 @@ def search_customers(
     conditions = []
     if kind in ("business", "private"):
         conditions.append(Customer.kind == kind)
-    if status in ("active", "anonymized"):
-        conditions.append(Customer.status == status)
+    # Anonymized customers are out of the list unless asked for by their status (they hold only a pseudonym).
+    conditions.append(Customer.status == (status if status in CustomerStatus.values() else CustomerStatus.ACTIVE))
     if isinstance(assigned_user_id, int) and assigned_user_id > 0:
         conditions.append(Customer.assigned_user_id == assigned_user_id)
     if block == ANY_BLOCK:
@@ -298,7 +298,7 @@ def _neighbour_ranks(session: Session, customer: Customer, width: int) -> tuple[
     return list(lower), list(upper)
 
 
-def _place_in_search_order(session: Session, customer: Customer) -> None:
+def place_in_search_order(session: Session, customer: Customer) -> None:
     """Gives the customer a search_rank between its neighbours in name order. When two neighbours
     have no room left between them, the ranks of a few customers around are spread out again."""
     lower, upper = _neighbour_ranks(session, customer, 0)
@@ -349,7 +349,7 @@ def create_customer(
             raise DuplicatesFound(duplicates)
     customer = Customer(code=next_code(session), updated_by_user_id=actor.user_id)
     _apply(customer, data)
-    _place_in_search_order(session, customer)
+    place_in_search_order(session, customer)
     session.add(customer)
     _flush_guarding_external_code(session)
     movements.record(
@@ -399,6 +399,7 @@ def write_changes(
 ) -> list[str]:
     """Stores already-validated data on a customer the caller has locked: one new version, one
     movement per changed field. Returns the changed fields (none: nothing is written)."""
+    refuse_anonymized(customer)
     before = current_values(customer)
     changed = [name for name, value in data.as_dict().items() if before[name] != value]
     if not changed:
@@ -406,7 +407,7 @@ def write_changes(
     old_sort_name = customer.sort_name
     _apply(customer, data)
     if customer.sort_name != old_sort_name:
-        _place_in_search_order(session, customer)
+        place_in_search_order(session, customer)
     customer.version += 1
     customer.updated_at = utcnow()
     customer.updated_by_user_id = actor.user_id if actor else None
@@ -428,7 +429,7 @@ def changes_since(session: Session, customer_id: int, version: int) -> list[Conf
             col(Movement.customer_version) > version,
         ).order_by(col(Movement.id))
     )
-    return [ConflictChange(m.field, m.before, m.after, m.actor_name if m.actor_user_id is not None else None,
+    return [ConflictChange(m.field, m.before, m.after, m.actor_label if m.actor_user_id is not None else None,
                            m.created_at) for m in rows]
 
 
@@ -501,7 +502,14 @@ def _customer_for_write(session: Session, actor: Actor, customer_id: int) -> Cus
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise DomainError("customer.not_found")
+    refuse_anonymized(customer)
     return customer
+
+
+def refuse_anonymized(customer: Customer) -> None:
+    """An anonymized customer is read-only: nothing is added to it or changed on it any more."""
+    if customer.status == CustomerStatus.ANONYMIZED:
+        raise DomainError(N_("customer.err.anonymized"))
 
 
 def get_contact(*, session: Session, actor: Actor, customer_id: int, contact_id: int) -> Contact:
@@ -537,7 +545,7 @@ def save_contact(
         session.add(contact)
         session.flush()
         movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                         kind="contact.added", summary=_contact_label(contact))
+                         kind="contact.added", summary=_contact_label(contact), contact_id=contact.id)
         return contact
     contact = session.get(Contact, contact_id)
     if contact is None or contact.customer_id != customer_id:
@@ -546,7 +554,7 @@ def save_contact(
         if getattr(contact, name) != value:
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="contact.updated", field=name, before=getattr(contact, name), after=value,
-                             summary=_contact_label(contact))
+                             summary=_contact_label(contact), contact_id=contact.id)
             setattr(contact, name, value)
     session.add(contact)
     return contact
@@ -560,7 +568,7 @@ def remove_contact(
     if contact is None or contact.customer_id != customer_id:
         raise DomainError("customer.contact_not_found")
     movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                     kind="contact.removed", summary=_contact_label(contact))
+                     kind="contact.removed", summary=_contact_label(contact), contact_id=contact.id)
     session.delete(contact)
 
 

@@ -26,6 +26,12 @@ from app.domain.vocabularies import (
     CustomerStatus,
     MovementGroup,
 )
+from app.pages.office.anonymization import (
+    anonymize_button,
+    anonymize_contact_button,
+    anonymize_dialog,
+    anonymized_banner,
+)
 from app.pages.office.blocks import blocks_tab
 from app.pages.office.card_as_of import card_as_of_dialog
 from app.pages.office.credit_terms import credit_terms_panel
@@ -354,13 +360,13 @@ def _contact_row(c: ContactView) -> rx.Component:
             rx.table.cell(c.role),
             rx.table.cell(c.email),
             rx.table.cell(c.phone),
-            rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
+            rx.table.cell(rx.hstack(rx.cond(CustomerCardState.can_edit, rx.hstack(
                 rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost",
                                on_click=ContactsTab.edit_contact(c.id), aria_label=T("common.edit"),
                                title=T("common.edit")),
                 rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
                                on_click=ContactsTab.ask_remove(c.id), aria_label="remove"),
-                spacing="3", justify="end"))),
+                spacing="3")), anonymize_contact_button(c.id), spacing="3", justify="end")),
             class_name="contact-row",
         ),
     )
@@ -663,8 +669,10 @@ def customer_card_page() -> rx.Component:
             rx.cond(CustomerCardState.can_edit & ~DetailsTab.editing & ~CustomerCardState.is_new,
                     rx.button(rx.icon("pencil", size=14), T("card.edit"), on_click=DetailsTab.start_edit,
                               id="edit-customer")),
+            anonymize_button(),
             width="100%", align="start",
         ),
+        anonymized_banner(),
         _conflict_callout(),
         rx.cond(ReviewState.loaded_for == CustomerCardState.card_key, review_banner(ReviewState)),
         rx.cond(
@@ -715,6 +723,7 @@ def customer_card_page() -> rx.Component:
         ),
         _duplicates_dialog(),
         card_as_of_dialog(),
+        anonymize_dialog(),
         review_window(ReviewState),
         consent_history_dialog(CardConsentsState),
         document_dialog(DocumentsTab),
