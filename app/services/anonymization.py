@@ -77,6 +77,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import customers, movements
+from app.services.documents import INTERVENTION_KINDS
 from app.settings import Settings, get_settings
 
 PSEUDONYM = "Cliente anonimizzato {number}"
@@ -135,10 +136,12 @@ class Place:
 PLACES: list[Place] = []
 
 
-def register(place: Place) -> Place:
-    """Adds a place to the plan; a later place with the same key replaces the earlier one."""
+def register(place: Place, *, before: str | None = None) -> Place:
+    """Adds a place to the plan; a later place with the same key replaces the earlier one. `before` names the
+    place whose erasure must come after this one's (rows of this place refer to that place's rows)."""
     PLACES[:] = [p for p in PLACES if p.key != place.key]
-    PLACES.append(place)
+    keys = [p.key for p in PLACES]
+    PLACES.insert(keys.index(before) if before in keys else len(PLACES), place)
     return place
 
 
@@ -303,7 +306,8 @@ def _outbox_where(s: Subject) -> list:
 
 
 def _attachments_where(s: Subject) -> list:
-    return [Attachment.customer_id == s.customer.id]
+    # An intervention's photos and signed sheet are counted and erased with the intervention.
+    return [Attachment.customer_id == s.customer.id, col(Attachment.owner_kind).not_in(INTERVENTION_KINDS)]
 
 
 def _erase_attachments(session: Session, s: Subject) -> None:

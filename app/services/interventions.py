@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Row, Select, func, or_
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
@@ -49,12 +50,13 @@ from app.models import (
     OutboxAttachment,
     OutboxMessage,
     PortalAccess,
+    Report,
     Site,
     Ticket,
     User,
 )
 from app.models.base import as_utc, utcnow
-from app.services import blocks, documents, movements, outbox, sequences
+from app.services import anonymization, blocks, documents, movements, outbox, sequences
 from app.services.portal_profiles import require_module
 from app.settings import Settings, get_settings
 
@@ -932,3 +934,46 @@ def send_reminders(*, session: Session, now: datetime | None = None, settings: S
                     intervention_sheet.calendar_entry(intervention, row, settings.company_name, lang))
             queued += 1
     return queued
+
+
+# Anonymization ------------------------------------------------------------------------------------------
+
+
+def _subject_interventions(s: anonymization.Subject) -> list:
+    if s.contact is not None:
+        return [Intervention.customer_id == s.customer.id, Intervention.contact_id == s.contact.id]
+    return [Intervention.customer_id == s.customer.id]
+
+
+def _erase_for_anonymization(session: Session, s: anonymization.Subject) -> None:
+    """A customer's interventions go with their photos, signed sheets and notes (the work records name the
+    people on site and carry their signatures; no law keeps them). For one contact, only the link to them
+    and the signer's name where they signed."""
+    if s.contact is not None:
+        name = f"{s.contact.first_name} {s.contact.last_name}"
+        session.execute(sql_update(Intervention).where(*_subject_interventions(s), Intervention.signer_name == name)
+                        .values(signer_name=None))
+        session.execute(sql_update(Intervention).where(*_subject_interventions(s)).values(contact_id=None))
+        return
+    ids = select(Intervention.id).where(*_subject_interventions(s))
+    files = (s.upload_dir or get_settings().upload_dir) / "files"
+    kinds = documents.INTERVENTION_KINDS
+    s.files += [files / name for name in session.exec(select(Attachment.stored_name).where(
+        col(Attachment.owner_kind).in_(kinds), col(Attachment.owner_id).in_(ids)))]
+    session.execute(sql_update(Intervention).where(*_subject_interventions(s)).values(sheet_attachment_id=None))
+    session.execute(sql_delete(Attachment).where(col(Attachment.owner_kind).in_(kinds),
+                                                 col(Attachment.owner_id).in_(ids)))
+    for child in (InterventionNote, InterventionMaterial, InterventionTechnician):
+        session.execute(sql_delete(child).where(col(child.intervention_id).in_(ids)))
+    session.execute(sql_update(Report).where(col(Report.intervention_id).in_(ids)).values(intervention_id=None))
+    session.execute(sql_delete(Intervention).where(*_subject_interventions(s)))
+
+
+# Before the contacts and the sites, which the interventions refer to.
+anonymization.register(anonymization.Place(
+    "interventions", N_("anon.place.interventions"), anonymization.Outcome.ERASED,
+    frozenset({anonymization.Scope.CUSTOMER, anonymization.Scope.CONTACT}),
+    lambda session, s: session.exec(select(func.count()).select_from(Intervention)
+                                    .where(*_subject_interventions(s))).one(),
+    _erase_for_anonymization,
+), before="contacts")

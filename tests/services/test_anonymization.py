@@ -2,11 +2,14 @@
 text column of every table and every stored file is scanned for what identified them. Also one contact alone,
 the refusals, and what an anonymized customer no longer allows."""
 
+import base64
 import hashlib
+import io
 from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image, ImageDraw
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.sqltypes import AutoString
 
@@ -37,6 +40,7 @@ from app.services import (
     customers,
     documents,
     history,
+    interventions,
     movements,
     portal_accesses,
     receivables,
@@ -156,7 +160,31 @@ def _fill(db, world, settings) -> dict:
             "kind": "riba", "returned_on": date.today().isoformat(), "amount": "100", "charges": "5",
             "note": "RiBa di Mario Rossi tornata"})
         [line] = history.search(session=s, actor=office, customer_id=rossi, flt=HistoryFilter()).rows[:1]
+        # An intervention at the seaside house, Giulia on site, Mario signing, with a photo and the sheet.
+        site = customers.list_sites(session=s, actor=office, customer_id=rossi)[0]
+        technician = factories.actor(s, Role.TECHNICIAN)
+        visit = interventions.plan(session=s, actor=office, customer_id=rossi, raw={
+            "site_id": str(site.id), "type_id": str(interventions.list_types(session=s)[0].id),
+            "technician_ids": [technician.user_id], "starts_at": "2026-12-02T09:00", "ends_at": "2026-12-02T10:00",
+            "description": "Caldaia di Mario Rossi, chiamare la sig.ra Bianchi al 347 999 8888",
+            "contact_id": str(world["giulia"])})
+        interventions.start(session=s, actor=technician, intervention_id=visit.id)
+        interventions.add_photo(session=s, actor=technician, intervention_id=visit.id, filename="caldaia-rossi.png",
+                                data=PNG, settings=settings)
+        interventions.close(session=s, actor=technician, intervention_id=visit.id, settings=settings, raw={
+            "work_done": "Pulita la caldaia in Via Garibaldi", "minutes_spent": "60", "signer_name": "Mario Rossi",
+            "signature": _signature(), "close_token": "anon-1"})
+        interventions.add_note(session=s, actor=technician, intervention_id=visit.id,
+                               raw={"body": "Rossi chiede un preventivo"})
     return {"invoice": invoice.id, "quote": quote.id, "line": line.line_id, "order": order.id}
+
+
+def _signature() -> str:
+    image = Image.new("RGBA", (120, 60), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(5, 50), (60, 5), (115, 55)], fill=(0, 0, 0, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def _is_text(column: sa.Column) -> bool:
