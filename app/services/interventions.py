@@ -159,10 +159,12 @@ _SHOWN = (Intervention.id, Intervention.number, Intervention.customer_id, Interv
 
 def _rows(
     session: Session, interventions: Sequence[Intervention | Row], lang: str, among: Select | None = None,
+    with_sites: bool = True,
 ) -> list[InterventionRow]:
     """The rows of these interventions (whole objects or `_SHOWN` columns), in their order. `among`, a query
     of ids that covers them (the calendar's window), replaces the lists of ids in the lookups: thousands of
-    bound values cost more to send and plan than the lookups themselves."""
+    bound values cost more to send and plan than the lookups themselves. Without `with_sites` the rows carry
+    no site (the calendar's events do not show it: the intervention's window does)."""
     if not interventions:
         return []
     shown = [tuple(i) if isinstance(i, Row) else tuple(getattr(i, c.key) for c in _SHOWN) for i in interventions]
@@ -177,19 +179,21 @@ def _rows(
                                        .where(col(Customer.id).in_(customer_ids)))}
     sites = {s.id: (s.name, site_address(s)) for s in session.exec(
         select(Site.id, Site.name, Site.street, Site.cap, Site.city, Site.province)
-        .where(col(Site.id).in_(site_ids)))}
+        .where(col(Site.id).in_(site_ids)))} if with_sites else {}
     kinds = {k.id: type_name(k, lang) for k in session.exec(select(InterventionType))}
+    # The technicians' names are read once (a few dozen people), not joined to every assignment.
+    names = {key: name for key, name in session.exec(
+        select(User.id, User.full_name).where(User.role == Role.TECHNICIAN.value))}
     crew: dict[int, list[tuple[int, str]]] = {}
-    for intervention_id, user_id, name in session.exec(
-        select(InterventionTechnician.intervention_id, User.id, User.full_name)
-        .join(User, User.id == InterventionTechnician.user_id)
-        .where(col(InterventionTechnician.intervention_id).in_(ids)).order_by(User.full_name)
+    for intervention_id, user_id in session.exec(
+        select(InterventionTechnician.intervention_id, InterventionTechnician.user_id)
+        .where(col(InterventionTechnician.intervention_id).in_(ids))
     ):
-        crew.setdefault(intervention_id, []).append((user_id, name))
+        crew.setdefault(intervention_id, []).append((user_id, names.get(user_id, "")))
     rows = []
     for key, number, customer_id, site_id, type_id, starts_at, ends_at, status, description, sheet_id in shown:
-        (code, name), (place, address) = customers[customer_id], sites[site_id]
-        people = crew.get(key, [])
+        (code, name), (place, address) = customers[customer_id], sites.get(site_id, ("", ""))
+        people = sorted(crew.get(key, ()), key=lambda person: person[1])
         rows.append(InterventionRow(
             id=key, number=number, customer_id=customer_id, customer_code=code, customer_name=name,
             site_name=place, site_address=address, type_id=type_id, type_name=kinds[type_id],
@@ -809,7 +813,7 @@ def calendar(
         window.append(col(Intervention.type_id).in_(type_ids))
     found = list(session.exec(select(*_SHOWN).where(*window).order_by(Intervention.starts_at, Intervention.id)
                               .limit(5000)))
-    return _rows(session, found, actor.language, among=select(Intervention.id).where(*window))
+    return _rows(session, found, actor.language, among=select(Intervention.id).where(*window), with_sites=False)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def _customer_picker(state) -> rx.Component:  # noqa: ANN001
             rx.hstack(rx.icon("building-2", size=16), rx.text(state.form_customer, weight="medium",
                                                               id="plan-customer-name"), align="center"),
             rx.vstack(
-                rx.input(id="plan-customer", placeholder=T("interventions.customer_search"), auto_complete="off",
+                rx.input(id="plan-customer", name="customer_search", placeholder=T("interventions.customer_search"), auto_complete="off",
                          on_change=state.find_customer.debounce(250), width="100%"),
                 rx.foreach(state.customer_hits, lambda c: rx.button(
                     c.label, type="button", variant="ghost", size="2", on_click=state.pick_customer(c.value),
@@ -68,7 +68,7 @@ def _customer_picker(state) -> rx.Component:  # noqa: ANN001
 
 def _technician_box(state, choice: Choice) -> rx.Component:  # noqa: ANN001
     return rx.hstack(
-        rx.checkbox(id="plan-tech-" + choice.value, checked=state.form_technicians.contains(choice.value),
+        rx.checkbox(id="plan-tech-" + choice.value, name="technician_box", checked=state.form_technicians.contains(choice.value),
                     on_change=lambda ticked: state.toggle_technician(choice.value, ticked)),
         rx.text(choice.label, as_="label", html_for="plan-tech-" + choice.value, size="2"),
         align="center", spacing="2",
