@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error
+from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, for_id
 from app.services.documents import REPORT_KINDS
 from app.state.documents import UPLOAD_ID, DocumentView, FileView
 
@@ -105,7 +105,7 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
             _field(state, "notes", "documents.notes", rx.text_area(name="notes", default_value=v["notes"], rows="3",
                                                                     width="100%")),
             rx.hstack(rx.checkbox(name="shared", id="doc-shared", default_checked=v["shared"] == "on"),
-                      rx.text(T("documents.shared"), as_="label", html_for="doc-shared", size="2")),
+                      rx.text(T("documents.shared"), as_="label", **for_id("doc-shared"), size="2")),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
                     rx.button(T("common.save"), type="submit", id="save-document"), spacing="3", justify="end",
                     width="100%"),

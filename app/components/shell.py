@@ -31,6 +31,12 @@ def auth_layout(*children: rx.Component) -> rx.Component:
     )
 
 
+def for_id(control_id: str | rx.Var) -> dict:
+    """Props that tie a label to its control. `html_for` on rx.text ends up in its style, not on the element,
+    so the label would name nothing for a screen reader."""
+    return {"custom_attrs": {"htmlFor": control_id}}
+
+
 def field_error(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.text(message, color_scheme="red", size="2", role="alert"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
+from app.components.shell import confirm_dialog, empty_state, for_id, office_shell, page_header, pager
 from app.state.change_requests import InboxRowView, InboxState, PolicyRowView, RequestSettingsState
 
 
@@ -145,7 +145,7 @@ def request_rules_card() -> rx.Component:
                     rx.switch(checked=RequestSettingsState.review_enabled,
                               on_change=RequestSettingsState.set_review_enabled, id="review-switch"),
                     rx.vstack(rx.text(T("settings.review_switch"), weight="medium", as_="label",
-                                      html_for="review-switch"),
+                                      **for_id("review-switch")),
                               rx.text(T("settings.review_switch_help"), size="1", color_scheme="gray"), spacing="0"),
                     align="center", spacing="3",
                 ),

@@ -13,6 +13,7 @@ from app.components.shell import (
     dialog_control,
     empty_state,
     field_error,
+    for_id,
     office_shell,
     page_header,
     pager,
@@ -149,7 +150,7 @@ def _value(label_key: str, value: rx.Var) -> rx.Component:
 
 def _input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(f"field.{name}"), as_="label", size="2", weight="medium", html_for=f"f-{name}"),
+        rx.text(T(f"field.{name}"), as_="label", size="2", weight="medium", **for_id(f"f-{name}")),
         rx.input(id=f"f-{name}", name=name, type=type_, default_value=DetailsTab.values[name],
                  color_scheme=rx.cond(DetailsTab.errors.contains(name), "red", "gray"), width="100%", **props),
         field_error(DetailsTab.errors.get(name, "")),
@@ -232,7 +233,7 @@ def _details_form() -> rx.Component:
             rx.hstack(rx.checkbox(name="block_automatic_emails", default_checked=v["block_automatic_emails"] == "on",
                                   id="f-block_automatic_emails"),
                       rx.text(T("field.block_automatic_emails"), as_="label", size="2",
-                              html_for="f-block_automatic_emails"), align="center"),
+                              **for_id("f-block_automatic_emails")), align="center"),
             rx.vstack(
                 rx.text(T("field.notes"), size="2", weight="medium"),
                 rx.text_area(name="notes", default_value=v["notes"], width="100%", rows="3"),
@@ -407,7 +408,7 @@ def _site_form(on_submit: rx.EventHandler, save_key: str, on_cancel: rx.EventHan
                 spacing="1", width="100%",
             ),
             rx.hstack(rx.checkbox(name="is_default", id=f"{form_id}-default", default_checked=v["is_default"] == "on"),
-                      rx.text(T("field.is_default"), as_="label", html_for=f"{form_id}-default", size="2")),
+                      rx.text(T("field.is_default"), as_="label", **for_id(f"{form_id}-default"), size="2")),
             _form_buttons(save_key, on_cancel),
             width="100%",
         ),
@@ -548,7 +549,7 @@ def _access_row(a: AccessView) -> rx.Component:
 def _check(name: str, label_key: str) -> rx.Component:
     return rx.hstack(
         rx.checkbox(name=name, id=f"acc-{name}", default_checked=AccessesTab.access_values[name] == "on"),
-        rx.text(T(label_key), as_="label", html_for=f"acc-{name}", size="2"),
+        rx.text(T(label_key), as_="label", **for_id(f"acc-{name}"), size="2"),
         align="center",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, field_error, office_shell, page_header
+from app.components.shell import dialog_control, field_error, for_id, office_shell, page_header
 from app.domain.vocabularies import ConsentChannel
 from app.pages.office.blocks import block_effects_card
 from app.pages.office.change_requests import request_rules_card
@@ -38,7 +38,7 @@ def _type_row(row: TypeRowView) -> rx.Component:
 
 def _field(name: str, label_key: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
-        rx.text(T(label_key), as_="label", size="2", weight="medium", html_for=f"ct-{name}"),
+        rx.text(T(label_key), as_="label", size="2", weight="medium", **for_id(f"ct-{name}")),
         control,
         field_error(ConsentTypesState.editor_errors.get(name, "")),
         spacing="1", width="100%",
@@ -68,9 +68,9 @@ def _editor() -> rx.Component:
             rx.hstack(
                 rx.hstack(rx.checkbox(name="requires_signature", id="ct-signature",
                                       default_checked=v["requires_signature"] == "on"),
-                          rx.text(T("consent_types.signature"), as_="label", html_for="ct-signature", size="2")),
+                          rx.text(T("consent_types.signature"), as_="label", **for_id("ct-signature"), size="2")),
                 rx.hstack(rx.checkbox(name="active", id="ct-active", default_checked=v["active"] == "on"),
-                          rx.text(T("consent_types.active"), as_="label", html_for="ct-active", size="2")),
+                          rx.text(T("consent_types.active"), as_="label", **for_id("ct-active"), size="2")),
                 spacing="5",
             ),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
@@ -143,7 +143,7 @@ def _module_choice(m: ModuleChoice) -> rx.Component:
     return rx.hstack(
         rx.checkbox(checked=m.included, on_change=lambda _: PortalSettingsState.toggle_module(m.key),
                     id=f"module-{m.key}", name=f"module-{m.key}"),
-        rx.text(m.label, as_="label", html_for=f"module-{m.key}", size="2", flex="1"),
+        rx.text(m.label, as_="label", **for_id(f"module-{m.key}"), size="2", flex="1"),
         rx.icon_button(rx.icon("arrow-up", size=12), size="1", variant="ghost", type="button",
                        aria_label=T("profiles.up"), on_click=PortalSettingsState.move_module(m.key, -1)),
         rx.icon_button(rx.icon("arrow-down", size=12), size="1", variant="ghost", type="button",
@@ -174,7 +174,7 @@ def _profile_dialog() -> rx.Component:
                     field_error(s.profile_errors.get("modules", "")),
                     rx.hstack(rx.checkbox(name="is_default", id="profile-default",
                                           default_checked=v["is_default"] == "on"),
-                              rx.text(T("profiles.make_default"), as_="label", html_for="profile-default", size="2")),
+                              rx.text(T("profiles.make_default"), as_="label", **for_id("profile-default"), size="2")),
                     field_error(s.profile_errors.get("is_default", "")),
                     rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray",
                                                       type="button")),

@@ -1,0 +1,59 @@
+"""axe-core on every page of each area, signed in as the user of that area: no serious or critical violation.
+The engine is the copy bundled (and pinned) by axe-playwright-python, injected into each page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.test_sign_in import sign_in
+
+pytestmark = pytest.mark.e2e
+
+AXE_SCRIPT = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+# WCAG A and AA, the level Italian public-sector rules (and most customers' policies) ask for.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+AREAS = {
+    "sign-in": (None, ["/login", "/forgot-password"]),
+    "office": ("admin@demo.it", ["/office", "/office/customers", "/office/customer?id=1", "/office/requests",
+                                 "/office/tickets", "/office/credit", "/office/outbox", "/office/users",
+                                 "/office/settings", "/office/account"]),
+    "field": ("tecnico@demo.it", ["/field", "/field/account"]),
+    "portal": ("cliente@demo.it", ["/portal", "/portal/contracts", "/portal/reports", "/portal/my-data",
+                                   "/portal/consents", "/portal/reminders", "/portal/support", "/portal/account"]),
+}
+
+
+def serious_violations(page: Page) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    found = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] if n["target"] else "?"
+                                                               for n in v["nodes"][:4])
+        for v in found["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("area", list(AREAS))
+def test_every_page_passes_axe(browser: Browser, app_url, area):
+    email, paths = AREAS[area]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if email:
+        sign_in(page, app_url, email)
+        expect(page).to_have_url(re.compile(r"/(office|field|portal)"), timeout=20_000)
+    problems = {}
+    for path in paths:
+        page.goto(f"{app_url}{path}")
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("h1, form").first).to_be_visible(timeout=20_000)
+        found = serious_violations(page)
+        if found:
+            problems[path] = found
+    page.close()
+    assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(lines) for path, lines in problems.items())
