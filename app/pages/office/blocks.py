@@ -113,7 +113,8 @@ def _effect_cell(row: EffectRow, cell: EffectCell) -> rx.Component:
     items = [rx.select.item(T(effect.label_key), value=effect.value) for effect in Effect if effect is not Effect.HOLD]
     hold = rx.select.item(T(Effect.HOLD.label_key), value=Effect.HOLD.value)
     return rx.table.cell(rx.select.root(
-        rx.select.trigger(variant="soft", color_scheme=rx.match(cell.effect, *EFFECT_COLORS.items(), "gray")),
+        rx.select.trigger(variant="soft", color_scheme=rx.match(cell.effect, *EFFECT_COLORS.items(), "gray"),
+                          aria_label=cell.name),
         rx.select.content(items[0], rx.cond(cell.holdable, hold), items[1]),
         value=cell.effect, on_change=lambda value: BlockEffectsState.set_effect(row.action, cell.level, value),
         size="1",

@@ -37,7 +37,7 @@ def _filters() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.text(T("inbox.type"), size="1", color_scheme="gray"),
-            rx.select.root(rx.select.trigger(),
+            rx.select.root(rx.select.trigger(aria_label=T("inbox.type")),
                            rx.select.content(rx.select.item(T("requests.type.registry"), value="registry")),
                            value="registry", size="2"),
             spacing="1",
@@ -54,7 +54,7 @@ def _filters() -> rx.Component:
         rx.vstack(
             rx.text(T("inbox.col.field"), size="1", color_scheme="gray"),
             rx.select.root(
-                rx.select.trigger(),
+                rx.select.trigger(aria_label=T("inbox.col.field")),
                 rx.select.content(rx.select.item(T("inbox.all_fields"), value="all"),
                                   rx.foreach(InboxState.field_options, lambda o: rx.select.item(o[1], value=o[0]))),
                 value=InboxState.field_filter, on_change=InboxState.filter_field, size="2",
@@ -62,18 +62,18 @@ def _filters() -> rx.Component:
             spacing="1",
         ),
         rx.vstack(
-            rx.text(T("inbox.customer"), size="1", color_scheme="gray"),
+            rx.text(T("inbox.customer"), size="1", color_scheme="gray", as_="label", **for_id("inbox-customer")),
             rx.input(rx.input.slot(rx.icon("search", size=14)), on_change=InboxState.filter_customer.debounce(300),
                      width="240px", id="inbox-customer"),
             spacing="1",
         ),
         rx.vstack(
-            rx.text(T("inbox.from"), size="1", color_scheme="gray"),
+            rx.text(T("inbox.from"), size="1", color_scheme="gray", as_="label", **for_id("inbox-from")),
             rx.input(type="date", on_change=InboxState.filter_from, id="inbox-from"),
             spacing="1",
         ),
         rx.vstack(
-            rx.text(T("inbox.to"), size="1", color_scheme="gray"),
+            rx.text(T("inbox.to"), size="1", color_scheme="gray", as_="label", **for_id("inbox-to")),
             rx.input(type="date", on_change=InboxState.filter_to, id="inbox-to"),
             spacing="1",
         ),
@@ -113,7 +113,7 @@ def inbox_page() -> rx.Component:
 
 def _policy_select(row: PolicyRowView, source: str, value: rx.Var) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(width="100%"),
+        rx.select.trigger(width="100%", aria_label=row.label + " · " + T(f"settings.source.{source}")),
         rx.select.content(
             rx.select.item(T("policies.auto"), value="auto"),
             rx.select.item(T("policies.review"), value="review"),

@@ -222,10 +222,10 @@ def mail_templates_card() -> rx.Component:
     s = MailTemplatesState
     form = rx.form(
         rx.vstack(
-            rx.text(T("templates.subject"), size="2", weight="medium"),
+            rx.text(T("templates.subject"), size="2", weight="medium", as_="label", **for_id("template-subject")),
             rx.input(name="subject", default_value=s.template_subject, width="100%", id="template-subject"),
             field_error(s.template_errors.get("subject", "")),
-            rx.text(T("templates.body"), size="2", weight="medium"),
+            rx.text(T("templates.body"), size="2", weight="medium", as_="label", **for_id("template-body")),
             rx.text_area(name="body", default_value=s.template_body, rows="10", width="100%", id="template-body"),
             field_error(s.template_errors.get("body", "")),
             field_error(s.template_errors.get("", "")),

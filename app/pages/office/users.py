@@ -20,7 +20,7 @@ def _role_cell(user: UserView) -> rx.Component:
     return rx.cond(
         user.is_staff & ~user.is_self,
         rx.select.root(
-            rx.select.trigger(variant="ghost"),
+            rx.select.trigger(variant="ghost", aria_label=T("users.col.role") + " · " + user.full_name),
             rx.select.content(rx.foreach(UsersState.role_options, lambda o: rx.select.item(o[1], value=o[0]))),
             value=user.role_value, size="1", on_change=lambda role: UsersState.change_role(user.id, role),
         ),
