@@ -82,7 +82,25 @@ def _select(value: rx.Var, on_change, all_key: str, options: list[tuple[str, str
         content = rx.select.content(*items)
     else:
         content = rx.select.content(*items, rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0])))
-    return rx.select.root(rx.select.trigger(), content, value=value, on_change=on_change, size="2")
+    return rx.select.root(rx.select.trigger(aria_label=T(all_key)), content, value=value, on_change=on_change,
+                          size="2")
+
+
+def _sort_header(column: str, label_key: str, enabled: rx.Var | bool = True) -> rx.Component:
+    """A column the list can be sorted by: a button in the header, its direction said by an arrow and by
+    aria-sort; where the index cannot serve the filtered list the button is off and says why."""
+    s = CustomerListState
+    ascending, descending = s.sort_order == column, s.sort_order == f"{column}_desc"
+    return rx.table.column_header_cell(
+        rx.button(T(label_key),
+                  rx.cond(ascending, rx.icon("arrow-up", size=13, aria_hidden="true"),
+                          rx.cond(descending, rx.icon("arrow-down", size=13, aria_hidden="true"),
+                                  rx.icon("arrow-up-down", size=13, aria_hidden="true", opacity="0.4"))),
+                  variant="ghost", size="1", color_scheme="gray", high_contrast=True, on_click=s.sort_by(column),
+                  disabled=~enabled if not isinstance(enabled, bool) else not enabled,
+                  title=rx.cond(enabled, T("lists.sort_hint"), T("lists.sort_filtered")), id=f"sort-{column}"),
+        custom_attrs={"aria-sort": rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none"))},
+    )
 
 
 def customer_list_page() -> rx.Component:
@@ -102,7 +120,8 @@ def customer_list_page() -> rx.Component:
             rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=T("customers.search"), id="customer-search",
                      default_value=CustomerListState.query, on_change=CustomerListState.search.debounce(100),
                      on_key_down=CustomerListState.open_first, size="3", width="100%", max_width="460px",
-                     auto_focus=True, auto_complete="off"),
+                     auto_focus=True, auto_complete="off", aria_label=T("customers.search"),
+                     key=CustomerListState.search_key),
             _select(CustomerListState.kind_filter, CustomerListState.filter_kind, "customers.all_kinds",
                     [(kind.value, kind.label_key) for kind in CustomerKind]),
             _select(CustomerListState.status_filter, CustomerListState.filter_status, "customers.all_statuses",
@@ -119,11 +138,14 @@ def customer_list_page() -> rx.Component:
         rx.cond(
             CustomerListState.rows.length() > 0,
             rx.vstack(
+                rx.text(CustomerListState.count_text, size="2", color_scheme="gray", id="customer-count",
+                         aria_live="polite"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
+                        _sort_header("code", "customers.col.code", CustomerListState.code_sortable),
+                        _sort_header("name", "customers.col.name"),
                         *[rx.table.column_header_cell(T(k)) for k in (
-                            "customers.col.code", "customers.col.name", "customers.col.kind", "customers.col.place",
-                            "customers.col.ids", "customers.col.email")]
+                            "customers.col.kind", "customers.col.place", "customers.col.ids", "customers.col.email")]
                     )),
                     rx.table.body(rx.foreach(CustomerListState.rows, _row)),
                     variant="surface", size="2", width="100%", id="customer-table",
