@@ -239,6 +239,27 @@ def empty_state(icon: str, title: rx.Var, body: rx.Var | None = None) -> rx.Comp
     )
 
 
+def list_count(text: rx.Var, id_: str) -> rx.Component:
+    """How many results a list holds ("more than ..." past the count's cap), read out when it changes."""
+    return rx.text(text, size="2", color_scheme="gray", id=id_, aria_live="polite")
+
+
+def sort_header(label: rx.Var, ascending: rx.Var, descending: rx.Var, on_click, id_: str,  # noqa: ANN001
+                enabled: rx.Var | bool = True) -> rx.Component:
+    """A column the list can be sorted by: a button in the header, its direction said by an arrow and by
+    aria-sort; where the index cannot serve the filtered list the button is off and says why."""
+    return rx.table.column_header_cell(
+        rx.button(label,
+                  rx.cond(ascending, rx.icon("arrow-up", size=13, aria_hidden="true"),
+                          rx.cond(descending, rx.icon("arrow-down", size=13, aria_hidden="true"),
+                                  rx.icon("arrow-up-down", size=13, aria_hidden="true", opacity="0.4"))),
+                  variant="ghost", size="1", color_scheme="gray", high_contrast=True, on_click=on_click,
+                  disabled=(not enabled) if isinstance(enabled, bool) else ~enabled,
+                  title=rx.cond(enabled, T("lists.sort_hint"), T("lists.sort_filtered")), id=id_),
+        custom_attrs={"aria-sort": rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none"))},
+    )
+
+
 def pager(state) -> rx.Component:  # noqa: ANN001
     """Previous / next buttons for a state using KeysetPaging."""
     return rx.hstack(

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, column, func, or_, table, text, update
+from sqlalchemy import and_, column, or_, table, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,6 +29,7 @@ from app.i18n import N_
 from app.models import Contact, Customer, Movement, Site, User
 from app.models.base import utcnow
 from app.services import credit, movements, sequences
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 CODE_PREFIX = "C"
 CODE_DIGITS = 6
@@ -128,22 +129,6 @@ _SEARCH_INDEX = table("customer_search", column("rowid"))
 # with a filter or a text it could walk every customer to fill a page, so those lists keep name order.
 ORDERS = ("name", "name_desc", "code", "code_desc")
 UNFILTERED_ORDERS = ("code", "code_desc")
-# Counting stops here: past it the list says "more than", and a count never reads a million rows.
-COUNT_CAP = 1000
-
-
-@dataclass(frozen=True)
-class CappedCount:
-    count: int  # at most the cap
-    more: bool  # there are more than `count`
-
-
-def capped_count(session: Session, statement, cap: int = COUNT_CAP) -> CappedCount:  # noqa: ANN001
-    """How many rows a list's query finds, reading at most `cap + 1` of them."""
-    found = session.exec(select(func.count()).select_from(statement.limit(cap + 1).subquery())).one()
-    return CappedCount(min(found, cap), found > cap)
-
-
 def allowed_order(order: object, *, query: str = "", filtered: bool = False) -> str:
     """The order a list may use: a text search keeps name order (its index follows it), a filtered list
     may not sort by code."""

@@ -18,6 +18,7 @@ from app.models import AppSetting, Attachment, Customer, PortalAccess, Ticket, T
 from app.models.base import utcnow
 from app.services import blocks, documents, mail_rate, mail_templates, movements, outbox
 from app.services.documents import StoredFile
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 from app.settings import get_settings
 
 ASSIGNEE_SETTING = "portal.ticket_assignee"
@@ -234,12 +235,11 @@ class TicketPage:
     next_before_id: int | None
 
 
-def list_tickets(
-    *, session: Session, actor: Actor, status: str = "", before_id: int | None = None, limit: int = 25,
-) -> TicketPage:
-    """Newest first. Staff see every customer's; a customer user what their visibility allows."""
-    limit = max(1, min(int(limit), 100))
-    query = select(Ticket, Customer).join(Customer, Customer.id == Ticket.customer_id)
+TICKET_ORDERS = ("newest", "oldest")  # both read from the id (or status and id) index, either way
+
+
+def _listed(session: Session, actor: Actor, status: str, *columns):  # noqa: ANN002, ANN202
+    query = select(*columns)
     if actor is not None and actor.role is Role.CUSTOMER:
         require(actor, Perm.PORTAL_ACCESS)
         query = query.where(Ticket.customer_id == actor.customer_id)
@@ -249,9 +249,25 @@ def list_tickets(
         require(actor, Perm.TICKETS_ANSWER)
     if status in STATUSES:
         query = query.where(Ticket.status == status)
+    return query
+
+
+def count_tickets(*, session: Session, actor: Actor, status: str = "", cap: int = COUNT_CAP) -> CappedCount:
+    return capped_count(session, _listed(session, actor, status, Ticket.id), cap)
+
+
+def list_tickets(
+    *, session: Session, actor: Actor, status: str = "", before_id: int | None = None, limit: int = 25,
+    order: str = "newest",
+) -> TicketPage:
+    """Newest first (or oldest first). Staff see every customer's; a customer user what their visibility
+    allows. `before_id` is the cursor of the previous page in either order."""
+    limit = max(1, min(int(limit), 100))
+    query = _listed(session, actor, status, Ticket, Customer).join(Customer, Customer.id == Ticket.customer_id)
+    oldest = order == "oldest"
     if isinstance(before_id, int):
-        query = query.where(Ticket.id < before_id)
-    found = session.exec(query.order_by(col(Ticket.id).desc()).limit(limit + 1)).all()
+        query = query.where(Ticket.id > before_id if oldest else Ticket.id < before_id)
+    found = session.exec(query.order_by(Ticket.id if oldest else col(Ticket.id).desc()).limit(limit + 1)).all()
     names = _user_names(session, {x for t_, _ in found for x in (t_.opened_by_user_id, t_.assigned_user_id) if x})
     rows = [
         TicketRow(t_.id, c.id, c.display_name, t_.subject, t_.status, names.get(t_.opened_by_user_id, ""),

@@ -12,7 +12,7 @@ from babel.numbers import format_decimal
 
 from app.i18n import t
 from app.i18n.formats import LOCALES
-from app.services.customers import CappedCount
+from app.services.lists import CappedCount
 
 
 def count_label(found: CappedCount, lang: str) -> str:

@@ -19,6 +19,7 @@ from app.services.documents import StoredFile
 from app.settings import get_settings
 from app.state.dialogs import Dialogs
 from app.state.documents import download_url, file_size
+from app.state.lists import count_label, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages, guarded, off_the_loop
 
@@ -263,26 +264,56 @@ class SupportState(TicketThreadMixin, SessionState):
         return answer
 
 
+TICKET_LIST_DEFAULTS = {"status": "open", "sort": "newest"}
+
+
 class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.TICKETS_ANSWER
     status_filter: str = "open"
+    sort_order: str = "newest"
+    count_text: str = ""
     ticket_rows: list[TicketView] = []
 
     @guarded(Perm.TICKETS_ANSWER, page=True)
     def load_tickets(self, actor: Actor):
+        params = self.router.url.query_parameters if self.router else {}
+        self.status_filter = self._status_choice(query_param(params, "status") or "open")
+        self.sort_order = self._sort_choice(query_param(params, "sort"))
         self._restart(actor)
+
+    @staticmethod
+    def _status_choice(value: object) -> str:
+        return "all" if value == "all" else (TicketStatus.parse(value) or "open")
+
+    @staticmethod
+    def _sort_choice(value: object) -> str:
+        return value if isinstance(value, str) and value in tickets.TICKET_ORDERS else "newest"
 
     def _fetch(self, actor: Actor) -> None:
         status = "" if self.status_filter == "all" else self.status_filter
         with session_scope() as session:
-            page = tickets.list_tickets(session=session, actor=actor, status=status, before_id=self._cursor)
+            page = tickets.list_tickets(session=session, actor=actor, status=status, before_id=self._cursor,
+                                        order=self.sort_order)
+            if self._cursor is None:
+                self.count_text = count_label(tickets.count_tickets(session=session, actor=actor, status=status),
+                                              self.lang)
         self.ticket_rows = [_ticket_view(r, self.lang) for r in page.rows]
         self._page_loaded(page.next_before_id)
 
+    def _changed(self, actor: Actor) -> rx.event.EventSpec:
+        self._restart(actor)
+        return keep_in_address("/office/tickets", {"status": self.status_filter, "sort": self.sort_order},
+                               TICKET_LIST_DEFAULTS)
+
     @guarded(Perm.TICKETS_ANSWER)
     def filter_status(self, actor: Actor, value: str | list[str]):
-        self.status_filter = "all" if value == "all" else (TicketStatus.parse(value) or "open")
-        self._restart(actor)
+        self.status_filter = self._status_choice(value)
+        return self._changed(actor)
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def sort_by_number(self, actor: Actor):
+        self.sort_order = "oldest" if self.sort_order == "newest" else "newest"
+        return self._changed(actor)
 
     @guarded(Perm.TICKETS_ANSWER)
     def show_ticket(self, actor: Actor, ticket_id: int):

@@ -87,3 +87,69 @@ async def test_a_count_stops_at_its_cap(app_db, people):
     assert (exact.count, exact.more) == (5, False)
     assert (searched.count, searched.more) == (2, True)
     assert (prefix.count, prefix.more) == (1, False)
+
+
+async def test_the_support_requests_list_keeps_status_and_order_in_the_address(app_db):
+    from app.models import User
+    from app.services import portal_accesses, tickets
+    from app.services.auth import actor_of
+    from app.state.tickets import OfficeTicketsState
+
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        acme = customers.create_customer(session=s, actor=office, raw={"kind": "private", "first_name": "Anna",
+                                                                       "last_name": "Neri"})
+        saved = portal_accesses.save_access(session=s, actor=office, customer_id=acme.id, raw={
+            "full_name": "Anna", "email": "anna@example.com", "active": "on"})
+        anna = actor_of(s.get(User, saved.user_id))
+        numbers = [tickets.open_ticket(session=s, actor=anna, raw={"subject": f"t{i}", "body": "x"}).id
+                   for i in range(3)]
+        tickets.close_ticket(session=s, actor=anna, ticket_id=numbers[0])
+    token = signed_in_token(app_db, Role.OFFICE)[1]
+    state = state_of(OfficeTicketsState, token)
+    state.rx_router_url = URLData.from_url(ReflexURL("http://localhost/office/tickets?status=all&sort=oldest"))
+    await state.load_tickets()
+    assert [r.id for r in state.ticket_rows] == numbers and state.count_text == "3 risultati"
+    event = await state.sort_by_number()
+    assert [r.id for r in state.ticket_rows] == numbers[::-1]
+    assert "/office/tickets?status=all" in str(event.args) and "sort=" not in str(event.args)
+    event = await state.filter_status("closed")
+    assert [r.id for r in state.ticket_rows] == numbers[:1] and state.count_text == "1 risultato"
+    assert "status=closed" in str(event.args)
+    state.rx_router_url = URLData.from_url(ReflexURL("http://localhost/office/tickets?status=<script>&sort=1"))
+    await state.load_tickets()
+    assert (state.status_filter, state.sort_order) == ("open", "newest")
+
+
+async def test_the_requests_inbox_and_the_outbox_come_back_from_the_address(app_db):
+    from app.services import change_requests, outbox
+    from app.services.auth import actor_of
+    from app.state.change_requests import InboxState
+    from app.state.outbox import OutboxState
+
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        for name in ("Rossi", "Verdi"):
+            customer = customers.create_customer(session=s, actor=office, raw={
+                "kind": "private", "first_name": "Mario", "last_name": name})
+            user = factories.user(s, Role.CUSTOMER, customer_id=customer.id)
+            change_requests.submit_request(session=s, actor=actor_of(user), customer_id=customer.id,
+                                           raw={"email": f"nuova@{name.lower()}.it"})
+        for i in range(3):
+            outbox.enqueue(session=s, dedupe_key=f"k{i}", to_address=f"cliente{i}@example.com",
+                           subject=f"Avviso {i}", body_text="x", kind="test")
+    token = signed_in_token(app_db, Role.ADMIN)[1]
+    inbox = state_of(InboxState, token)
+    inbox.rx_router_url = URLData.from_url(ReflexURL("http://localhost/office/requests?customer=verdi&field=email"))
+    await inbox.load_inbox()
+    assert (inbox.customer_filter, inbox.field_filter) == ("verdi", "email")
+    assert [r.customer.split(" · ")[0] for r in inbox.rows] == ["Mario Verdi"] and inbox.count_text == "1 risultato"
+    event = await inbox.filter_customer("")
+    assert inbox.count_text == "2 risultati" and "field=email" in str(event.args) and "customer" not in str(event.args)
+
+    box = state_of(OutboxState, token)
+    box.rx_router_url = URLData.from_url(ReflexURL("http://localhost/office/outbox?q=cliente1"))
+    await box.load_outbox()
+    assert [m.to_address for m in box.messages] == ["cliente1@example.com"] and box.count_text == "1 risultato"
+    event = await box.search_outbox("avviso")
+    assert box.count_text == "3 risultati" and "q=avviso" in str(event.args)

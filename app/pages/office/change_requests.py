@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, for_id, office_shell, page_header, pager
+from app.components.shell import confirm_dialog, empty_state, for_id, list_count, office_shell, page_header, pager
 from app.state.change_requests import InboxRowView, InboxState, PolicyRowView, RequestSettingsState
 
 
@@ -64,17 +64,20 @@ def _filters() -> rx.Component:
         rx.vstack(
             rx.text(T("inbox.customer"), size="1", color_scheme="gray", as_="label", **for_id("inbox-customer")),
             rx.input(rx.input.slot(rx.icon("search", size=14)), on_change=InboxState.filter_customer.debounce(300),
-                     width="240px", id="inbox-customer"),
+                     width="240px", id="inbox-customer", default_value=InboxState.customer_filter,
+                     key=InboxState.filters_key),
             spacing="1",
         ),
         rx.vstack(
             rx.text(T("inbox.from"), size="1", color_scheme="gray", as_="label", **for_id("inbox-from")),
-            rx.input(type="date", on_change=InboxState.filter_from, id="inbox-from"),
+            rx.input(type="date", on_change=InboxState.filter_from, id="inbox-from", default_value=InboxState.date_from,
+                     key=InboxState.filters_key),
             spacing="1",
         ),
         rx.vstack(
             rx.text(T("inbox.to"), size="1", color_scheme="gray", as_="label", **for_id("inbox-to")),
-            rx.input(type="date", on_change=InboxState.filter_to, id="inbox-to"),
+            rx.input(type="date", on_change=InboxState.filter_to, id="inbox-to", default_value=InboxState.date_to,
+                     key=InboxState.filters_key),
             spacing="1",
         ),
         spacing="4", wrap="wrap", align="end", width="100%",
@@ -89,6 +92,7 @@ def inbox_page() -> rx.Component:
         rx.cond(
             InboxState.rows.length() > 0,
             rx.vstack(
+                list_count(InboxState.count_text, "inbox-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell(T("customers.col.name")),

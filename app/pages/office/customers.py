@@ -14,9 +14,11 @@ from app.components.shell import (
     empty_state,
     field_error,
     for_id,
+    list_count,
     office_shell,
     page_header,
     pager,
+    sort_header,
 )
 from app.domain.vocabularies import (
     AccessVisibility,
@@ -87,20 +89,9 @@ def _select(value: rx.Var, on_change, all_key: str, options: list[tuple[str, str
 
 
 def _sort_header(column: str, label_key: str, enabled: rx.Var | bool = True) -> rx.Component:
-    """A column the list can be sorted by: a button in the header, its direction said by an arrow and by
-    aria-sort; where the index cannot serve the filtered list the button is off and says why."""
     s = CustomerListState
-    ascending, descending = s.sort_order == column, s.sort_order == f"{column}_desc"
-    return rx.table.column_header_cell(
-        rx.button(T(label_key),
-                  rx.cond(ascending, rx.icon("arrow-up", size=13, aria_hidden="true"),
-                          rx.cond(descending, rx.icon("arrow-down", size=13, aria_hidden="true"),
-                                  rx.icon("arrow-up-down", size=13, aria_hidden="true", opacity="0.4"))),
-                  variant="ghost", size="1", color_scheme="gray", high_contrast=True, on_click=s.sort_by(column),
-                  disabled=~enabled if not isinstance(enabled, bool) else not enabled,
-                  title=rx.cond(enabled, T("lists.sort_hint"), T("lists.sort_filtered")), id=f"sort-{column}"),
-        custom_attrs={"aria-sort": rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none"))},
-    )
+    return sort_header(T(label_key), s.sort_order == column, s.sort_order == f"{column}_desc", s.sort_by(column),
+                       f"sort-{column}", enabled)
 
 
 def customer_list_page() -> rx.Component:
@@ -138,8 +129,7 @@ def customer_list_page() -> rx.Component:
         rx.cond(
             CustomerListState.rows.length() > 0,
             rx.vstack(
-                rx.text(CustomerListState.count_text, size="2", color_scheme="gray", id="customer-count",
-                         aria_live="polite"),
+                list_count(CustomerListState.count_text, "customer-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
                         _sort_header("code", "customers.col.code", CustomerListState.code_sortable),
