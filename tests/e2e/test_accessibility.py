@@ -34,8 +34,8 @@ def serious_violations(page: Page) -> list[str]:
         page.add_script_tag(path=str(AXE_SCRIPT))
     found = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     return [
-        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(n["target"][0] if n["target"] else "?"
-                                                               for n in v["nodes"][:4])
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(
+            f"{n['target'][0] if n['target'] else '?'} {n['html'][:160]}" for n in v["nodes"][:4])
         for v in found["violations"] if v["impact"] in ("serious", "critical")
     ]
 
@@ -57,3 +57,19 @@ def test_every_page_passes_axe(browser: Browser, app_url, area):
             problems[path] = found
     page.close()
     assert not problems, "\n".join(f"{path}:\n  " + "\n  ".join(lines) for path, lines in problems.items())
+
+
+def test_keyboard_focus_is_visible(page: Page, app_url):
+    """Moving with Tab shows where the focus is: on fields, on buttons and on links."""
+    page.goto(f"{app_url}/login")
+    page.locator("#email").focus()
+    seen = []
+    for _ in range(3):  # the password, the sign-in button, the forgotten-password link
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("""() => {
+            const el = document.activeElement;
+            const ring = e => { const s = getComputedStyle(e);
+                return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'; };
+            return [el.tagName + '#' + el.id, ring(el) || (el.parentElement && ring(el.parentElement))];
+        }"""))
+    assert seen and all(visible for _, visible in seen), seen
