@@ -37,6 +37,19 @@ def for_id(control_id: str | rx.Var) -> dict:
     return {"custom_attrs": {"htmlFor": control_id}}
 
 
+def name_file_input(upload: rx.Component, label: rx.Var | str) -> rx.Component:
+    """Gives the hidden file input of an `rx.upload` an accessible name: Reflex creates that input itself and
+    passes it no props, so a screen reader would meet a nameless field."""
+    pending = [upload]
+    while pending:
+        component = pending.pop()
+        if type(component).__name__ == "Input" and str(getattr(component, "type", "")).strip('"') == "file":
+            component.custom_attrs = {**component.custom_attrs, "aria-label": label}
+            return upload
+        pending.extend(getattr(component, "children", []))
+    raise ValueError("no file input in this upload")
+
+
 def field_error(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.text(message, color_scheme="red", size="2", role="alert"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, field_error
+from app.components.shell import dialog_control, field_error, name_file_input
 from app.i18n import t
 from app.settings import get_settings
 from app.state.session import SessionState
@@ -24,7 +24,7 @@ def attach_box(state, upload_id: str, errors: rx.Var) -> rx.Component:  # noqa: 
     go with the message when it is sent. `max_size` spares the user a pointless wait; the server checks again."""
     max_mb = get_settings().upload_max_bytes // (1024 * 1024)
     return rx.vstack(
-        rx.upload.root(
+        name_file_input(rx.upload.root(
             rx.hstack(rx.icon("paperclip", size=15, aria_hidden="true"), rx.text(T("tickets.attach"), size="2"),
                       rx.text(rx.cond(SessionState.lang == "en", t("tickets.attach_hint", "en", mb=max_mb),
                               t("tickets.attach_hint", "it", mb=max_mb)), size="1", color_scheme="gray"),
@@ -32,9 +32,10 @@ def attach_box(state, upload_id: str, errors: rx.Var) -> rx.Component:  # noqa: 
             id=upload_id, multiple=True, max_size=max_mb * 1024 * 1024, no_keyboard=False,
             on_drop=state.receive_files(rx.upload_files(upload_id=upload_id,
                                                         on_upload_progress=state.upload_progressed)),
+            on_drop_rejected=state.files_rejected,
             border=f"1px dashed {rx.color('gray', 8)}", border_radius="8px", padding="8px 12px", width="100%",
             cursor="pointer", class_name="attach-box",
-        ),
+        ), T("tickets.attach")),
         rx.cond(state.upload_progress > 0,
                 rx.hstack(rx.spinner(size="1"), rx.progress(value=state.upload_progress, width="100%"),
                           width="100%", align="center", id=f"{upload_id}-progress")),

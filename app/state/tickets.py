@@ -93,6 +93,15 @@ class StagedFiles(rx.State, mixin=True):
         self.staged_files = [FileLink(f.name, file_size(f.size), "") for f in staged]
         self.file_errors, self.upload_progress = problems, 0
 
+    def _rejected(self, rejections: object) -> None:
+        """Files the browser refused before sending them (only the size is checked there): named next to the
+        field in the user's language, like the server's refusals."""
+        names = [r.get("file", {}).get("path") for r in rejections if isinstance(r, dict) and isinstance(
+            r.get("file"), dict)] if isinstance(rejections, list) else []
+        limit_mb = get_settings().upload_max_bytes // (1024 * 1024)
+        self.file_errors = [f"{name}: {t('uploads.err.too_big', self.lang, limit_mb=limit_mb)}"
+                            for name in names[:10] if isinstance(name, str)]
+
     def _unstage(self, index: object) -> None:
         if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(self._staged):
             self._staged = [f for i, f in enumerate(self._staged) if i != index]
@@ -247,6 +256,10 @@ class SupportState(TicketThreadMixin, SessionState):
         self._unstage(index)
 
     @guarded(Perm.PORTAL_ACCESS, module="support")
+    def files_rejected(self, actor: Actor, rejections: list):
+        self._rejected(rejections)
+
+    @guarded(Perm.PORTAL_ACCESS, module="support")
     def send_reply(self, actor: Actor, form_data: dict):
         if self._reply(actor, form_data):
             self._load(actor)
@@ -331,6 +344,10 @@ class OfficeTicketsState(TicketThreadMixin, KeysetPaging, SessionState):
     @guarded(Perm.TICKETS_ANSWER)
     def remove_file(self, actor: Actor, index: int):
         self._unstage(index)
+
+    @guarded(Perm.TICKETS_ANSWER)
+    def files_rejected(self, actor: Actor, rejections: list):
+        self._rejected(rejections)
 
     @guarded(Perm.TICKETS_ANSWER)
     def send_reply(self, actor: Actor, form_data: dict):

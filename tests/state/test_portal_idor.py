@@ -246,3 +246,13 @@ async def test_a_bad_file_is_named_next_to_the_field_and_a_good_one_can_be_taken
     await state.receive_files([_Upload("ok.png", PNG)])
     await state.open_new_ticket({"subject": "Con allegato", "body": "vedi foto"})
     assert _files(app_db) == [("ticket_msg", "ok.png")]
+
+
+async def test_files_the_browser_refused_are_named_in_the_users_language(app_db, world):
+    state = state_of(SupportState, _token(app_db, world["a"]["actor"]))
+    await state.load_support()
+    await state.files_rejected([{"file": {"path": "enorme.pdf"}, "errors": [{"message": "File is larger than"}]}])
+    assert len(state.file_errors) == 1 and state.file_errors[0].startswith("enorme.pdf: Il file supera il limite")
+    for bad in (None, "x", [1, "a", {"file": "x"}], {"file": {}}):
+        await state.files_rejected(bad)
+        assert state.file_errors == []

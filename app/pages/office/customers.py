@@ -230,7 +230,7 @@ def _details_form() -> rx.Component:
                 rx.vstack(
                     rx.text(T("field.assigned_user_id"), size="2", weight="medium"),
                     rx.select.root(
-                        rx.select.trigger(width="100%"),
+                        rx.select.trigger(width="100%", aria_label=T("field.assigned_user_id")),
                         rx.select.content(
                             rx.select.item(T("card.unassigned"), value="none"),
                             rx.foreach(DetailsTab.staff_options, lambda o: rx.select.item(o[1], value=o[0])),
@@ -338,7 +338,7 @@ def _contact_form(on_submit: rx.EventHandler, save_key: str, on_cancel: rx.Event
                 _small_input(errors, "phone", "field.phone", type="tel", default_value=v["phone"]),
                 rx.vstack(
                     rx.text(T("field.kind"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.kind")), rx.select.content(
                         *[rx.select.item(T(kind.label_key), value=kind.value) for kind in ContactKind]),
                         name="kind", default_value=v["kind"]),
                     field_error(errors.get("kind", "")),
@@ -577,21 +577,23 @@ def _access_dialog() -> rx.Component:
                              id="acc-email"),
                 rx.vstack(
                     rx.text(T("field.access.language"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.access.language")),
+                                   rx.select.content(
                         rx.select.item("Italiano", value="it"), rx.select.item("English", value="en")),
                         name="language", default_value=v["language"]),
                     spacing="1", width="100%",
                 ),
                 rx.vstack(
                     rx.text(T("field.access.visibility"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.access.visibility")),
+                                   rx.select.content(
                         *[rx.select.item(T(v.label_key), value=v.value) for v in AccessVisibility]),
                         name="visibility", default_value=v["visibility"]),
                     spacing="1", width="100%",
                 ),
                 rx.vstack(
                     rx.text(T("accesses.profile"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("accesses.profile")), rx.select.content(
                         rx.foreach(AccessesTab.profile_options, lambda o: rx.select.item(o[1], value=o[0]))),
                         name="profile_id", default_value=v["profile_id"]),
                     field_error(errors.get("profile_id", "")),

@@ -77,7 +77,8 @@ def _unpaid_dialog() -> rx.Component:
             rx.text(T("unpaid.help"), size="2", color_scheme="gray"),
             rx.grid(
                 rx.vstack(rx.text(T("unpaid.kind"), size="2", weight="medium"),
-                          rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                          rx.select.root(rx.select.trigger(width="100%", aria_label=T("unpaid.kind")),
+                                         rx.select.content(
                               rx.foreach(s.unpaid_kind_options, lambda o: rx.select.item(o[1], value=o[0]))),
                               name="kind", default_value=values["kind"]),
                           field_error(errors.get("kind", "")), spacing="1", width="100%"),

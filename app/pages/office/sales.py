@@ -80,7 +80,7 @@ def _hit(hit: ArticleHit) -> rx.Component:
 def _select(name: str, label_key: str, options: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(T(label_key), size="1", weight="medium"),
-        rx.select.root(rx.select.trigger(width="100%"),
+        rx.select.root(rx.select.trigger(width="100%", aria_label=T(label_key)),
                        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
                        name=name, default_value=SalesTab.editor_values[name]),
         field_error(SalesTab.editor_errors.get(name, "")),

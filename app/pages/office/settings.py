@@ -55,7 +55,7 @@ def _editor() -> rx.Component:
                 _field("title", "consent_types.col.title",
                        rx.input(id="ct-title", name="title", default_value=v["title"], width="100%")),
                 _field("channel", "consent_types.col.channel", rx.select.root(
-                    rx.select.trigger(width="100%"),
+                    rx.select.trigger(width="100%", aria_label=T("consent_types.col.channel")),
                     rx.select.content(*[rx.select.item(T(c.label_key), value=c.value) for c in ConsentChannel]),
                     name="channel", default_value=v["channel"])),
                 _field("position", "consent_types.position",
@@ -198,7 +198,8 @@ def portal_settings_card() -> rx.Component:
             rx.vstack(
                 rx.text(T("tickets.assignee"), weight="medium", size="2"),
                 rx.text(T("tickets.assignee_help"), size="1", color_scheme="gray"),
-                rx.select.root(rx.select.trigger(min_width="280px"), rx.select.content(
+                rx.select.root(rx.select.trigger(min_width="280px", aria_label=T("tickets.assignee")),
+                               rx.select.content(
                     rx.foreach(s.assignee_options, lambda o: rx.select.item(o[1], value=o[0]))),
                     value=s.assignee, on_change=s.set_assignee),
                 spacing="1",
@@ -246,7 +247,7 @@ def mail_templates_card() -> rx.Component:
             rx.heading(T("templates.title"), size="4"),
             rx.text(T("templates.help"), size="2", color_scheme="gray"),
             rx.hstack(
-                rx.select.root(rx.select.trigger(min_width="320px"), rx.select.content(
+                rx.select.root(rx.select.trigger(min_width="320px", aria_label=T("templates.title")), rx.select.content(
                     rx.foreach(s.template_options, lambda o: rx.select.item(o[1], value=o[0]))),
                     value=s.template_key, on_change=s.pick_template),
                 rx.segmented_control.root(rx.segmented_control.item("Italiano", value="it"),

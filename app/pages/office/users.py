@@ -8,6 +8,7 @@ from app.components.shell import (
     dialog_control,
     empty_state,
     field_error,
+    for_id,
     office_shell,
     page_header,
     pager,
@@ -65,8 +66,9 @@ def _row(user: UserView) -> rx.Component:
 
 def _field(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(label_key), size="1", weight="medium"),
-        rx.input(name=name, size="2", width="100%", default_value=UsersState.staff_values[name], **props),
+        rx.text(T(label_key), size="1", weight="medium", as_="label", **for_id(f"staff-{name}")),
+        rx.input(name=name, size="2", width="100%", default_value=UsersState.staff_values[name], id=f"staff-{name}",
+                 **props),
         field_error(UsersState.staff_errors.get(name, "")),
         spacing="1", width="100%",
     )
@@ -75,12 +77,12 @@ def _field(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
 def _staff_dialog() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            _field("full_name", "users.col.name", id="staff-full_name"),
-            _field("email", "users.col.email", type="email", id="staff-email"),
+            _field("full_name", "users.col.name"),
+            _field("email", "users.col.email", type="email"),
             rx.grid(
                 rx.vstack(
                     rx.text(T("users.col.role"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("users.col.role")), rx.select.content(
                         rx.foreach(UsersState.role_options, lambda o: rx.select.item(o[1], value=o[0]))),
                         name="role", default_value=UsersState.staff_values["role"]),
                     field_error(UsersState.staff_errors.get("role", "")),
@@ -88,7 +90,8 @@ def _staff_dialog() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text(T("field.access.language"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.access.language")),
+                                   rx.select.content(
                         rx.select.item("Italiano", value="it"), rx.select.item("English", value="en")),
                         name="language", default_value=UsersState.staff_values["language"]),
                     field_error(UsersState.staff_errors.get("language", "")),
