@@ -153,3 +153,19 @@ async def test_the_requests_inbox_and_the_outbox_come_back_from_the_address(app_
     assert [m.to_address for m in box.messages] == ["cliente1@example.com"] and box.count_text == "1 risultato"
     event = await box.search_outbox("avviso")
     assert box.count_text == "3 risultati" and "q=avviso" in str(event.args)
+
+
+async def test_the_users_list_counts_and_keeps_its_search_in_the_address(app_db):
+    from app.state.users import UsersState
+
+    with app_db(write=True) as s:
+        for name in ("Carla Bruni", "Carlo Verdi", "Dario Fo"):
+            factories.user(s, Role.OFFICE).full_name = name
+    token = signed_in_token(app_db, Role.ADMIN)[1]
+    state = state_of(UsersState, token)
+    state.rx_router_url = URLData.from_url(ReflexURL("http://localhost/office/users?q=carl"))
+    await state.load_users()
+    assert state.users_search == "carl" and [u.full_name for u in state.user_rows] == ["Carla Bruni", "Carlo Verdi"]
+    assert state.count_text == "2 risultati"
+    event = await state.search_users("dario")
+    assert state.count_text == "1 risultato" and "/office/users?q=dario" in str(event.args)

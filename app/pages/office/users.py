@@ -9,6 +9,7 @@ from app.components.shell import (
     empty_state,
     field_error,
     for_id,
+    list_count,
     office_shell,
     page_header,
     pager,
@@ -150,7 +151,8 @@ def users_page() -> rx.Component:
         page_header(T("users.title"), T("users.subtitle")),
         rx.hstack(
             rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder=T("users.search"),
-                     on_change=UsersState.search_users.debounce(300), width="340px", id="users-search"),
+                     on_change=UsersState.search_users.debounce(300), width="340px", id="users-search",
+                     default_value=UsersState.users_search, key=UsersState.search_key, aria_label=T("users.search")),
             rx.spacer(),
             rx.button(rx.icon("user-plus", size=14), T("users.new"), size="2", variant="soft",
                       on_click=UsersState.new_user, id="new-staff"),
@@ -159,6 +161,7 @@ def users_page() -> rx.Component:
         rx.cond(
             UsersState.user_rows.length() > 0,
             rx.vstack(
+                list_count(UsersState.count_text, "users-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell(T("users.col.name")),
