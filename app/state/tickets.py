@@ -73,8 +73,11 @@ class StagedFiles(rx.State, mixin=True):
         self._staged, self.staged_files, self.file_errors, self.upload_progress = [], [], [], 0
 
     def _progressed(self, progress: object) -> None:
+        # The last report of a transfer can arrive after the files were received and listed: a finished
+        # transfer hides the bar rather than leaving it full under the list.
         value = progress.get("progress") if isinstance(progress, dict) else None
-        self.upload_progress = max(1, min(99, int(float(value) * 100))) if isinstance(value, int | float) else 0
+        done = not isinstance(value, int | float) or value >= 1
+        self.upload_progress = 0 if done else max(1, int(float(value) * 100))
 
     async def _receive(self, actor: Actor, ticket_id: int | None, files: list) -> None:
         limit = get_settings().upload_max_bytes

@@ -256,3 +256,14 @@ async def test_files_the_browser_refused_are_named_in_the_users_language(app_db,
     for bad in (None, "x", [1, "a", {"file": "x"}], {"file": {}}):
         await state.files_rejected(bad)
         assert state.file_errors == []
+
+
+async def test_the_upload_bar_shows_a_transfer_and_goes_when_it_ends(app_db, world):
+    state = state_of(SupportState, _token(app_db, world["a"]["actor"]))
+    await state.load_support()
+    await state.upload_progressed({"progress": 0.4})
+    assert state.upload_progress == 40
+    for last in ({"progress": 1}, {"progress": 1.0}, {"progress": "x"}, None):
+        await state.upload_progressed({"progress": 0.4})
+        await state.upload_progressed(last)
+        assert state.upload_progress == 0
