@@ -80,7 +80,8 @@ def answer_backend_error(exception: Exception) -> list[EventSpec]:
     return [toast.error(t("common.error", lang), position="top-center")]
 
 
-app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=[api, wrap_backend])
+app = rx.App(backend_exception_handler=answer_backend_error, html_lang="it", api_transformer=[api, wrap_backend],
+             stylesheets=["/contrast.css"])
 app.add_middleware(TieStateToSession())
 app.add_middleware(RefuseMalformedCalls())
 app._state_manager = with_short_anonymous_life(app.state_manager)

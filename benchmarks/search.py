@@ -4,8 +4,9 @@
     python benchmarks/search.py --customers 200000 --database-url postgresql+psycopg://postgres@127.0.0.1/test
 
 Generates the registry into a fresh database, then runs a fixed mix of queries through
-`search_customers` (what the list page calls), a naive LIKE '%q%' over the same data (the
-baseline) and the bare index lookup with no service around it (the floor), and opens customer
+`search_customers` (what the list page calls), the capped count the list page shows with its first
+page (`count_customers`), the first page of each order the list offers, a naive LIKE '%q%' over
+the same data (the baseline) and the bare index lookup with no service around it (the floor), and opens customer
 cards that have many contacts and sites through `get_card`. Prints percentiles and ratios; the
 last line is one JSON object. Timings are wall-clock on a shared machine: compare ratios.
 """
@@ -228,6 +229,18 @@ def main() -> None:
                 service_ms.append(ms)
                 by_kind.setdefault(query_kind, []).append(ms)
 
+    # What else the list page asks with a first page: the number of results (counted up to the cap), and the
+    # whole list in each order its header offers.
+    count_ms: list[float] = []
+    order_ms: dict[str, list[float]] = {}
+    with session_scope(engine=engine) as session:
+        for _ in range(args.rounds):
+            for _, text in queries:
+                count_ms.append(timed(lambda t=text: customers.count_customers(session=session, actor=OFFICE, query=t)))
+            for order in customers.ORDERS:
+                order_ms.setdefault(order, []).append(timed(lambda o=order: customers.search_customers(
+                    session=session, actor=OFFICE, order=o, limit=PAGE)))
+
     gc.callbacks.remove(pauses)
 
     floor_ms: list[float] = []
@@ -269,6 +282,10 @@ def main() -> None:
         "baseline_p95_ms": round(percentile(baseline_ms, 95), 3),
         "floor_p95_ms": round(percentile(floor_ms, 95), 3),
         "card_p95_ms": round(percentile(card_ms, 95), 3),
+        "count_p50_ms": round(statistics.median(count_ms), 3),
+        "count_p95_ms": round(percentile(count_ms, 95), 3),
+        "count_max_ms": round(max(count_ms), 3),
+        "order_max_ms": {order: round(max(values), 3) for order, values in order_ms.items()},
         "card_max_ms": round(max(card_ms), 3),
         "load_seconds": round(load_seconds, 1),
         "gc_full_pauses": len(pauses.pauses_ms),
@@ -282,6 +299,10 @@ def main() -> None:
           f"-> service is {result['baseline_p95_ms'] / result['p95_ms']:.0f}x faster")
     print(f"floor       bare index p95 {result['floor_p95_ms']} ms  "
           f"-> service costs {result['p95_ms'] / max(result['floor_p95_ms'], 1e-6):.1f}x the floor")
+    print(f"count       p50 {result['count_p50_ms']} ms  p95 {result['count_p95_ms']} ms  "
+          f"max {result['count_max_ms']} ms (up to {customers.COUNT_CAP:,}, with each query of the mix)")
+    print("orders      first page of the whole list, max " +
+          ", ".join(f"{order} {ms} ms" for order, ms in result["order_max_ms"].items()))
     print(f"card        p95 {result['card_p95_ms']} ms  max {result['card_max_ms']} ms "
           f"({len(busy)} customers with 60 contacts, 25 sites, 200 movements)")
     print(json.dumps(result))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error
+from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, for_id, name_file_input
 from app.services.documents import REPORT_KINDS
 from app.state.documents import UPLOAD_ID, DocumentView, FileView
 
@@ -92,7 +92,7 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
     report = rx.grid(
         _field(state, "title", "documents.title", rx.input(name="title", default_value=v["title"], id="doc-title")),
         _field(state, "kind", "reports.kind", rx.select.root(
-            rx.select.trigger(width="100%"),
+            rx.select.trigger(width="100%", aria_label=T("reports.kind")),
             rx.select.content(*[rx.select.item(T(f"reports.kind.{k}"), value=k) for k in REPORT_KINDS]),
             name="kind", default_value=v["kind"])),
         _field(state, "report_date", "reports.date",
@@ -112,7 +112,7 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
             _field(state, "notes", "documents.notes", rx.text_area(name="notes", default_value=v["notes"], rows="3",
                                                                     width="100%")),
             rx.hstack(rx.checkbox(name="shared", id="doc-shared", default_checked=v["shared"] == "on"),
-                      rx.text(T("documents.shared"), as_="label", html_for="doc-shared", size="2")),
+                      rx.text(T("documents.shared"), as_="label", **for_id("doc-shared"), size="2")),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
                     rx.button(T("common.save"), type="submit", id="save-document"), spacing="3", justify="end",
                     width="100%"),
@@ -132,14 +132,14 @@ def upload_dialog(state, max_mb: int) -> rx.Component:  # noqa: ANN001
         rx.dialog.content(
             rx.dialog.title(T("uploads.attach")),
             rx.text(state.upload_title, size="2", color_scheme="gray"),
-            rx.upload(
+            name_file_input(rx.upload(
                 rx.vstack(rx.icon("upload", size=28, color=rx.color("indigo", 9)),
                           rx.text(state.upload_hint, size="2", text_align="center"),
                           align="center", spacing="2"),
                 id=UPLOAD_ID, multiple=True, max_size=max_mb * 1024 * 1024,
                 border=f"2px dashed {rx.color('indigo', 7)}", border_radius="12px", padding="28px", width="100%",
                 margin_y="12px",
-            ),
+            ), T("uploads.attach")),
             rx.vstack(rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name, size="2")),
                       spacing="0", width="100%", id="selected-files"),
             rx.cond(state.upload_progress > 0, rx.progress(value=state.upload_progress, width="100%")),

@@ -38,6 +38,25 @@ def auth_layout(*children: rx.Component) -> rx.Component:
     )
 
 
+def for_id(control_id: str | rx.Var) -> dict:
+    """Props that tie a label to its control. `html_for` on rx.text ends up in its style, not on the element,
+    so the label would name nothing for a screen reader."""
+    return {"custom_attrs": {"htmlFor": control_id}}
+
+
+def name_file_input(upload: rx.Component, label: rx.Var | str) -> rx.Component:
+    """Gives the hidden file input of an `rx.upload` an accessible name: Reflex creates that input itself and
+    passes it no props, so a screen reader would meet a nameless field."""
+    pending = [upload]
+    while pending:
+        component = pending.pop()
+        if type(component).__name__ == "Input" and str(getattr(component, "type", "")).strip('"') == "file":
+            component.custom_attrs = {**component.custom_attrs, "aria-label": label}
+            return upload
+        pending.extend(getattr(component, "children", []))
+    raise ValueError("no file input in this upload")
+
+
 def field_error(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", rx.text(message, color_scheme="red", size="2", role="alert"))
 
@@ -239,6 +258,27 @@ def empty_state(icon: str, title: rx.Var, body: rx.Var | None = None) -> rx.Comp
         ),
         padding="48px 16px", width="100%",
         border=f"1px dashed {rx.color('gray', 6)}", border_radius="12px",
+    )
+
+
+def list_count(text: rx.Var, id_: str) -> rx.Component:
+    """How many results a list holds ("more than ..." past the count's cap), read out when it changes."""
+    return rx.text(text, size="2", color_scheme="gray", id=id_, aria_live="polite")
+
+
+def sort_header(label: rx.Var, ascending: rx.Var, descending: rx.Var, on_click, id_: str,  # noqa: ANN001
+                enabled: rx.Var | bool = True) -> rx.Component:
+    """A column the list can be sorted by: a button in the header, its direction said by an arrow and by
+    aria-sort; where the index cannot serve the filtered list the button is off and says why."""
+    return rx.table.column_header_cell(
+        rx.button(label,
+                  rx.cond(ascending, rx.icon("arrow-up", size=13, aria_hidden="true"),
+                          rx.cond(descending, rx.icon("arrow-down", size=13, aria_hidden="true"),
+                                  rx.icon("arrow-up-down", size=13, aria_hidden="true", opacity="0.4"))),
+                  variant="ghost", size="2", color_scheme="gray", high_contrast=True, font_weight="bold",
+                  on_click=on_click, disabled=(not enabled) if isinstance(enabled, bool) else ~enabled,
+                  title=rx.cond(enabled, T("lists.sort_hint"), T("lists.sort_filtered")), id=id_),
+        custom_attrs={"aria-sort": rx.cond(ascending, "ascending", rx.cond(descending, "descending", "none"))},
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T, language_switch
-from app.components.shell import field_error, field_shell, office_shell, page_header, portal_shell
+from app.components.shell import field_error, field_shell, for_id, office_shell, page_header, portal_shell
 from app.state.account import AccountState
 
 
 def _password_input(name: str, label_key: str, autocomplete: str) -> rx.Component:
     return rx.vstack(
-        rx.text(T(label_key), as_="label", size="2", weight="medium", html_for=f"account-{name}"),
+        rx.text(T(label_key), as_="label", size="2", weight="medium", **for_id(f"account-{name}")),
         rx.input(id=f"account-{name}", name=name, type="password", auto_complete=autocomplete, size="3", width="100%"),
         field_error(AccountState.password_errors.get(name, "")),
         spacing="1", width="100%",

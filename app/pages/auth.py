@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import auth_layout, field_error
+from app.components.shell import auth_layout, field_error, for_id
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 
 
 def _labelled(label_key: str, control: rx.Component, error: rx.Var | None = None) -> rx.Component:
     return rx.vstack(
-        rx.text(T(label_key), as_="label", size="2", weight="medium", html_for=control.id),
+        rx.text(T(label_key), as_="label", size="2", weight="medium", **for_id(control.id)),
         control,
         field_error(error) if error is not None else rx.fragment(),
         spacing="1", width="100%",

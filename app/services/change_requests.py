@@ -19,6 +19,7 @@ from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, PortalAccess, User
 from app.models.base import utcnow
 from app.services import customers, mail_templates, movements, outbox
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 REVIEW_SWITCH = "change_requests.review_enabled"
 # A request is open while any of its items waits for a decision, processed once none does.
@@ -394,12 +395,7 @@ class InboxFilter:
     date_to: date | None = None
 
 
-def list_inbox(
-    *, session: Session, actor: Actor, filters: InboxFilter, after: tuple | None = None, limit: int = 50,
-) -> InboxPage:
-    """Items grouped by customer (in name order) and then by field, a page at a time (keyset)."""
-    require(actor, Perm.CHANGES_DECIDE)
-    limit = max(1, min(int(limit), 200))
+def _inbox_conditions(filters: InboxFilter) -> list:
     item, request = ChangeRequestItem, ChangeRequest
     conditions = [item.state == rules.PENDING] if filters.to_process else [item.state != rules.PENDING]
     if parse_choice(filters.field, rules.REQUEST_FIELDS):
@@ -413,6 +409,27 @@ def list_inbox(
     if filters.date_to is not None:
         conditions.append(request.created_at < datetime.combine(filters.date_to + timedelta(days=1),
                                                                 time.min).astimezone())
+    return conditions
+
+
+def _inbox_rows(*columns):  # noqa: ANN002, ANN202
+    return (select(*columns).join(ChangeRequest, ChangeRequest.id == ChangeRequestItem.request_id)
+            .join(Customer, Customer.id == ChangeRequestItem.customer_id))
+
+
+def count_inbox(*, session: Session, actor: Actor, filters: InboxFilter, cap: int = COUNT_CAP) -> CappedCount:
+    require(actor, Perm.CHANGES_DECIDE)
+    return capped_count(session, _inbox_rows(ChangeRequestItem.id).where(*_inbox_conditions(filters)), cap)
+
+
+def list_inbox(
+    *, session: Session, actor: Actor, filters: InboxFilter, after: tuple | None = None, limit: int = 50,
+) -> InboxPage:
+    """Items grouped by customer (in name order) and then by field, a page at a time (keyset)."""
+    require(actor, Perm.CHANGES_DECIDE)
+    limit = max(1, min(int(limit), 200))
+    item = ChangeRequestItem
+    conditions = _inbox_conditions(filters)
     if after is not None and isinstance(after, tuple | list) and len(after) == 4:
         name, customer_id, field, item_id = after
         conditions.append(or_(
@@ -422,9 +439,7 @@ def list_inbox(
             and_(Customer.sort_name == name, Customer.id == customer_id, item.field == field, item.id > item_id),
         ))
     found = session.exec(
-        select(item, request, Customer)
-        .join(request, request.id == item.request_id).join(Customer, Customer.id == item.customer_id)
-        .where(*conditions)
+        _inbox_rows(item, ChangeRequest, Customer).where(*conditions)
         .order_by(Customer.sort_name, Customer.id, item.field, item.id).limit(limit + 1)
     ).all()
     rows = [

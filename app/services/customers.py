@@ -29,6 +29,7 @@ from app.i18n import N_
 from app.models import Contact, Customer, Intervention, Movement, Site, User
 from app.models.base import utcnow
 from app.services import credit, movements, sequences
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 CODE_PREFIX = "C"
 CODE_DIGITS = 6
@@ -108,6 +109,7 @@ class CustomerRow:
 class CustomerPage:
     rows: list[CustomerRow]
     next_after: tuple[str, int] | None
+    order: str = "name"  # the order the page was read in
 
 
 _ROW_COLUMNS = (
@@ -123,20 +125,24 @@ ANY_BLOCK = "any"
 _SEARCH_INDEX = table("customer_search", column("rowid"))
 
 
-def search_customers(
-    *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
-    assigned_user_id: int | None = None, block: str | None = None, credit_filter: str | None = None,
-    after: tuple | None = None, limit: int = 25,
-) -> CustomerPage:
-    """Customers sorted by name, a page at a time (keyset on name and id; `after` is the
-    `next_after` of the previous page).
+# Orders the list offers, each read from an index in its direction. The code index has no filter columns:
+# with a filter or a text it could walk every customer to fill a page, so those lists keep name order.
+ORDERS = ("name", "name_desc", "code", "code_desc")
+UNFILTERED_ORDERS = ("code", "code_desc")
+def allowed_order(order: object, *, query: str = "", filtered: bool = False) -> str:
+    """The order a list may use: a text search keeps name order (its index follows it), a filtered list
+    may not sort by code."""
+    if not isinstance(order, str) or order not in ORDERS:
+        return "name"
+    folded = fold(query if isinstance(query, str) else "")
+    if len(folded) >= 3 and order != "name":
+        return "name"
+    if (filtered or folded) and order in UNFILTERED_ORDERS:
+        return "name"
+    return order
 
-    1-2 characters match the beginning of the name; 3 or more match anywhere in the name, e-mail,
-    PEC, VAT number (with or without its IT prefix), tax code, internal or external code, city, or
-    phone (typed in any formatting: its digits are looked for too). Case and accents are ignored."""
-    require(actor, Perm.CUSTOMERS_READ)
-    limit = max(1, min(int(limit), 100))
-    folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
+
+def _filters(kind, status, assigned_user_id, block, credit_filter) -> list:  # noqa: ANN001
     conditions = []
     if kind in ("business", "private"):
         conditions.append(Customer.kind == kind)
@@ -151,30 +157,81 @@ def search_customers(
     matching = credit.customers_matching(credit_filter, date.today()) if isinstance(credit_filter, str) else None
     if matching is not None:
         conditions.append(col(Customer.id).in_(matching))
+    return conditions
+
+
+def _prefix(folded: str) -> list:
+    # The range lets the name index answer; the LIKE keeps it exact on any collation.
+    upper = folded[:-1] + chr(ord(folded[-1]) + 1)
+    return [Customer.sort_name >= folded, Customer.sort_name < upper,
+            col(Customer.sort_name).like(like_escape(folded) + "%", escape="\\")]
+
+
+def search_customers(
+    *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
+    assigned_user_id: int | None = None, block: str | None = None, credit_filter: str | None = None,
+    after: tuple | None = None, limit: int = 25, order: str = "name",
+) -> CustomerPage:
+    """Customers sorted by name (or as `order` asks, when `allowed_order` allows it), a page at a time
+    (keyset; `after` is the `next_after` of the previous page).
+
+    1-2 characters match the beginning of the name; 3 or more match anywhere in the name, e-mail,
+    PEC, VAT number (with or without its IT prefix), tax code, internal or external code, city, or
+    phone (typed in any formatting: its digits are looked for too). Case and accents are ignored."""
+    require(actor, Perm.CUSTOMERS_READ)
+    limit = max(1, min(int(limit), 100))
+    folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
+    conditions = _filters(kind, status, assigned_user_id, block, credit_filter)
+    order = allowed_order(order, query=folded, filtered=bool(conditions))
     if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
         after = None  # not a cursor this service handed out: start from the first page
 
     if 0 < len(folded) <= 2:
-        # The range lets the name index answer; the LIKE keeps it exact on any collation.
-        upper = folded[:-1] + chr(ord(folded[-1]) + 1)
-        conditions += [Customer.sort_name >= folded, Customer.sort_name < upper,
-                       col(Customer.sort_name).like(like_escape(folded) + "%", escape="\\")]
+        conditions += _prefix(folded)
     elif len(folded) >= 3:
         wanted = _wanted_texts(folded)
         if session.get_bind().dialect.name == "sqlite":
             found = _search_by_rank(session, wanted, conditions, after, limit)
-            return _page(found, limit)
+            return _page(found, limit, order)
         # PostgreSQL answers LIKE '%...%' from the pg_trgm index (one bitmap per text, or-ed).
         conditions.append(_contains_any(wanted))
 
+    descending = order.endswith("_desc")
+    key = Customer.code if order.startswith("code") else Customer.sort_name
     if after is not None:
-        name, last_id = after[0], after[1]
-        conditions.append(or_(Customer.sort_name > name, and_(Customer.sort_name == name, Customer.id > last_id)))
+        value, last_id = after[0], after[1]
+        if key is Customer.code:  # unique: the code alone is the cursor
+            conditions.append(Customer.code < value if descending else Customer.code > value)
+        elif descending:
+            conditions.append(or_(Customer.sort_name < value, and_(Customer.sort_name == value, Customer.id < last_id)))
+        else:
+            conditions.append(or_(Customer.sort_name > value, and_(Customer.sort_name == value, Customer.id > last_id)))
+    keys = [key] if key is Customer.code else [key, Customer.id]
     statement = (
         select(*_ROW_COLUMNS).where(*conditions)
-        .order_by(Customer.sort_name, Customer.id).limit(limit + 1)
+        .order_by(*[col(k).desc() if descending else k for k in keys]).limit(limit + 1)
     )
-    return _page(session.exec(statement).all(), limit)
+    return _page(session.exec(statement).all(), limit, order)
+
+
+def count_customers(
+    *, session: Session, actor: Actor, query: str = "", kind: str | None = None, status: str | None = None,
+    assigned_user_id: int | None = None, block: str | None = None, credit_filter: str | None = None,
+    cap: int = COUNT_CAP,
+) -> CappedCount:
+    """How many customers the list with these filters holds, counted up to `cap` through the same indexes
+    the list reads."""
+    require(actor, Perm.CUSTOMERS_READ)
+    folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
+    conditions = _filters(kind, status, assigned_user_id, block, credit_filter)
+    if 0 < len(folded) <= 2:
+        conditions += _prefix(folded)
+    elif len(folded) >= 3:
+        wanted = _wanted_texts(folded)
+        if session.get_bind().dialect.name == "sqlite":
+            return capped_count(session, _rank_search_statement(wanted, conditions, -1, (Customer.id,)), cap)
+        conditions.append(_contains_any(wanted))
+    return capped_count(session, select(Customer.id).where(*conditions), cap)
 
 
 def _wanted_texts(folded: str) -> list[str]:
@@ -187,26 +244,29 @@ def _contains_any(wanted: list[str]):  # noqa: ANN202
     return or_(*(col(Customer.search_text).like(f"%{like_escape(w)}%", escape="\\") for w in wanted))
 
 
-def _search_by_rank(session: Session, wanted: list[str], filters: list, after, limit: int) -> list:  # noqa: ANN001
-    """The trigram index is keyed on search_rank, which follows name order: it hands out matches
-    already sorted, and the first page is found without reading the rest. One statement walks the
-    index and checks each candidate row as it goes, so SQLite stops at the first `limit + 1` rows
-    that pass, however many candidates the filters or the LIKE check drop on the way."""
-    rank_after = after[2] if after is not None else -1
-    statement = (
-        select(*_ROW_COLUMNS).select_from(_SEARCH_INDEX)
+def _rank_search_statement(wanted: list[str], filters: list, rank_after: int, columns: tuple):  # noqa: ANN202
+    return (
+        select(*columns).select_from(_SEARCH_INDEX)
         .join(Customer, col(Customer.search_rank) == _SEARCH_INDEX.c.rowid)
         .where(
             text("customer_search MATCH :fts").bindparams(
                 fts=" OR ".join(f"({fts_query(w)})" for w in wanted) if len(wanted) > 1 else fts_query(wanted[0])),
             _SEARCH_INDEX.c.rowid > rank_after, *filters, _contains_any(wanted),
         )
-        .order_by(_SEARCH_INDEX.c.rowid).limit(limit + 1)
+        .order_by(_SEARCH_INDEX.c.rowid)
     )
-    return session.exec(statement).all()
 
 
-def _page(found: list, limit: int) -> CustomerPage:
+def _search_by_rank(session: Session, wanted: list[str], filters: list, after, limit: int) -> list:  # noqa: ANN001
+    """The trigram index is keyed on search_rank, which follows name order: it hands out matches
+    already sorted, and the first page is found without reading the rest. One statement walks the
+    index and checks each candidate row as it goes, so SQLite stops at the first `limit + 1` rows
+    that pass, however many candidates the filters or the LIKE check drop on the way."""
+    rank_after = after[2] if after is not None else -1
+    return session.exec(_rank_search_statement(wanted, filters, rank_after, _ROW_COLUMNS).limit(limit + 1)).all()
+
+
+def _page(found: list, limit: int, order: str = "name") -> CustomerPage:
     rows = [
         CustomerRow(
             id=r.id, code=r.code, kind=r.kind, name=display_name(r.kind, r.company_name, r.first_name, r.last_name),
@@ -216,9 +276,10 @@ def _page(found: list, limit: int) -> CustomerPage:
         for r in found[:limit]
     ]
     last = found[limit - 1] if len(found) > limit else None
-    # The cursor serves both orders: (sort_name, id) for the name index, search_rank for the text index.
-    next_after = (last.sort_name, last.id, last.search_rank) if last is not None else None
-    return CustomerPage(rows=rows, next_after=next_after)
+    # A name cursor serves both indexes: (sort_name, id) for the name index, search_rank for the text index.
+    key = last.code if last is not None and order.startswith("code") else (last.sort_name if last is not None else None)
+    next_after = (key, last.id, last.search_rank) if last is not None else None
+    return CustomerPage(rows=rows, next_after=next_after, order=order)
 
 
 # Create and edit --------------------------------------------------------------------------

@@ -30,6 +30,8 @@ REPORT_KINDS = ("verification", "report", "certificate", "other")
 OWNER_KINDS = ("contract", "report")
 # An intervention's photos and its signed sheet, kept in the same private store.
 INTERVENTION_KINDS = ("intervention", "intervention_sheet")
+# The files of a support request's messages: same private store, read through the ticket's visibility.
+TICKET_FILE = "ticket_msg"
 CONTRACT_STATES = ("active", "expiring", "expired")
 ORPHAN_AGE = timedelta(hours=1)
 
@@ -140,27 +142,21 @@ def _owner(session: Session, owner_kind: str, owner_id: object) -> Contract | Re
     return owner
 
 
-def store_attachment(
-    *, session: Session, actor: Actor, owner_kind: str, owner_id: int, filename: object, data: bytes,
-    settings: Settings | None = None,
-) -> Attachment:
-    """Checks and stores one uploaded file of a contract or report."""
-    owner = _owner(session, owner_kind, owner_id)
-    if owner_kind not in OWNER_KINDS:
-        raise DomainError("documents.not_found")
-    require_customer_record(actor, Perm.CUSTOMERS_WRITE, owner.customer_id)
-    return write_file(session=session, actor=actor, customer_id=owner.customer_id, owner_kind=owner_kind,
-                      owner_id=owner.id, filename=filename, data=data, settings=settings)
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked file written to the private store under a random name, not yet owned by any row."""
+
+    name: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
 
 
-def write_file(
-    *, session: Session, actor: Actor | None, customer_id: int, owner_kind: str, owner_id: int, filename: object,
-    data: bytes, settings: Settings | None = None, source: str = "office",
-) -> Attachment:
-    """Stores one file in the private store, content-checked, for a caller that has checked who may.
-    The file is complete on disk under its final random name before its row is written; if the
-    transaction then fails, the file has no row, is never counted or served, and `remove_orphans`
-    deletes it."""
+def write_private_file(filename: object, data: object, settings: Settings | None = None) -> StoredFile:
+    """Checks one uploaded file (name, size, type read from its content) and writes it complete under
+    its final random name. Until a row refers to it the file is never served, and `remove_orphans`
+    deletes it once it is an hour old."""
     settings = settings or get_settings()
     name = upload_rules.check_name(filename)
     if not isinstance(data, bytes | bytearray):
@@ -175,16 +171,50 @@ def write_file(
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, files / stored_name)
-    attachment = Attachment(
-        customer_id=customer_id, owner_kind=owner_kind, owner_id=owner_id, original_name=name,
-        stored_name=stored_name, content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), uploaded_by_user_id=actor.user_id if actor else None,
-        uploaded_by_name=actor.name if actor else "",
+    return StoredFile(name, stored_name, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def still_stored(stored: StoredFile, settings: Settings | None = None) -> bool:
+    """Whether a file written earlier is still in the store: one kept waiting over an hour is cleaned up."""
+    settings = settings or get_settings()
+    return (settings.upload_dir / "files" / stored.stored_name).is_file()
+
+
+def attachment_row(stored: StoredFile, *, customer_id: int, owner_kind: str, owner_id: int, actor: Actor) -> Attachment:
+    return Attachment(
+        customer_id=customer_id, owner_kind=owner_kind, owner_id=owner_id, original_name=stored.name,
+        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+        uploaded_by_user_id=actor.user_id, uploaded_by_name=actor.name,
     )
+
+
+def store_attachment(
+    *, session: Session, actor: Actor, owner_kind: str, owner_id: int, filename: object, data: bytes,
+    settings: Settings | None = None,
+) -> Attachment:
+    """Checks and stores one uploaded file of a contract or report."""
+    owner = _owner(session, owner_kind, owner_id)
+    if owner_kind not in OWNER_KINDS:
+        raise DomainError("documents.not_found")
+    require_customer_record(actor, Perm.CUSTOMERS_WRITE, owner.customer_id)
+    return write_file(session=session, actor=actor, customer_id=owner.customer_id, owner_kind=owner_kind,
+                      owner_id=owner.id, filename=filename, data=data, settings=settings)
+
+
+def write_file(
+    *, session: Session, actor: Actor, customer_id: int, owner_kind: str, owner_id: int, filename: object,
+    data: bytes, settings: Settings | None = None, source: str = "office",
+) -> Attachment:
+    """Stores one file in the private store with its row and a movement, for a caller that has checked who
+    may. The file is complete on disk before its row is written; if the transaction then fails, the file
+    has no row, is never counted or served, and `remove_orphans` deletes it."""
+    stored = write_private_file(filename, data, settings)
+    attachment = attachment_row(stored, customer_id=customer_id, owner_kind=owner_kind, owner_id=owner_id,
+                                actor=actor)
     session.add(attachment)
     session.flush()
     movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                     kind="attachment.added", summary=f"{name} ({owner_kind} {owner_id})")
+                     kind="attachment.added", summary=f"{stored.name} ({owner_kind} {owner_id})")
     return attachment
 
 
@@ -192,6 +222,8 @@ def remove_attachment(*, session: Session, actor: Actor, attachment_id: int) -> 
     """The row goes now (with a movement naming the file and its hash); the file follows with the
     next `remove_orphans`."""
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+    # A file sent in a support request's thread is part of what was said there, an intervention's belongs
+    # to its record: only a contract's or a report's file is removed here.
     if attachment is None or attachment.owner_kind not in OWNER_KINDS:
         raise DomainError("documents.not_found")
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, attachment.customer_id)
@@ -242,8 +274,14 @@ def open_download(
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
     if attachment is None:
         raise DomainError("documents.not_found")
-    _require_reader(session, actor, attachment.owner_kind, _owner(session, attachment.owner_kind,
-                                                                 attachment.owner_id))
+    if attachment.owner_kind == TICKET_FILE:
+        # Imported here: the support requests' service stores its files through this module.
+        from app.services import tickets
+
+        tickets.require_message_reader(session=session, actor=actor, message_id=attachment.owner_id)
+    else:
+        _require_reader(session, actor, attachment.owner_kind, _owner(session, attachment.owner_kind,
+                                                                     attachment.owner_id))
     path = settings.upload_dir / "files" / attachment.stored_name
     if not path.is_file():
         raise DomainError("documents.not_found")

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from app.domain.permissions import Actor, Perm, require
 from app.models import OutboxAttachment, OutboxMessage
 from app.models.base import utcnow
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -75,20 +76,29 @@ class OutboxPage:
     next_before_id: int | None
 
 
+def _searched(query, search: str):  # noqa: ANN001, ANN202
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(
+            or_(col(OutboxMessage.to_address).ilike(pattern), col(OutboxMessage.subject).ilike(pattern))
+        )
+    return query
+
+
+def count_messages(*, session: Session, actor: Actor, search: str = "", cap: int = COUNT_CAP) -> CappedCount:
+    require(actor, Perm.OUTBOX_READ)
+    return capped_count(session, _searched(select(OutboxMessage.id), search), cap)
+
+
 def list_messages(
     *, session: Session, actor: Actor, before_id: int | None = None, limit: int = 25, search: str = ""
 ) -> OutboxPage:
     """Newest first, keyset-paginated on id."""
     require(actor, Perm.OUTBOX_READ)
     limit = max(1, min(int(limit), 100))
-    query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit + 1)
+    query = _searched(select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit + 1), search)
     if before_id is not None:
         query = query.where(OutboxMessage.id < before_id)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(
-            or_(col(OutboxMessage.to_address).ilike(pattern), col(OutboxMessage.subject).ilike(pattern))
-        )
     found = list(session.exec(query))
     rows = [
         OutboxRow(m.id, m.to_address, m.subject, m.kind, m.created_at, m.sent_at, m.attempts, m.last_error)

@@ -3,7 +3,7 @@ portal settings name, answered by the office; each step is a movement and, where
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,14 +13,17 @@ from app.domain.errors import DomainError, Forbidden
 from app.domain.inputs import ReplyInput, TicketInput, check_text
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, Role, has_perm, require
 from app.domain.vocabularies import CreditAction, Effect, TicketStatus
-from app.i18n import normalize_language, t
-from app.models import AppSetting, Customer, PortalAccess, Ticket, TicketMessage, User
+from app.i18n import N_, normalize_language, t
+from app.models import AppSetting, Attachment, Customer, PortalAccess, Ticket, TicketMessage, User
 from app.models.base import utcnow
-from app.services import blocks, mail_rate, mail_templates, movements, outbox
+from app.services import blocks, documents, mail_rate, mail_templates, movements, outbox
+from app.services.documents import StoredFile
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 from app.settings import get_settings
 
 ASSIGNEE_SETTING = "portal.ticket_assignee"
 STATUSES = TicketStatus.values()
+MAX_FILES = 5  # per message: a thread is a conversation, not a file share
 
 
 # Who receives new requests ----------------------------------------------------------------
@@ -79,15 +82,18 @@ def opening_refusal(*, session: Session, actor: Actor) -> str | None:
     return None
 
 
-def open_ticket(*, session: Session, actor: Actor, raw: TicketInput | Mapping) -> Ticket:
+def open_ticket(
+    *, session: Session, actor: Actor, raw: TicketInput | Mapping, files: Sequence[StoredFile] = (),
+) -> Ticket:
     require(actor, Perm.PORTAL_ACCESS)
     blocks.require_allowed(session, actor.customer_id, CreditAction.NEW_TICKET)
     data, errors = TicketInput.read(raw)
     subject, body = data.subject, data.body
     check_text(subject, "subject", 200, errors, required=True)
     check_text(body, "body", 10_000, errors, required=True)
+    _check_files(files, errors)
     if errors:
-        raise DomainError(errors)
+        raise DomainError(errors, max=MAX_FILES)
     mail_rate.require_mail_allowance(session=session, actor=actor)
     assignee = ticket_assignee(session)
     ticket = Ticket(customer_id=actor.customer_id, opened_by_user_id=actor.user_id, subject=subject,
@@ -99,20 +105,24 @@ def open_ticket(*, session: Session, actor: Actor, raw: TicketInput | Mapping) -
     session.flush()
     movements.record(session=session, customer_id=actor.customer_id, actor=actor, source="portal",
                      kind="ticket.opened", summary=f"#{ticket.id} {subject}")
+    _attach(session, actor, ticket, first, files)
     if assignee is not None:
         _tell_staff(session, ticket, first, assignee, "new")
     session.flush()
     return ticket
 
 
-def reply(*, session: Session, actor: Actor, ticket_id: int, body: object) -> TicketMessage:
+def reply(
+    *, session: Session, actor: Actor, ticket_id: int, body: object, files: Sequence[StoredFile] = (),
+) -> TicketMessage:
     """A message in the thread: from the customer it reopens the request; from the office it answers."""
     ticket = _visible_ticket(session, actor, ticket_id)
     data, errors = ReplyInput.read({"body": body})
     text = data.body
     check_text(text, "body", 10_000, errors, required=True)
+    _check_files(files, errors)
     if errors:
-        raise DomainError(errors)
+        raise DomainError(errors, max=MAX_FILES)
     if ticket.status == "closed":
         raise DomainError("tickets.closed")
     mail_rate.require_mail_allowance(session=session, actor=actor)
@@ -125,6 +135,7 @@ def reply(*, session: Session, actor: Actor, ticket_id: int, body: object) -> Ti
     movements.record(session=session, customer_id=ticket.customer_id, actor=actor,
                      source="office" if from_office else "portal",
                      kind="ticket.answered" if from_office else "ticket.replied", summary=f"#{ticket.id}")
+    _attach(session, actor, ticket, message, files)
     if from_office:
         _tell_customer(session, ticket, message)
     else:
@@ -155,6 +166,54 @@ def close_ticket(*, session: Session, actor: Actor, ticket_id: int) -> None:
                      summary=f"#{ticket.id}")
 
 
+# Files on messages ------------------------------------------------------------------------
+
+
+def stage_file(
+    *, session: Session, actor: Actor, ticket_id: int | None, filename: object, data: object,
+) -> StoredFile:
+    """Checks and stores a file the user is about to send with a message: in the thread of a request
+    they may see and that is still open, or (a customer user, `ticket_id` None) with a new request.
+    It belongs to nobody until the message is sent; one never sent is cleaned up after an hour."""
+    if ticket_id is None:
+        require(actor, Perm.PORTAL_ACCESS)
+        blocks.require_allowed(session, actor.customer_id, CreditAction.NEW_TICKET)
+    else:
+        ticket = _visible_ticket(session, actor, ticket_id)
+        if ticket.status == "closed":
+            raise DomainError("tickets.closed")
+    return documents.write_private_file(filename, data)
+
+
+def _check_files(files: Sequence[StoredFile], errors: dict) -> None:
+    if len(files) > MAX_FILES:
+        errors["files"] = N_("tickets.err.too_many_files")
+    elif any(not isinstance(f, StoredFile) or not documents.still_stored(f) for f in files):
+        errors["files"] = N_("tickets.err.file_gone")
+
+
+def _attach(session: Session, actor: Actor, ticket: Ticket, message: TicketMessage,
+            files: Sequence[StoredFile]) -> None:
+    for stored in files:
+        session.add(documents.attachment_row(stored, customer_id=ticket.customer_id, owner_kind=documents.TICKET_FILE,
+                                             owner_id=message.id, actor=actor))
+        movements.record(session=session, customer_id=ticket.customer_id, actor=actor,
+                         source="office" if actor.is_staff else "portal", kind="attachment.added",
+                         summary=f"{stored.name} (#{ticket.id})")
+    session.flush()
+
+
+def require_message_reader(*, session: Session, actor: Actor, message_id: int) -> None:
+    """Who may download a message's files: whoever may see its request."""
+    message = session.get(TicketMessage, message_id)
+    if message is None:
+        raise DomainError("documents.not_found")
+    try:
+        _visible_ticket(session, actor, message.ticket_id)
+    except DomainError as error:
+        raise DomainError("documents.not_found") from error
+
+
 # Reading ----------------------------------------------------------------------------------
 
 
@@ -176,12 +235,11 @@ class TicketPage:
     next_before_id: int | None
 
 
-def list_tickets(
-    *, session: Session, actor: Actor, status: str = "", before_id: int | None = None, limit: int = 25,
-) -> TicketPage:
-    """Newest first. Staff see every customer's; a customer user what their visibility allows."""
-    limit = max(1, min(int(limit), 100))
-    query = select(Ticket, Customer).join(Customer, Customer.id == Ticket.customer_id)
+TICKET_ORDERS = ("newest", "oldest")  # both read from the id (or status and id) index, either way
+
+
+def _listed(session: Session, actor: Actor, status: str, *columns):  # noqa: ANN002, ANN202
+    query = select(*columns)
     if actor is not None and actor.role is Role.CUSTOMER:
         require(actor, Perm.PORTAL_ACCESS)
         query = query.where(Ticket.customer_id == actor.customer_id)
@@ -191,9 +249,25 @@ def list_tickets(
         require(actor, Perm.TICKETS_ANSWER)
     if status in STATUSES:
         query = query.where(Ticket.status == status)
+    return query
+
+
+def count_tickets(*, session: Session, actor: Actor, status: str = "", cap: int = COUNT_CAP) -> CappedCount:
+    return capped_count(session, _listed(session, actor, status, Ticket.id), cap)
+
+
+def list_tickets(
+    *, session: Session, actor: Actor, status: str = "", before_id: int | None = None, limit: int = 25,
+    order: str = "newest",
+) -> TicketPage:
+    """Newest first (or oldest first). Staff see every customer's; a customer user what their visibility
+    allows. `before_id` is the cursor of the previous page in either order."""
+    limit = max(1, min(int(limit), 100))
+    query = _listed(session, actor, status, Ticket, Customer).join(Customer, Customer.id == Ticket.customer_id)
+    oldest = order == "oldest"
     if isinstance(before_id, int):
-        query = query.where(Ticket.id < before_id)
-    found = session.exec(query.order_by(col(Ticket.id).desc()).limit(limit + 1)).all()
+        query = query.where(Ticket.id > before_id if oldest else Ticket.id < before_id)
+    found = session.exec(query.order_by(Ticket.id if oldest else col(Ticket.id).desc()).limit(limit + 1)).all()
     names = _user_names(session, {x for t_, _ in found for x in (t_.opened_by_user_id, t_.assigned_user_id) if x})
     rows = [
         TicketRow(t_.id, c.id, c.display_name, t_.subject, t_.status, names.get(t_.opened_by_user_id, ""),
@@ -210,11 +284,19 @@ def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 @dataclass(frozen=True)
+class MessageFile:
+    id: int
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
 class ThreadMessage:
     author: str
     from_office: bool
     body: str
     at: datetime
+    files: list[MessageFile]
 
 
 @dataclass(frozen=True)
@@ -232,11 +314,15 @@ def thread(*, session: Session, actor: Actor, ticket_id: int) -> Thread:
     row = TicketRow(ticket.id, customer.id, customer.display_name, ticket.subject, ticket.status,
                     names.get(ticket.opened_by_user_id, ""), names.get(ticket.assigned_user_id, ""),
                     ticket.updated_at)
-    messages = [
-        ThreadMessage(m.author_name, m.from_office, m.body, m.created_at)
-        for m in session.exec(select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
-                              .order_by(TicketMessage.id))
-    ]
+    found = session.exec(select(TicketMessage).where(TicketMessage.ticket_id == ticket.id)
+                         .order_by(TicketMessage.id)).all()
+    files: dict[int, list[MessageFile]] = {}
+    if found:
+        for a in session.exec(select(Attachment).where(Attachment.owner_kind == documents.TICKET_FILE,
+                                                       col(Attachment.owner_id).in_([m.id for m in found]))
+                              .order_by(Attachment.id)):
+            files.setdefault(a.owner_id, []).append(MessageFile(a.id, a.original_name, a.size))
+    messages = [ThreadMessage(m.author_name, m.from_office, m.body, m.created_at, files.get(m.id, [])) for m in found]
     return Thread(row, messages, has_perm(actor, Perm.TICKETS_ANSWER), may_close(actor, ticket))
 
 

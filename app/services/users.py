@@ -35,6 +35,7 @@ from app.services.auth import (
     normalize_email,
     void_password_links,
 )
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 from app.services.security import hash_password, token_hash
 from app.settings import Settings, get_settings
 
@@ -88,6 +89,18 @@ class UserPage:
     next_after: tuple[str, int] | None
 
 
+def _searched(query, search: str):  # noqa: ANN001, ANN202
+    if search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(or_(func.lower(User.full_name).like(pattern), func.lower(User.email).like(pattern)))
+    return query
+
+
+def count_users(*, session: Session, actor: Actor, search: str = "", cap: int = COUNT_CAP) -> CappedCount:
+    require(actor, Perm.USERS_MANAGE)
+    return capped_count(session, _searched(select(User.id), search), cap)
+
+
 def list_users(
     *, session: Session, actor: Actor, search: str = "", after: tuple[str, int] | None = None, limit: int = 25
 ) -> UserPage:
@@ -95,15 +108,11 @@ def list_users(
     require(actor, Perm.USERS_MANAGE)
     limit = max(1, min(int(limit), 100))
     sort_key = func.lower(User.full_name)
-    query = (
+    query = _searched(
         select(User, Customer)
         .join(Customer, Customer.id == User.customer_id, isouter=True)
         .order_by(sort_key, col(User.id))
-        .limit(limit + 1)
-    )
-    if search.strip():
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(sort_key.like(pattern), func.lower(User.email).like(pattern)))
+        .limit(limit + 1), search)
     if after is not None:
         name, user_id = after
         query = query.where(or_(sort_key > name, (sort_key == name) & (col(User.id) > user_id)))

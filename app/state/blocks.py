@@ -140,6 +140,8 @@ class EffectCell:
     level: str
     effect: str
     holdable: bool
+    # What a screen reader says for the cell's choice: the action and the level, the table's two headers.
+    name: str = ""
 
 
 @dataclasses.dataclass
@@ -163,7 +165,8 @@ class BlockEffectsState(Dialogs, SessionState):
         self.level_headers = [t(level.label_key, self.lang) for level in BlockLevel]
         self.effect_rows = [
             EffectRow(action.value, t(action.label_key, self.lang),
-                      [EffectCell(level.value, table[level.value, action.value].value, action.holdable)
+                      [EffectCell(level.value, table[level.value, action.value].value, action.holdable,
+                                  f"{t(action.label_key, self.lang)} · {t(level.label_key, self.lang)}")
                        for level in BlockLevel])
             for action in CreditAction
         ]

@@ -21,6 +21,7 @@ from app.services import change_requests
 from app.services.change_requests import AlreadyDecided, InboxFilter
 from app.state.customers import CustomerCardState, on_card_open
 from app.state.dialogs import Dialogs
+from app.state.lists import count_label, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages, guarded
 
@@ -162,6 +163,9 @@ class InboxRowView:
     decided: str
 
 
+INBOX_DEFAULTS = {"state": "to_process", "field": "all"}
+
+
 class InboxState(KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.CHANGES_DECIDE
     state_filter: str = "to_process"
@@ -169,6 +173,9 @@ class InboxState(KeysetPaging, SessionState):
     customer_filter: str = ""
     date_from: str = ""
     date_to: str = ""
+    count_text: str = ""
+    # Changes when the filters come from the address, so the text and date boxes show what they were given.
+    filters_key: int = 0
     rows: list[InboxRowView] = []
 
     @rx.var
@@ -177,7 +184,20 @@ class InboxState(KeysetPaging, SessionState):
 
     @guarded(Perm.CHANGES_DECIDE, page=True)
     def load_inbox(self, actor: Actor):
+        params = self.router.url.query_parameters if self.router else {}
+        self.state_filter = "processed" if query_param(params, "state") == "processed" else "to_process"
+        self.field_filter = parse_choice(query_param(params, "field"), rules.REQUEST_FIELDS) or "all"
+        self.customer_filter = search_text(query_param(params, "customer"))
+        self.date_from = query_param(params, "from") if read_day(query_param(params, "from")) else ""
+        self.date_to = query_param(params, "to") if read_day(query_param(params, "to")) else ""
+        self.filters_key += 1
         self._restart(actor)
+
+    def _changed(self, actor: Actor) -> rx.event.EventSpec:
+        self._restart(actor)
+        return keep_in_address("/office/requests", {
+            "state": self.state_filter, "field": self.field_filter, "customer": self.customer_filter,
+            "from": self.date_from, "to": self.date_to}, INBOX_DEFAULTS)
 
     def _fetch(self, actor: Actor) -> None:
         filters = InboxFilter(
@@ -187,6 +207,9 @@ class InboxState(KeysetPaging, SessionState):
         )
         with session_scope() as session:
             page = change_requests.list_inbox(session=session, actor=actor, filters=filters, after=self._cursor)
+            if self._cursor is None:
+                self.count_text = count_label(change_requests.count_inbox(session=session, actor=actor,
+                                                                          filters=filters), self.lang)
             self.open_requests = change_requests.count_open_requests(session=session, actor=actor)
         views, previous = [], None
         for r in page.rows:
@@ -208,27 +231,27 @@ class InboxState(KeysetPaging, SessionState):
     @guarded(Perm.CHANGES_DECIDE)
     def filter_state(self, actor: Actor, value: str | list[str]):
         self.state_filter = "processed" if value == "processed" else "to_process"
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_field(self, actor: Actor, value: str):
         self.field_filter = parse_choice(value, rules.REQUEST_FIELDS) or "all"
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_customer(self, actor: Actor, value: str):
         self.customer_filter = search_text(value)
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_from(self, actor: Actor, value: str):
         self.date_from = value if read_day(value) else ""
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CHANGES_DECIDE)
     def filter_to(self, actor: Actor, value: str):
         self.date_to = value if read_day(value) else ""
-        self._restart(actor)
+        return self._changed(actor)
 
 
 # Office: the review window on the customer card -----------------------------------------

@@ -22,6 +22,7 @@ from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import BlockLevel, CustomerKind, CustomerStatus
 from app.i18n import t
 from app.services import credit, customers
+from app.state.lists import count_label, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, guarded
 
@@ -52,6 +53,10 @@ class CustomerListRow:
     block_color: str
 
 
+LIST_DEFAULTS = {"q": "", "kind": "all", "status": "all", "assigned": "all", "block": "all", "credit": "all",
+                 "sort": "name"}
+
+
 class CustomerListState(KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.CUSTOMERS_READ
     query: str = ""
@@ -60,6 +65,12 @@ class CustomerListState(KeysetPaging, SessionState):
     assigned_filter: str = "all"
     block_filter: str = "all"
     credit_filter: str = "all"
+    sort_order: str = "name"
+    # Sorting by code reads the code index, which no filter or text narrows: offered on the whole list only.
+    code_sortable: bool = True
+    count_text: str = ""
+    # Changes when the filters come from the address, so the search box shows the text it was given.
+    search_key: int = 0
     rows: list[CustomerListRow] = []
     staff_options: list[list[str]] = []
     can_create: bool = False
@@ -69,11 +80,18 @@ class CustomerListState(KeysetPaging, SessionState):
         self.can_create = has_perm(actor, Perm.CUSTOMERS_WRITE)
         with session_scope() as session:
             self.staff_options = [[str(i), name] for i, name in customers.staff_choices(session=session, actor=actor)]
-        # The credit page links here with a filter already chosen.
+        # A bookmarked or shared address (or the credit page's links) brings its filters; without any the list
+        # starts afresh.
         params = self.router.url.query_parameters if self.router else {}
-        if "block" in params or "credit" in params:
-            self.block_filter = self._block_choice(params.get("block"))
-            self.credit_filter = self._credit_choice(params.get("credit"))
+        self.query = search_text(query_param(params, "q"))
+        self.kind_filter = CustomerKind.parse(query_param(params, "kind")) or "all"
+        self.status_filter = CustomerStatus.parse(query_param(params, "status")) or "all"
+        assigned = parse_id(query_param(params, "assigned"))
+        self.assigned_filter = str(assigned) if assigned else "all"
+        self.block_filter = self._block_choice(query_param(params, "block"))
+        self.credit_filter = self._credit_choice(query_param(params, "credit"))
+        self.sort_order = query_param(params, "sort") or "name"
+        self.search_key += 1
         self._restart(actor)
 
     @staticmethod
@@ -84,16 +102,26 @@ class CustomerListState(KeysetPaging, SessionState):
     def _credit_choice(value: object) -> str:
         return value if isinstance(value, str) and value in credit.CREDIT_FILTERS else "all"
 
+    def _filters(self) -> dict:
+        return {
+            "query": self.query, "kind": CustomerKind.parse(self.kind_filter),
+            "status": CustomerStatus.parse(self.status_filter), "assigned_user_id": parse_id(self.assigned_filter),
+            "block": self.block_filter if self.block_filter != "all" else None,
+            "credit_filter": self.credit_filter if self.credit_filter != "all" else None,
+        }
+
     def _fetch(self, actor: Actor) -> None:
-        assigned = parse_id(self.assigned_filter)
+        filters = self._filters()
         with session_scope() as session:
-            page = customers.search_customers(
-                session=session, actor=actor, query=self.query,
-                kind=CustomerKind.parse(self.kind_filter), status=CustomerStatus.parse(self.status_filter),
-                block=self.block_filter if self.block_filter != "all" else None,
-                credit_filter=self.credit_filter if self.credit_filter != "all" else None,
-                assigned_user_id=assigned, after=self._cursor,
-            )
+            page = customers.search_customers(session=session, actor=actor, after=self._cursor,
+                                              order=self.sort_order, **filters)
+            # The count only changes with the filters: paging does not count again.
+            if self._cursor is None:
+                self.count_text = count_label(customers.count_customers(session=session, actor=actor, **filters),
+                                              self.lang)
+        self.sort_order = page.order
+        self.code_sortable = customers.allowed_order("code", query=self.query, filtered=any(
+            v for k, v in filters.items() if k != "query")) == "code"
         self.rows = [
             CustomerListRow(
                 id=r.id, code=r.code, name=r.name, kind=t(f"kind.{r.kind}", self.lang),
@@ -105,35 +133,50 @@ class CustomerListState(KeysetPaging, SessionState):
         ]
         self._page_loaded(page.next_after)
 
+    def _changed(self, actor: Actor) -> rx.event.EventSpec:
+        self._restart(actor)
+        return keep_in_address("/office/customers", {
+            "q": self.query, "kind": self.kind_filter, "status": self.status_filter, "assigned": self.assigned_filter,
+            "block": self.block_filter, "credit": self.credit_filter, "sort": self.sort_order}, LIST_DEFAULTS)
+
     @guarded(Perm.CUSTOMERS_READ)
     def search(self, actor: Actor, text: str):
         self.query = search_text(text)
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_kind(self, actor: Actor, value: str):
         self.kind_filter = CustomerKind.parse(value) or "all"
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_status(self, actor: Actor, value: str):
         self.status_filter = CustomerStatus.parse(value) or "all"
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_block(self, actor: Actor, value: str):
         self.block_filter = self._block_choice(value)
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_credit(self, actor: Actor, value: str):
         self.credit_filter = self._credit_choice(value)
-        self._restart(actor)
+        return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def filter_assigned(self, actor: Actor, value: str):
         self.assigned_filter = str(parse_id(value)) if parse_id(value) else "all"
-        self._restart(actor)
+        return self._changed(actor)
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def sort_by(self, actor: Actor, column: str):
+        """A click on a column's header sorts by it, a second click reverses; the service keeps name order
+        where the column's index cannot serve the list."""
+        if column not in ("name", "code"):
+            return None
+        self.sort_order = f"{column}_desc" if self.sort_order == column else column
+        return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
     def open_first(self, actor: Actor, key: str):

@@ -32,7 +32,7 @@ def _report_subtitle(report, lang: str) -> str:  # noqa: ANN001
     return f"{t(f'reports.kind.{report.kind}', lang)} · {format_short_date(report.report_date, lang)}"
 
 
-def _size(size: int) -> str:
+def file_size(size: int) -> str:
     if size < 1024:
         return f"{size} B"
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
@@ -66,7 +66,7 @@ class DocumentView:
 
 def _files(session, actor: Actor, kind: str, owner_id: int, lang: str) -> list[FileView]:  # noqa: ANN001
     return [
-        FileView(a.id, a.original_name, f"{_size(a.size)} · {a.uploaded_by_name} · "
+        FileView(a.id, a.original_name, f"{file_size(a.size)} · {a.uploaded_by_name} · "
                                         f"{format_datetime(a.uploaded_at, lang)}", download_url(a.id))
         for a in documents.list_attachments(session=session, actor=actor, owner_kind=kind, owner_id=owner_id)
     ]

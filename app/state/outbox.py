@@ -13,6 +13,7 @@ from app.i18n.formats import format_datetime
 from app.services import outbox
 from app.settings import get_settings
 from app.state.dialogs import Dialogs
+from app.state.lists import count_label, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, guarded
 
@@ -31,6 +32,8 @@ class OutboxState(Dialogs, KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.OUTBOX_READ
     messages: list[OutboxMessageView] = []
     outbox_search: str = ""
+    count_text: str = ""
+    search_key: int = 0
     smtp_configured: bool = False
     open_subject: str = ""
     open_to: str = ""
@@ -40,11 +43,17 @@ class OutboxState(Dialogs, KeysetPaging, SessionState):
     @guarded(Perm.OUTBOX_READ, page=True)
     def load_outbox(self, actor: Actor):
         self.smtp_configured = get_settings().smtp_configured
+        params = self.router.url.query_parameters if self.router else {}
+        self.outbox_search = search_text(query_param(params, "q"))
+        self.search_key += 1
         self._restart(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:
             page = outbox.list_messages(session=session, actor=actor, before_id=self._cursor, search=self.outbox_search)
+            if self._cursor is None:
+                self.count_text = count_label(outbox.count_messages(session=session, actor=actor,
+                                                                    search=self.outbox_search), self.lang)
         self.messages = [
             OutboxMessageView(
                 id=row.id,
@@ -62,6 +71,7 @@ class OutboxState(Dialogs, KeysetPaging, SessionState):
     def search_outbox(self, actor: Actor, text: str):
         self.outbox_search = search_text(text)
         self._restart(actor)
+        return keep_in_address("/office/outbox", {"q": self.outbox_search}, {})
 
     @guarded(Perm.OUTBOX_READ)
     def open_message(self, actor: Actor, message_id: int):

@@ -17,6 +17,7 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import users
 from app.state.dialogs import Dialogs
+from app.state.lists import count_label, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages, guarded
 
@@ -54,6 +55,8 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
     list_permission: ClassVar[Perm] = Perm.USERS_MANAGE
     user_rows: list[UserView] = []
     users_search: str = ""
+    count_text: str = ""
+    search_key: int = 0
     event_rows: list[UserEventView] = []
     role_options: list[tuple[str, str]] = []
     staff_values: dict[str, str] = dict(EMPTY_STAFF)
@@ -62,11 +65,17 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
 
     @guarded(Perm.USERS_MANAGE, page=True)
     def load_users(self, actor: Actor):
+        params = self.router.url.query_parameters if self.router else {}
+        self.users_search = search_text(query_param(params, "q"))
+        self.search_key += 1
         self._restart(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:
             page = users.list_users(session=session, actor=actor, search=self.users_search, after=self._cursor)
+            if self._cursor is None:
+                self.count_text = count_label(users.count_users(session=session, actor=actor,
+                                                                search=self.users_search), self.lang)
         self.user_rows = [
             UserView(
                 id=row.id, full_name=row.full_name, email=row.email, role=t(f"role.{row.role}", self.lang),
@@ -151,6 +160,7 @@ class UsersState(Dialogs, KeysetPaging, SessionState):
     def search_users(self, actor: Actor, text: str):
         self.users_search = search_text(text)
         self._restart(actor)
+        return keep_in_address("/office/users", {"q": self.users_search}, {})
 
     @guarded(Perm.USERS_MANAGE)
     def ask_toggle(self, actor: Actor, user_id: int):

@@ -171,3 +171,26 @@ def test_text_search_walks_past_many_candidates_the_filters_drop(db, registry):
         pages = factories.all_pages(lambda after: customers.search_customers(
             session=s, actor=office, query="zanetti", after=after, limit=7))
     assert [r.name for p in pages for r in p.rows] == ["Mario Zanetti"] * 60 + ["Zanetti Servizi"]
+
+
+@pytest.mark.parametrize("order", ["name", "name_desc", "code", "code_desc"])
+def test_keyset_pages_follow_each_order(db, registry, order):
+    office, ids, _ = registry
+    with db() as s:
+        pages = factories.all_pages(lambda after: customers.search_customers(
+            session=s, actor=office, after=after, limit=2, order=order))
+        whole = customers.search_customers(session=s, actor=office, limit=100, order=order).rows
+    seen = [r.code for p in pages for r in p.rows]
+    assert seen == [r.code for r in whole] and sorted(seen) == sorted(r.code for r in whole)
+    assert len(seen) == len(ids) and all(p.order == order for p in pages)
+    if order.startswith("code"):
+        assert seen == sorted(seen, reverse=order.endswith("_desc"))
+
+
+def test_only_orders_an_index_serves_are_used():
+    assert customers.allowed_order("code") == "code"
+    assert customers.allowed_order("code", filtered=True) == "name"
+    assert customers.allowed_order("code_desc", query="ro") == "name"
+    assert customers.allowed_order("name_desc", query="ro") == "name_desc"  # the name index, walked backwards
+    assert customers.allowed_order("name_desc", query="rossi") == "name"  # the text index has one order
+    assert customers.allowed_order("city") == customers.allowed_order(["code"]) == "name"

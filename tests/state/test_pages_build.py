@@ -71,3 +71,13 @@ def test_every_form_control_is_submitted_by_its_name(monkeypatch):
     for route in PAGES:
         compiler.compile_unevaluated_page(route, PAGES[route])
     assert len(seen) > 20 and unnamed == []
+
+
+@pytest.mark.parametrize("route", sorted(PAGES))
+def test_labels_name_their_control(route):
+    """A label's `for` must be an attribute of the element: given to rx.text as `html_for` it ended up in
+    the style, and no field of the page had an accessible name."""
+    code = _compiled(route)
+    assert '["htmlFor"]' not in code
+    if route in ("login", "office/customer"):
+        assert re.search(r'htmlFor:"(email|f-company_name)"', code)

@@ -173,3 +173,97 @@ async def test_a_customer_closes_only_the_requests_they_opened(app_db, world):
     with app_db() as s:
         assert {t.id: t.status for t in s.exec(select(Ticket))}[colleague] == "open"
         assert s.get(Ticket, world["a"]["ticket"]).status == "closed"
+
+
+class _Upload:
+    """What Reflex hands an upload handler: a name and the bytes to read."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self._data = name, data
+
+    async def read(self, size: int = -1) -> bytes:
+        return self._data if size < 0 else self._data[:size]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def upload_dir(tmp_path, monkeypatch):
+    from app.services import documents
+
+    chosen = documents.get_settings().__class__(**{**documents.get_settings().__dict__,
+                                                   "upload_dir": tmp_path / "uploads"})
+    monkeypatch.setattr(documents, "get_settings", lambda: chosen)
+    return chosen.upload_dir / "files"
+
+
+def _files(db):
+    from app.models import Attachment
+
+    with db() as s:
+        return [(a.owner_kind, a.original_name) for a in s.exec(select(Attachment))]
+
+
+@pytest.mark.parametrize("which", ["own", "other", "colleague", "missing"])
+async def test_reply_files_follow_the_thread_the_user_may_see(app_db, world, upload_dir, which):
+    actor = world["own"]["actor"] if which == "colleague" else world["a"]["actor"]
+    state = state_of(SupportState, _token(app_db, actor))
+    await state.load_support()
+    target = {"own": world["a"]["ticket"], "other": world["b"]["ticket"], "colleague": world["a"]["ticket"],
+              "missing": 999_999}[which]
+    await state.show_ticket(target)
+    await state.receive_files([_Upload("foto.png", PNG)])
+    if which == "own":
+        assert [(f.name, f.size) for f in state.staged_files] == [("foto.png", "72 B")]
+        await state.send_reply({"body": "ecco la foto"})
+        assert _files(app_db) == [("ticket_msg", "foto.png")]
+        assert [f.name for f in state.thread_messages[-1].files] == ["foto.png"]
+        assert "/api/attachments/" in state.thread_messages[-1].files[0].url
+        assert state.staged_files == []
+        return
+    assert state.staged_files == [] and _files(app_db) == []
+    # Even with the foreign thread slipped into the server's state, the service refuses the file.
+    state._thread_id = target
+    state.open_dialogs = ["thread"]
+    await state.receive_files([_Upload("foto.png", PNG)])
+    assert state.staged_files == [] and state.file_errors
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+
+async def test_a_bad_file_is_named_next_to_the_field_and_a_good_one_can_be_taken_back(app_db, world, upload_dir):
+    state = state_of(SupportState, _token(app_db, world["a"]["actor"]))
+    await state.load_support()
+    await state.toggle_new()
+    await state.receive_files([_Upload("script.pdf", b"<script>x</script>"), _Upload("ok.png", PNG)])
+    assert [f.name for f in state.staged_files] == ["ok.png"]
+    assert len(state.file_errors) == 1 and state.file_errors[0].startswith("script.pdf: ")
+    for bad in (5, -1, "0", None, True):
+        await state.remove_file(bad)
+    assert len(state.staged_files) == 1
+    await state.remove_file(0)
+    assert state.staged_files == []
+    await state.receive_files([_Upload("ok.png", PNG)])
+    await state.open_new_ticket({"subject": "Con allegato", "body": "vedi foto"})
+    assert _files(app_db) == [("ticket_msg", "ok.png")]
+
+
+async def test_files_the_browser_refused_are_named_in_the_users_language(app_db, world):
+    state = state_of(SupportState, _token(app_db, world["a"]["actor"]))
+    await state.load_support()
+    await state.files_rejected([{"file": {"path": "enorme.pdf"}, "errors": [{"message": "File is larger than"}]}])
+    assert len(state.file_errors) == 1 and state.file_errors[0].startswith("enorme.pdf: Il file supera il limite")
+    for bad in (None, "x", [1, "a", {"file": "x"}], {"file": {}}):
+        await state.files_rejected(bad)
+        assert state.file_errors == []
+
+
+async def test_the_upload_bar_shows_a_transfer_and_goes_when_it_ends(app_db, world):
+    state = state_of(SupportState, _token(app_db, world["a"]["actor"]))
+    await state.load_support()
+    await state.upload_progressed({"progress": 0.4})
+    assert state.upload_progress == 40
+    for last in ({"progress": 1}, {"progress": 1.0}, {"progress": "x"}, None):
+        await state.upload_progressed({"progress": 0.4})
+        await state.upload_progressed(last)
+        assert state.upload_progress == 0

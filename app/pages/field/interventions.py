@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.components.draft_form import draft_form
 from app.components.i18n import T
-from app.components.shell import empty_state, field_error, field_shell
+from app.components.shell import empty_state, field_error, field_shell, for_id
 from app.components.signature_pad import signature_pad
 from app.pages.office.interventions import status_badge
 from app.settings import get_settings
@@ -124,10 +124,10 @@ def _photo(photo: PhotoView) -> rx.Component:
 def _work_fields() -> rx.Component:
     s = FieldInterventionState
     return rx.vstack(
-        rx.text(T("interventions.field.work_done"), size="2", weight="medium", as_="label", html_for="work_done"),
+        rx.text(T("interventions.field.work_done"), size="2", weight="medium", as_="label", **for_id("work_done")),
         rx.text_area(name="work_done", id="work_done", default_value=s.work_done, rows="5", width="100%"),
         field_error(s.errors.get("work_done", "")),
-        rx.text(T("interventions.field.minutes"), size="2", weight="medium", as_="label", html_for="minutes_spent"),
+        rx.text(T("interventions.field.minutes"), size="2", weight="medium", as_="label", **for_id("minutes_spent")),
         rx.input(name="minutes_spent", id="minutes_spent", default_value=s.minutes_spent, input_mode="numeric",
                  width="140px"),
         field_error(s.errors.get("minutes_spent", "")),
@@ -153,7 +153,7 @@ def _close_form() -> rx.Component:
             signature_pad(name="signature", draft_key=s.draft_key, clear_label=T("interventions.clear_signature"),
                           label=T("interventions.signature_title")),
             field_error(s.errors.get("signature", "")),
-            rx.text(T("interventions.field.signer"), size="2", weight="medium", as_="label", html_for="signer_name"),
+            rx.text(T("interventions.field.signer"), size="2", weight="medium", as_="label", **for_id("signer_name")),
             rx.input(name="signer_name", id="signer_name", default_value=s.signer, width="100%", size="3"),
             field_error(s.errors.get("signer_name", "")),
             field_error(s.errors.get("", "")),

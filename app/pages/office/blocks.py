@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error
+from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, for_id
 from app.domain.vocabularies import Effect
 from app.state.blocks import BlockEffectsState, BlocksTab, BlockView, EffectCell, EffectRow
 
@@ -39,12 +39,12 @@ def _block_dialog() -> rx.Component:
     errors = BlocksTab.block_errors
     form = rx.form(
         rx.vstack(
-            rx.text(T("blocks.level_label"), size="2", weight="medium", as_="label", html_for="block-level"),
+            rx.text(T("blocks.level_label"), size="2", weight="medium", as_="label", **for_id("block-level")),
             rx.select.root(rx.select.trigger(width="100%", id="block-level"), rx.select.content(
                 rx.foreach(BlocksTab.level_options, lambda o: rx.select.item(o[1], value=o[0]))),
                 name="level", default_value=BlocksTab.block_values["level"]),
             field_error(errors.get("level", "")),
-            rx.text(T("blocks.reason"), size="2", weight="medium", as_="label", html_for="block-reason"),
+            rx.text(T("blocks.reason"), size="2", weight="medium", as_="label", **for_id("block-reason")),
             rx.text_area(name="reason", id="block-reason", default_value=BlocksTab.block_values["reason"], rows="3",
                          width="100%", max_length=500),
             field_error(errors.get("reason", "")),
@@ -65,7 +65,7 @@ def _block_dialog() -> rx.Component:
 def _lift_dialog() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            rx.text(T("blocks.lift_note"), size="2", weight="medium", as_="label", html_for="lift-note"),
+            rx.text(T("blocks.lift_note"), size="2", weight="medium", as_="label", **for_id("lift-note")),
             rx.text_area(name="note", id="lift-note", rows="2", width="100%", max_length=500),
             field_error(BlocksTab.lift_errors.get("note", "")),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
@@ -94,7 +94,7 @@ def blocks_tab() -> rx.Component:
         rx.hstack(
             rx.switch(checked=BlocksTab.auto_block, on_change=BlocksTab.set_auto_block, id="auto-block",
                       disabled=~BlocksTab.can_manage_blocks),
-            rx.text(T("blocks.auto_block"), as_="label", html_for="auto-block", size="2"),
+            rx.text(T("blocks.auto_block"), as_="label", **for_id("auto-block"), size="2"),
             spacing="2", align="center",
         ),
         rx.cond(
@@ -113,7 +113,8 @@ def _effect_cell(row: EffectRow, cell: EffectCell) -> rx.Component:
     items = [rx.select.item(T(effect.label_key), value=effect.value) for effect in Effect if effect is not Effect.HOLD]
     hold = rx.select.item(T(Effect.HOLD.label_key), value=Effect.HOLD.value)
     return rx.table.cell(rx.select.root(
-        rx.select.trigger(variant="soft", color_scheme=rx.match(cell.effect, *EFFECT_COLORS.items(), "gray")),
+        rx.select.trigger(variant="soft", color_scheme=rx.match(cell.effect, *EFFECT_COLORS.items(), "gray"),
+                          aria_label=cell.name),
         rx.select.content(items[0], rx.cond(cell.holdable, hold), items[1]),
         value=cell.effect, on_change=lambda value: BlockEffectsState.set_effect(row.action, cell.level, value),
         size="1",

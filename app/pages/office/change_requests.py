@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
+from app.components.shell import confirm_dialog, empty_state, for_id, list_count, office_shell, page_header, pager
 from app.state.change_requests import InboxRowView, InboxState, PolicyRowView, RequestSettingsState
 
 
@@ -37,7 +37,7 @@ def _filters() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.text(T("inbox.type"), size="1", color_scheme="gray"),
-            rx.select.root(rx.select.trigger(),
+            rx.select.root(rx.select.trigger(aria_label=T("inbox.type")),
                            rx.select.content(rx.select.item(T("requests.type.registry"), value="registry")),
                            value="registry", size="2"),
             spacing="1",
@@ -54,7 +54,7 @@ def _filters() -> rx.Component:
         rx.vstack(
             rx.text(T("inbox.col.field"), size="1", color_scheme="gray"),
             rx.select.root(
-                rx.select.trigger(),
+                rx.select.trigger(aria_label=T("inbox.col.field")),
                 rx.select.content(rx.select.item(T("inbox.all_fields"), value="all"),
                                   rx.foreach(InboxState.field_options, lambda o: rx.select.item(o[1], value=o[0]))),
                 value=InboxState.field_filter, on_change=InboxState.filter_field, size="2",
@@ -62,19 +62,22 @@ def _filters() -> rx.Component:
             spacing="1",
         ),
         rx.vstack(
-            rx.text(T("inbox.customer"), size="1", color_scheme="gray"),
+            rx.text(T("inbox.customer"), size="1", color_scheme="gray", as_="label", **for_id("inbox-customer")),
             rx.input(rx.input.slot(rx.icon("search", size=14)), on_change=InboxState.filter_customer.debounce(300),
-                     width="240px", id="inbox-customer"),
+                     width="240px", id="inbox-customer", default_value=InboxState.customer_filter,
+                     key=InboxState.filters_key),
             spacing="1",
         ),
         rx.vstack(
-            rx.text(T("inbox.from"), size="1", color_scheme="gray"),
-            rx.input(type="date", on_change=InboxState.filter_from, id="inbox-from"),
+            rx.text(T("inbox.from"), size="1", color_scheme="gray", as_="label", **for_id("inbox-from")),
+            rx.input(type="date", on_change=InboxState.filter_from, id="inbox-from", default_value=InboxState.date_from,
+                     key=InboxState.filters_key),
             spacing="1",
         ),
         rx.vstack(
-            rx.text(T("inbox.to"), size="1", color_scheme="gray"),
-            rx.input(type="date", on_change=InboxState.filter_to, id="inbox-to"),
+            rx.text(T("inbox.to"), size="1", color_scheme="gray", as_="label", **for_id("inbox-to")),
+            rx.input(type="date", on_change=InboxState.filter_to, id="inbox-to", default_value=InboxState.date_to,
+                     key=InboxState.filters_key),
             spacing="1",
         ),
         spacing="4", wrap="wrap", align="end", width="100%",
@@ -89,6 +92,7 @@ def inbox_page() -> rx.Component:
         rx.cond(
             InboxState.rows.length() > 0,
             rx.vstack(
+                list_count(InboxState.count_text, "inbox-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell(T("customers.col.name")),
@@ -113,7 +117,7 @@ def inbox_page() -> rx.Component:
 
 def _policy_select(row: PolicyRowView, source: str, value: rx.Var) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(width="100%"),
+        rx.select.trigger(width="100%", aria_label=row.label + " · " + T(f"settings.source.{source}")),
         rx.select.content(
             rx.select.item(T("policies.auto"), value="auto"),
             rx.select.item(T("policies.review"), value="review"),
@@ -145,7 +149,7 @@ def request_rules_card() -> rx.Component:
                     rx.switch(checked=RequestSettingsState.review_enabled,
                               on_change=RequestSettingsState.set_review_enabled, id="review-switch"),
                     rx.vstack(rx.text(T("settings.review_switch"), weight="medium", as_="label",
-                                      html_for="review-switch"),
+                                      **for_id("review-switch")),
                               rx.text(T("settings.review_switch_help"), size="1", color_scheme="gray"), spacing="0"),
                     align="center", spacing="3",
                 ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, field_error
+from app.components.shell import dialog_control, field_error, for_id
 from app.state.credit_terms import CreditTermsPanel
 
 
@@ -19,7 +19,7 @@ def _terms_dialog() -> rx.Component:
 
     def amount(name: str, label_key: str, hint_key: str) -> rx.Component:
         return rx.vstack(
-            rx.text(T(label_key), size="2", weight="medium", as_="label", html_for=f"terms-{name}"),
+            rx.text(T(label_key), size="2", weight="medium", as_="label", **for_id(f"terms-{name}")),
             rx.input(name=name, id=f"terms-{name}", default_value=values[name], input_mode="decimal", width="100%",
                      placeholder=T(hint_key)),
             field_error(errors.get(name, "")), spacing="1", width="100%")

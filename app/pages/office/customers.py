@@ -13,9 +13,12 @@ from app.components.shell import (
     dialog_control,
     empty_state,
     field_error,
+    for_id,
+    list_count,
     office_shell,
     page_header,
     pager,
+    sort_header,
 )
 from app.domain.vocabularies import (
     AccessVisibility,
@@ -89,7 +92,14 @@ def _select(value: rx.Var, on_change, all_key: str, options: list[tuple[str, str
         content = rx.select.content(*items)
     else:
         content = rx.select.content(*items, rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0])))
-    return rx.select.root(rx.select.trigger(), content, value=value, on_change=on_change, size="2")
+    return rx.select.root(rx.select.trigger(aria_label=T(all_key)), content, value=value, on_change=on_change,
+                          size="2")
+
+
+def _sort_header(column: str, label_key: str, enabled: rx.Var | bool = True) -> rx.Component:
+    s = CustomerListState
+    return sort_header(T(label_key), s.sort_order == column, s.sort_order == f"{column}_desc", s.sort_by(column),
+                       f"sort-{column}", enabled)
 
 
 def customer_list_page() -> rx.Component:
@@ -109,7 +119,8 @@ def customer_list_page() -> rx.Component:
             rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=T("customers.search"), id="customer-search",
                      default_value=CustomerListState.query, on_change=CustomerListState.search.debounce(100),
                      on_key_down=CustomerListState.open_first, size="3", width="100%", max_width="460px",
-                     auto_focus=True, auto_complete="off"),
+                     auto_focus=True, auto_complete="off", aria_label=T("customers.search"),
+                     key=CustomerListState.search_key),
             _select(CustomerListState.kind_filter, CustomerListState.filter_kind, "customers.all_kinds",
                     [(kind.value, kind.label_key) for kind in CustomerKind]),
             _select(CustomerListState.status_filter, CustomerListState.filter_status, "customers.all_statuses",
@@ -126,11 +137,13 @@ def customer_list_page() -> rx.Component:
         rx.cond(
             CustomerListState.rows.length() > 0,
             rx.vstack(
+                list_count(CustomerListState.count_text, "customer-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
+                        _sort_header("code", "customers.col.code", CustomerListState.code_sortable),
+                        _sort_header("name", "customers.col.name"),
                         *[rx.table.column_header_cell(T(k)) for k in (
-                            "customers.col.code", "customers.col.name", "customers.col.kind", "customers.col.place",
-                            "customers.col.ids", "customers.col.email")]
+                            "customers.col.kind", "customers.col.place", "customers.col.ids", "customers.col.email")]
                     )),
                     rx.table.body(rx.foreach(CustomerListState.rows, _row)),
                     variant="surface", size="2", width="100%", id="customer-table",
@@ -157,7 +170,7 @@ def _value(label_key: str, value: rx.Var) -> rx.Component:
 
 def _input(name: str, type_: str = "text", **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(f"field.{name}"), as_="label", size="2", weight="medium", html_for=f"f-{name}"),
+        rx.text(T(f"field.{name}"), as_="label", size="2", weight="medium", **for_id(f"f-{name}")),
         rx.input(id=f"f-{name}", name=name, type=type_, default_value=DetailsTab.values[name],
                  color_scheme=rx.cond(DetailsTab.errors.contains(name), "red", "gray"), width="100%", **props),
         field_error(DetailsTab.errors.get(name, "")),
@@ -225,7 +238,7 @@ def _details_form() -> rx.Component:
                 rx.vstack(
                     rx.text(T("field.assigned_user_id"), size="2", weight="medium"),
                     rx.select.root(
-                        rx.select.trigger(width="100%"),
+                        rx.select.trigger(width="100%", aria_label=T("field.assigned_user_id")),
                         rx.select.content(
                             rx.select.item(T("card.unassigned"), value="none"),
                             rx.foreach(DetailsTab.staff_options, lambda o: rx.select.item(o[1], value=o[0])),
@@ -240,7 +253,7 @@ def _details_form() -> rx.Component:
             rx.hstack(rx.checkbox(name="block_automatic_emails", default_checked=v["block_automatic_emails"] == "on",
                                   id="f-block_automatic_emails"),
                       rx.text(T("field.block_automatic_emails"), as_="label", size="2",
-                              html_for="f-block_automatic_emails"), align="center"),
+                              **for_id("f-block_automatic_emails")), align="center"),
             rx.vstack(
                 rx.text(T("field.notes"), size="2", weight="medium"),
                 rx.text_area(name="notes", default_value=v["notes"], width="100%", rows="3"),
@@ -333,7 +346,7 @@ def _contact_form(on_submit: rx.EventHandler, save_key: str, on_cancel: rx.Event
                 _small_input(errors, "phone", "field.phone", type="tel", default_value=v["phone"]),
                 rx.vstack(
                     rx.text(T("field.kind"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.kind")), rx.select.content(
                         *[rx.select.item(T(kind.label_key), value=kind.value) for kind in ContactKind]),
                         name="kind", default_value=v["kind"]),
                     field_error(errors.get("kind", "")),
@@ -415,7 +428,7 @@ def _site_form(on_submit: rx.EventHandler, save_key: str, on_cancel: rx.EventHan
                 spacing="1", width="100%",
             ),
             rx.hstack(rx.checkbox(name="is_default", id=f"{form_id}-default", default_checked=v["is_default"] == "on"),
-                      rx.text(T("field.is_default"), as_="label", html_for=f"{form_id}-default", size="2")),
+                      rx.text(T("field.is_default"), as_="label", **for_id(f"{form_id}-default"), size="2")),
             _form_buttons(save_key, on_cancel),
             width="100%",
         ),
@@ -556,7 +569,7 @@ def _access_row(a: AccessView) -> rx.Component:
 def _check(name: str, label_key: str) -> rx.Component:
     return rx.hstack(
         rx.checkbox(name=name, id=f"acc-{name}", default_checked=AccessesTab.access_values[name] == "on"),
-        rx.text(T(label_key), as_="label", html_for=f"acc-{name}", size="2"),
+        rx.text(T(label_key), as_="label", **for_id(f"acc-{name}"), size="2"),
         align="center",
     )
 
@@ -572,21 +585,23 @@ def _access_dialog() -> rx.Component:
                              id="acc-email"),
                 rx.vstack(
                     rx.text(T("field.access.language"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.access.language")),
+                                   rx.select.content(
                         rx.select.item("Italiano", value="it"), rx.select.item("English", value="en")),
                         name="language", default_value=v["language"]),
                     spacing="1", width="100%",
                 ),
                 rx.vstack(
                     rx.text(T("field.access.visibility"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.access.visibility")),
+                                   rx.select.content(
                         *[rx.select.item(T(v.label_key), value=v.value) for v in AccessVisibility]),
                         name="visibility", default_value=v["visibility"]),
                     spacing="1", width="100%",
                 ),
                 rx.vstack(
                     rx.text(T("accesses.profile"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("accesses.profile")), rx.select.content(
                         rx.foreach(AccessesTab.profile_options, lambda o: rx.select.item(o[1], value=o[0]))),
                         name="profile_id", default_value=v["profile_id"]),
                     field_error(errors.get("profile_id", "")),

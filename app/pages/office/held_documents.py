@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, empty_state, field_error
+from app.components.shell import dialog_control, empty_state, field_error, for_id
 from app.state.held_documents import HeldDocumentsState, HeldView
 
 
@@ -49,10 +49,10 @@ def _decision_dialog() -> rx.Component:
                 rx.text(T("held.release_which"), size="2", weight="medium"),
                 rx.foreach(s.decision_reasons, lambda r: rx.hstack(
                     rx.checkbox(name="reason-" + r[0], default_checked=True, id="reason-" + r[0]),
-                    rx.text(r[1], as_="label", html_for="reason-" + r[0], size="2"), align="center")),
+                    rx.text(r[1], as_="label", **for_id("reason-" + r[0]), size="2"), align="center")),
                 field_error(s.decision_errors.get("reasons", "")),
                 spacing="2", width="100%")),
-            rx.text(T("held.note"), size="2", weight="medium", as_="label", html_for="held-note"),
+            rx.text(T("held.note"), size="2", weight="medium", as_="label", **for_id("held-note")),
             rx.text_area(name="note", id="held-note", rows="3", width="100%", max_length=500),
             field_error(s.decision_errors.get("note", "")),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),

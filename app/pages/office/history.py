@@ -6,14 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, pager
+from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, for_id, pager
 from app.domain.vocabularies import HistoryStatus
 from app.state.history import HistoryTab, HistoryView, PreviewLine
 
 
 def _field(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(label_key), size="1", color_scheme="gray", as_="label", html_for=f"history-{name}"),
+        rx.text(T(label_key), size="1", color_scheme="gray", as_="label", **for_id(f"history-{name}")),
         rx.input(name=name, id=f"history-{name}", default_value=HistoryTab.filter_values[name], size="2",
                  width="100%", **props),
         field_error(HistoryTab.filter_errors.get(name, "")),
@@ -52,7 +52,7 @@ def _filters() -> rx.Component:
                 _field("property", "history.property", placeholder=T("history.property_hint")),
                 rx.hstack(rx.checkbox(name="defective", id="history-defective",
                                       default_checked=s.filter_values["defective"] == "on"),
-                          rx.text(T("history.defective"), as_="label", html_for="history-defective", size="2"),
+                          rx.text(T("history.defective"), as_="label", **for_id("history-defective"), size="2"),
                           align="center", padding_top="20px"),
                 columns=rx.breakpoints(initial="2", sm="4"), spacing="3", width="100%",
             ),
@@ -122,15 +122,15 @@ def _complaint_dialog() -> rx.Component:
             rx.text(T("history.complaint_customer"), " ", rx.text.strong(s.complaint_customer, id="complaint-customer"),
                     size="2"),
             field_error(errors.get("customer", "")),
-            rx.text(T("history.quantity"), size="2", weight="medium", as_="label", html_for="complaint-quantity"),
+            rx.text(T("history.quantity"), size="2", weight="medium", as_="label", **for_id("complaint-quantity")),
             rx.input(name="quantity", id="complaint-quantity", default_value=values["quantity"],
                      input_mode="decimal", width="160px"),
             field_error(errors.get("quantity", "")),
             rx.hstack(rx.checkbox(name="defective", id="complaint-defective"),
-                      rx.text(T("history.defective"), as_="label", html_for="complaint-defective", size="2"),
+                      rx.text(T("history.defective"), as_="label", **for_id("complaint-defective"), size="2"),
                       align="center"),
             rx.text(T("history.complaint_notes"), size="2", weight="medium", as_="label",
-                    html_for="complaint-notes"),
+                    **for_id("complaint-notes")),
             rx.text_area(name="notes", id="complaint-notes", rows="3", width="100%", max_length=4000),
             field_error(errors.get("notes", "")),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),

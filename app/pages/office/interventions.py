@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.components.calendar import planning_calendar
 from app.components.i18n import T
-from app.components.shell import dialog_control, empty_state, field_error, office_shell, page_header, pager
+from app.components.shell import dialog_control, empty_state, field_error, for_id, office_shell, page_header, pager
 from app.domain.vocabularies import InterventionStatus
 from app.state.interventions import (
     Choice,
@@ -26,7 +26,7 @@ def status_badge(item: InterventionView) -> rx.Component:
 
 
 def _label(text_key: str, html_for: str) -> rx.Component:
-    return rx.text(T(text_key), size="2", weight="medium", as_="label", html_for=html_for)
+    return rx.text(T(text_key), size="2", weight="medium", as_="label", **for_id(html_for))
 
 
 def _select(state, name: str, label_key: str, choices, required: bool = True) -> rx.Component:  # noqa: ANN001
@@ -53,7 +53,8 @@ def _customer_picker(state) -> rx.Component:  # noqa: ANN001
             rx.hstack(rx.icon("building-2", size=16), rx.text(state.form_customer, weight="medium",
                                                               id="plan-customer-name"), align="center"),
             rx.vstack(
-                rx.input(id="plan-customer", name="customer_search", placeholder=T("interventions.customer_search"), auto_complete="off",
+                rx.input(id="plan-customer", name="customer_search", placeholder=T("interventions.customer_search"),
+                         auto_complete="off",
                          on_change=state.find_customer.debounce(250), width="100%"),
                 rx.foreach(state.customer_hits, lambda c: rx.button(
                     c.label, type="button", variant="ghost", size="2", on_click=state.pick_customer(c.value),
@@ -68,9 +69,10 @@ def _customer_picker(state) -> rx.Component:  # noqa: ANN001
 
 def _technician_box(state, choice: Choice) -> rx.Component:  # noqa: ANN001
     return rx.hstack(
-        rx.checkbox(id="plan-tech-" + choice.value, name="technician_box", checked=state.form_technicians.contains(choice.value),
+        rx.checkbox(id="plan-tech-" + choice.value, name="technician_box",
+                    checked=state.form_technicians.contains(choice.value),
                     on_change=lambda ticked: state.toggle_technician(choice.value, ticked)),
-        rx.text(choice.label, as_="label", html_for="plan-tech-" + choice.value, size="2"),
+        rx.text(choice.label, as_="label", **for_id("plan-tech-" + choice.value), size="2"),
         align="center", spacing="2",
     )
 
@@ -103,7 +105,7 @@ def planning_dialog(state) -> rx.Component:  # noqa: ANN001
                 rx.callout.icon(rx.icon("triangle-alert", size=16)),
                 rx.callout.text(state.overlap_warning),
                 rx.hstack(rx.checkbox(name="accept_overlap", id="plan-accept-overlap"),
-                          rx.text(T("interventions.accept_overlap"), as_="label", html_for="plan-accept-overlap",
+                          rx.text(T("interventions.accept_overlap"), as_="label", **for_id("plan-accept-overlap"),
                                   size="2"), align="center", spacing="2"),
                 color_scheme="amber", id="overlap-warning", width="100%")),
             _select(state, "contact_id", "interventions.field.contact", state.contact_choices, required=False),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, empty_state, office_shell, page_header, pager
+from app.components.shell import dialog_control, empty_state, list_count, office_shell, page_header, pager
 from app.state.outbox import OutboxMessageView, OutboxState
 
 
@@ -49,7 +49,9 @@ def outbox_page() -> rx.Component:
         page_header(T("outbox.title"), T("outbox.subtitle")),
         rx.hstack(
             rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder=T("outbox.search"),
-                     on_change=OutboxState.search_outbox.debounce(300), width="340px", id="outbox-search"),
+                     on_change=OutboxState.search_outbox.debounce(300), width="340px", id="outbox-search",
+                     default_value=OutboxState.outbox_search, key=OutboxState.search_key,
+                     aria_label=T("outbox.search")),
             rx.spacer(),
             rx.cond(OutboxState.smtp_configured,
                     rx.badge(rx.icon("send", size=12), T("outbox.smtp_on"), color_scheme="green", size="2"),
@@ -59,6 +61,7 @@ def outbox_page() -> rx.Component:
         rx.cond(
             OutboxState.messages.length() > 0,
             rx.vstack(
+                list_count(OutboxState.count_text, "outbox-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell(T("outbox.col.created")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, field_error
+from app.components.shell import dialog_control, field_error, for_id
 from app.state.receivables import ReceivablesPanel, ReceivableView
 
 
@@ -42,12 +42,12 @@ def _payment_dialog() -> rx.Component:
         rx.vstack(
             rx.grid(
                 rx.vstack(rx.text(T("receivables.amount"), size="2", weight="medium", as_="label",
-                                  html_for="payment-amount"),
+                                  **for_id("payment-amount")),
                           rx.input(name="amount", id="payment-amount", default_value=s.payment_values["amount"],
                                    input_mode="decimal", width="100%"),
                           field_error(errors.get("amount", "")), spacing="1", width="100%"),
                 rx.vstack(rx.text(T("receivables.paid_on"), size="2", weight="medium", as_="label",
-                                  html_for="payment-date"),
+                                  **for_id("payment-date")),
                           rx.input(name="paid_on", id="payment-date", type="date",
                                    default_value=s.payment_values["paid_on"], width="100%"),
                           field_error(errors.get("paid_on", "")), spacing="1", width="100%"),
@@ -68,7 +68,7 @@ def _unpaid_dialog() -> rx.Component:
     s, errors, values = ReceivablesPanel, ReceivablesPanel.unpaid_errors, ReceivablesPanel.unpaid_values
 
     def field(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
-        return rx.vstack(rx.text(T(label_key), size="2", weight="medium", as_="label", html_for=f"unpaid-{name}"),
+        return rx.vstack(rx.text(T(label_key), size="2", weight="medium", as_="label", **for_id(f"unpaid-{name}")),
                          rx.input(name=name, id=f"unpaid-{name}", default_value=values[name], width="100%", **props),
                          field_error(errors.get(name, "")), spacing="1", width="100%")
 
@@ -77,7 +77,8 @@ def _unpaid_dialog() -> rx.Component:
             rx.text(T("unpaid.help"), size="2", color_scheme="gray"),
             rx.grid(
                 rx.vstack(rx.text(T("unpaid.kind"), size="2", weight="medium"),
-                          rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                          rx.select.root(rx.select.trigger(width="100%", aria_label=T("unpaid.kind")),
+                                         rx.select.content(
                               rx.foreach(s.unpaid_kind_options, lambda o: rx.select.item(o[1], value=o[0]))),
                               name="kind", default_value=values["kind"]),
                           field_error(errors.get("kind", "")), spacing="1", width="100%"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error
+from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, for_id
 from app.state.sales import ArticleHit, DocumentView, LineDraft, SalesTab
 
 
@@ -80,7 +80,7 @@ def _hit(hit: ArticleHit) -> rx.Component:
 def _select(name: str, label_key: str, options: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(T(label_key), size="1", weight="medium"),
-        rx.select.root(rx.select.trigger(width="100%"),
+        rx.select.root(rx.select.trigger(width="100%", aria_label=T(label_key)),
                        rx.select.content(rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))),
                        name=name, default_value=SalesTab.editor_values[name]),
         field_error(SalesTab.editor_errors.get(name, "")),
@@ -90,7 +90,7 @@ def _select(name: str, label_key: str, options: rx.Var) -> rx.Component:
 
 def _header_input(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(label_key), size="1", weight="medium", as_="label", html_for=f"doc-{name}"),
+        rx.text(T(label_key), size="1", weight="medium", as_="label", **for_id(f"doc-{name}")),
         rx.input(name=name, id=f"doc-{name}", default_value=SalesTab.editor_values[name], width="100%", **props),
         field_error(SalesTab.editor_errors.get(name, "")),
         spacing="1", width="100%",

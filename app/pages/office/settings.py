@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, field_error, office_shell, page_header
+from app.components.shell import dialog_control, field_error, for_id, office_shell, page_header
 from app.domain.vocabularies import ConsentChannel
 from app.pages.office.blocks import block_effects_card
 from app.pages.office.change_requests import request_rules_card
@@ -39,7 +39,7 @@ def _type_row(row: TypeRowView) -> rx.Component:
 
 def _field(name: str, label_key: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
-        rx.text(T(label_key), as_="label", size="2", weight="medium", html_for=f"ct-{name}"),
+        rx.text(T(label_key), as_="label", size="2", weight="medium", **for_id(f"ct-{name}")),
         control,
         field_error(ConsentTypesState.editor_errors.get(name, "")),
         spacing="1", width="100%",
@@ -56,7 +56,7 @@ def _editor() -> rx.Component:
                 _field("title", "consent_types.col.title",
                        rx.input(id="ct-title", name="title", default_value=v["title"], width="100%")),
                 _field("channel", "consent_types.col.channel", rx.select.root(
-                    rx.select.trigger(width="100%"),
+                    rx.select.trigger(width="100%", aria_label=T("consent_types.col.channel")),
                     rx.select.content(*[rx.select.item(T(c.label_key), value=c.value) for c in ConsentChannel]),
                     name="channel", default_value=v["channel"])),
                 _field("position", "consent_types.position",
@@ -69,9 +69,9 @@ def _editor() -> rx.Component:
             rx.hstack(
                 rx.hstack(rx.checkbox(name="requires_signature", id="ct-signature",
                                       default_checked=v["requires_signature"] == "on"),
-                          rx.text(T("consent_types.signature"), as_="label", html_for="ct-signature", size="2")),
+                          rx.text(T("consent_types.signature"), as_="label", **for_id("ct-signature"), size="2")),
                 rx.hstack(rx.checkbox(name="active", id="ct-active", default_checked=v["active"] == "on"),
-                          rx.text(T("consent_types.active"), as_="label", html_for="ct-active", size="2")),
+                          rx.text(T("consent_types.active"), as_="label", **for_id("ct-active"), size="2")),
                 spacing="5",
             ),
             rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray", type="button")),
@@ -144,7 +144,7 @@ def _module_choice(m: ModuleChoice) -> rx.Component:
     return rx.hstack(
         rx.checkbox(checked=m.included, on_change=lambda _: PortalSettingsState.toggle_module(m.key),
                     id=f"module-{m.key}", name=f"module-{m.key}"),
-        rx.text(m.label, as_="label", html_for=f"module-{m.key}", size="2", flex="1"),
+        rx.text(m.label, as_="label", **for_id(f"module-{m.key}"), size="2", flex="1"),
         rx.icon_button(rx.icon("arrow-up", size=12), size="1", variant="ghost", type="button",
                        aria_label=T("profiles.up"), on_click=PortalSettingsState.move_module(m.key, -1)),
         rx.icon_button(rx.icon("arrow-down", size=12), size="1", variant="ghost", type="button",
@@ -175,7 +175,7 @@ def _profile_dialog() -> rx.Component:
                     field_error(s.profile_errors.get("modules", "")),
                     rx.hstack(rx.checkbox(name="is_default", id="profile-default",
                                           default_checked=v["is_default"] == "on"),
-                              rx.text(T("profiles.make_default"), as_="label", html_for="profile-default", size="2")),
+                              rx.text(T("profiles.make_default"), as_="label", **for_id("profile-default"), size="2")),
                     field_error(s.profile_errors.get("is_default", "")),
                     rx.flex(rx.dialog.close(rx.button(T("common.cancel"), variant="soft", color_scheme="gray",
                                                       type="button")),
@@ -199,7 +199,8 @@ def portal_settings_card() -> rx.Component:
             rx.vstack(
                 rx.text(T("tickets.assignee"), weight="medium", size="2"),
                 rx.text(T("tickets.assignee_help"), size="1", color_scheme="gray"),
-                rx.select.root(rx.select.trigger(min_width="280px"), rx.select.content(
+                rx.select.root(rx.select.trigger(min_width="280px", aria_label=T("tickets.assignee")),
+                               rx.select.content(
                     rx.foreach(s.assignee_options, lambda o: rx.select.item(o[1], value=o[0]))),
                     value=s.assignee, on_change=s.set_assignee),
                 spacing="1",
@@ -223,10 +224,10 @@ def mail_templates_card() -> rx.Component:
     s = MailTemplatesState
     form = rx.form(
         rx.vstack(
-            rx.text(T("templates.subject"), size="2", weight="medium"),
+            rx.text(T("templates.subject"), size="2", weight="medium", as_="label", **for_id("template-subject")),
             rx.input(name="subject", default_value=s.template_subject, width="100%", id="template-subject"),
             field_error(s.template_errors.get("subject", "")),
-            rx.text(T("templates.body"), size="2", weight="medium"),
+            rx.text(T("templates.body"), size="2", weight="medium", as_="label", **for_id("template-body")),
             rx.text_area(name="body", default_value=s.template_body, rows="10", width="100%", id="template-body"),
             field_error(s.template_errors.get("body", "")),
             field_error(s.template_errors.get("", "")),
@@ -247,7 +248,7 @@ def mail_templates_card() -> rx.Component:
             rx.heading(T("templates.title"), size="4"),
             rx.text(T("templates.help"), size="2", color_scheme="gray"),
             rx.hstack(
-                rx.select.root(rx.select.trigger(min_width="320px"), rx.select.content(
+                rx.select.root(rx.select.trigger(min_width="320px", aria_label=T("templates.title")), rx.select.content(
                     rx.foreach(s.template_options, lambda o: rx.select.item(o[1], value=o[0]))),
                     value=s.template_key, on_change=s.pick_template),
                 rx.segmented_control.root(rx.segmented_control.item("Italiano", value="it"),
@@ -281,7 +282,7 @@ def intervention_types_card() -> rx.Component:
 
     def field(name: str, label_key: str, width: str = "100%") -> rx.Component:
         return rx.vstack(
-            rx.text(T(label_key), size="1", color_scheme="gray", as_="label", html_for=f"itype-{name}"),
+            rx.text(T(label_key), size="1", color_scheme="gray", as_="label", **for_id(f"itype-{name}")),
             rx.input(name=name, id=f"itype-{name}", default_value=s.type_values[name], width=width),
             field_error(s.type_errors.get(name, "")), spacing="1",
         )
@@ -304,7 +305,7 @@ def intervention_types_card() -> rx.Component:
                     field("position", "interventions.types.position", "80px"),
                     rx.hstack(rx.checkbox(name="active", id="itype-active",
                                           default_checked=s.type_values["active"] == "on"),
-                              rx.text(T("interventions.types.active"), as_="label", html_for="itype-active",
+                              rx.text(T("interventions.types.active"), as_="label", **for_id("itype-active"),
                                       size="2"),
                               align="center", padding_top="22px"),
                     rx.button(rx.cond(s.editing_type > 0, T("common.save"), T("interventions.types.add")),

@@ -5,7 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, office_shell, page_header, pager
+from app.components.shell import (
+    confirm_dialog,
+    empty_state,
+    list_count,
+    office_shell,
+    page_header,
+    pager,
+    sort_header,
+)
 from app.components.ticket_thread import ticket_thread
 from app.domain.vocabularies import TicketStatus
 from app.state.tickets import OfficeTicketsState, TicketView
@@ -37,9 +45,13 @@ def tickets_page() -> rx.Component:
         ),
         rx.cond(s.ticket_rows.length() > 0,
                 rx.vstack(
+                    list_count(s.count_text, "tickets-count"),
                     rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(f"tickets.col.{k}")) for k in (
-                            "number", "customer", "subject", "status", "opened_by", "assigned", "updated")])),
+                        rx.table.header(rx.table.row(
+                            sort_header(T("tickets.col.number"), s.sort_order == "oldest", s.sort_order == "newest",
+                                        s.sort_by_number, "sort-number"),
+                            *[rx.table.column_header_cell(T(f"tickets.col.{k}")) for k in (
+                                "customer", "subject", "status", "opened_by", "assigned", "updated")])),
                         rx.table.body(rx.foreach(s.ticket_rows, _row)),
                         variant="surface", width="100%", id="office-tickets"),
                     pager(s), width="100%"),

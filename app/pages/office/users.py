@@ -8,6 +8,8 @@ from app.components.shell import (
     dialog_control,
     empty_state,
     field_error,
+    for_id,
+    list_count,
     office_shell,
     page_header,
     pager,
@@ -20,7 +22,7 @@ def _role_cell(user: UserView) -> rx.Component:
     return rx.cond(
         user.is_staff & ~user.is_self,
         rx.select.root(
-            rx.select.trigger(variant="ghost"),
+            rx.select.trigger(variant="ghost", aria_label=T("users.col.role") + " · " + user.full_name),
             rx.select.content(rx.foreach(UsersState.role_options, lambda o: rx.select.item(o[1], value=o[0]))),
             value=user.role_value, size="1", on_change=lambda role: UsersState.change_role(user.id, role),
         ),
@@ -65,8 +67,9 @@ def _row(user: UserView) -> rx.Component:
 
 def _field(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(label_key), size="1", weight="medium"),
-        rx.input(name=name, size="2", width="100%", default_value=UsersState.staff_values[name], **props),
+        rx.text(T(label_key), size="1", weight="medium", as_="label", **for_id(f"staff-{name}")),
+        rx.input(name=name, size="2", width="100%", default_value=UsersState.staff_values[name], id=f"staff-{name}",
+                 **props),
         field_error(UsersState.staff_errors.get(name, "")),
         spacing="1", width="100%",
     )
@@ -75,12 +78,12 @@ def _field(name: str, label_key: str, **props) -> rx.Component:  # noqa: ANN003
 def _staff_dialog() -> rx.Component:
     form = rx.form(
         rx.vstack(
-            _field("full_name", "users.col.name", id="staff-full_name"),
-            _field("email", "users.col.email", type="email", id="staff-email"),
+            _field("full_name", "users.col.name"),
+            _field("email", "users.col.email", type="email"),
             rx.grid(
                 rx.vstack(
                     rx.text(T("users.col.role"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("users.col.role")), rx.select.content(
                         rx.foreach(UsersState.role_options, lambda o: rx.select.item(o[1], value=o[0]))),
                         name="role", default_value=UsersState.staff_values["role"]),
                     field_error(UsersState.staff_errors.get("role", "")),
@@ -88,7 +91,8 @@ def _staff_dialog() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text(T("field.access.language"), size="1", weight="medium"),
-                    rx.select.root(rx.select.trigger(width="100%"), rx.select.content(
+                    rx.select.root(rx.select.trigger(width="100%", aria_label=T("field.access.language")),
+                                   rx.select.content(
                         rx.select.item("Italiano", value="it"), rx.select.item("English", value="en")),
                         name="language", default_value=UsersState.staff_values["language"]),
                     field_error(UsersState.staff_errors.get("language", "")),
@@ -147,7 +151,8 @@ def users_page() -> rx.Component:
         page_header(T("users.title"), T("users.subtitle")),
         rx.hstack(
             rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder=T("users.search"),
-                     on_change=UsersState.search_users.debounce(300), width="340px", id="users-search"),
+                     on_change=UsersState.search_users.debounce(300), width="340px", id="users-search",
+                     default_value=UsersState.users_search, key=UsersState.search_key, aria_label=T("users.search")),
             rx.spacer(),
             rx.button(rx.icon("user-plus", size=14), T("users.new"), size="2", variant="soft",
                       on_click=UsersState.new_user, id="new-staff"),
@@ -156,6 +161,7 @@ def users_page() -> rx.Component:
         rx.cond(
             UsersState.user_rows.length() > 0,
             rx.vstack(
+                list_count(UsersState.count_text, "users-count"),
                 rx.table.root(
                     rx.table.header(rx.table.row(
                         rx.table.column_header_cell(T("users.col.name")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import empty_state, field_error, portal_shell
+from app.components.shell import empty_state, field_error, for_id, portal_shell
 from app.domain import change_rules as rules
 from app.state.change_requests import MyDataState, OwnItemView, OwnRequestView
 
@@ -21,7 +21,7 @@ def _pending(field: str) -> rx.Component:
 
 def _input(column: str, type_: str = "text", **props) -> rx.Component:  # noqa: ANN003
     return rx.vstack(
-        rx.text(T(f"field.{column}"), as_="label", size="2", weight="medium", html_for=f"my-{column}"),
+        rx.text(T(f"field.{column}"), as_="label", size="2", weight="medium", **for_id(f"my-{column}")),
         rx.input(id=f"my-{column}", name=column, type=type_, default_value=MyDataState.values[column],
                  color_scheme=rx.cond(MyDataState.errors.contains(column), "red", "gray"), width="100%", size="3",
                  **props),

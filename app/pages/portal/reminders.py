@@ -5,7 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, portal_heading, portal_shell
+from app.components.shell import (
+    confirm_dialog,
+    dialog_control,
+    empty_state,
+    field_error,
+    for_id,
+    portal_heading,
+    portal_shell,
+)
 from app.state.reminders import RemindersState, ReminderView
 
 
@@ -24,11 +32,13 @@ def _reminder(r: ReminderView) -> rx.Component:
 
 def _reminder_fields(errors, values=None) -> rx.Component:  # noqa: ANN001
     return rx.flex(
-        rx.vstack(rx.text(T("reminders.due_on"), size="2", weight="medium"),
+        rx.vstack(rx.text(T("reminders.due_on"), size="2", weight="medium", as_="label",
+                          **for_id("reminder-date" if values is None else "edit-reminder-date")),
                   rx.input(type="date", name="due_on", default_value=values["due_on"] if values is not None else "",
                            id="reminder-date" if values is None else "edit-reminder-date"),
                   field_error(errors.get("due_on", "")), spacing="1"),
-        rx.vstack(rx.text(T("reminders.text"), size="2", weight="medium"),
+        rx.vstack(rx.text(T("reminders.text"), size="2", weight="medium", as_="label",
+                          **for_id("reminder-text" if values is None else "edit-reminder-text")),
                   rx.input(name="text", default_value=values["text"] if values is not None else "", width="100%",
                            id="reminder-text" if values is None else "edit-reminder-text"),
                   field_error(errors.get("text", "")), spacing="1", flex="1"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, empty_state, field_error, portal_heading, portal_shell
-from app.components.ticket_thread import ticket_thread
+from app.components.shell import confirm_dialog, empty_state, field_error, for_id, portal_heading, portal_shell
+from app.components.ticket_thread import attach_box, ticket_thread
 from app.state.tickets import SupportState, TicketView
 
 
@@ -24,21 +24,25 @@ def _ticket(ticket: TicketView) -> rx.Component:
 
 def support_page() -> rx.Component:
     s = SupportState
-    new_form = rx.form(
-        rx.vstack(
-            rx.text(T("tickets.subject"), size="2", weight="medium"),
-            rx.input(name="subject", width="100%", id="ticket-subject"),
-            field_error(s.new_errors.get("subject", "")),
-            rx.text(T("tickets.body"), size="2", weight="medium"),
-            rx.text_area(name="body", rows="5", width="100%", id="ticket-body"),
-            field_error(s.new_errors.get("body", "")),
-            # A refusal of the whole request (the hour's allowance used up) is said here, where the user acts.
-            field_error(s.new_errors.get("", "")),
-            rx.hstack(rx.spacer(), rx.button(rx.icon("send", size=14), T("tickets.send"), type="submit",
-                                             id="send-ticket"), width="100%"),
-            spacing="2", width="100%",
+    new_form = rx.vstack(
+        rx.form(
+            rx.vstack(
+                rx.text(T("tickets.subject"), size="2", weight="medium", as_="label", **for_id("ticket-subject")),
+                rx.input(name="subject", width="100%", id="ticket-subject"),
+                field_error(s.new_errors.get("subject", "")),
+                rx.text(T("tickets.body"), size="2", weight="medium", as_="label", **for_id("ticket-body")),
+                rx.text_area(name="body", rows="5", width="100%", id="ticket-body"),
+                field_error(s.new_errors.get("body", "")),
+                spacing="2", width="100%",
+            ),
+            on_submit=s.open_new_ticket, key=s.new_key, width="100%", id="new-ticket-form",
         ),
-        on_submit=s.open_new_ticket, key=s.new_key, width="100%",
+        attach_box(s, "ticket-new-files", s.new_errors.get("files", "")),
+        # A refusal of the whole request (the hour's allowance used up) is said here, where the user acts.
+        field_error(s.new_errors.get("", "")),
+        rx.hstack(rx.spacer(), rx.button(rx.icon("send", size=14), T("tickets.send"), type="submit",
+                                         id="send-ticket", custom_attrs={"form": "new-ticket-form"}), width="100%"),
+        spacing="2", width="100%",
     )
     return portal_shell(
         rx.hstack(portal_heading("tickets.title", "tickets.help"), rx.spacer(),
