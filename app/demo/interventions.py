@@ -136,13 +136,10 @@ def seed_interventions(*, session: Session, office: Actor, admin: Actor, technic
     planner.done(rossi, tech, _local(today - timedelta(days=75), 9), 2, "maintenance")
     planner.done(rossi, second, _local(today - timedelta(days=33), 14), 1.5, "repair")
     verified = planner.done(rossi, tech, _local(today - timedelta(days=9), 10), 1, "verification")
-    report = documents.save_report(session=session, actor=admin, customer_id=rossi.customer_id, raw={
+    documents.save_report(session=session, actor=admin, customer_id=rossi.customer_id, raw={
         "title": "Rapporto di verifica fumi caldaia", "kind": "verification",
         "report_date": (today - timedelta(days=9)).isoformat(), "shared": "on",
-        "notes": "Rendimento di combustione 96%, nessuna anomalia."})
-    # The report form has no intervention field yet: the link is set on the row the service just wrote.
-    report.intervention_id = verified.id
-    session.add(report)
+        "notes": "Rendimento di combustione 96%, nessuna anomalia.", "intervention_id": str(verified.id)})
     planner.plan(rossi, tech, _local(today + timedelta(days=3), 9, 30), 2, "maintenance",
                  "Manutenzione annuale dei condizionatori del magazzino")
 

@@ -31,9 +31,10 @@ from app.state.session import SessionState, field_messages, guarded, off_the_loo
 
 STATUS_COLORS = {InterventionStatus.PLANNED: "blue", InterventionStatus.IN_PROGRESS: "amber",
                  InterventionStatus.CLOSED: "green", InterventionStatus.CANCELLED: "gray"}
-# One colour per technician on the calendar, in the order of their ids: readable on light and dark.
-PALETTE = ("#3e63dd", "#e5484d", "#30a46c", "#f76b15", "#8e4ec6", "#0090ff", "#d6409f", "#12a594", "#ad7f58",
-           "#5b5bd6", "#ca244d", "#46a758")
+# One colour per technician on the calendar, in the order of their ids: Radix's step 11 of each hue, dark
+# enough for white text at the AA contrast ratio, readable on light and dark pages.
+PALETTE = ("#3a5bc7", "#ce2c31", "#218358", "#cc4e00", "#8145b5", "#0d74ce", "#c2298a", "#008573", "#a35829",
+           "#5151cd", "#c41c5e", "#2a7e3b")
 FORM_FIELDS = ("site_id", "type_id", "starts_at", "ends_at", "description", "contact_id")
 UPLOAD_ID = "intervention-photos"
 

@@ -21,10 +21,10 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 AREAS = {
     "sign-in": (None, ["/login", "/forgot-password"]),
     "office": ("admin@demo.it", ["/office", "/office/customers", "/office/customer?id=1", "/office/requests",
-                                 "/office/tickets", "/office/credit", "/office/outbox", "/office/users",
+                                 "/office/interventions", "/office/interventions?view=list", "/office/tickets", "/office/credit", "/office/outbox", "/office/users",
                                  "/office/settings", "/office/account"]),
     "field": ("tecnico@demo.it", ["/field", "/field/account"]),
-    "portal": ("cliente@demo.it", ["/portal", "/portal/contracts", "/portal/reports", "/portal/my-data",
+    "portal": ("cliente@demo.it", ["/portal", "/portal/interventions", "/portal/contracts", "/portal/reports", "/portal/my-data",
                                    "/portal/consents", "/portal/reminders", "/portal/support", "/portal/account"]),
 }
 

@@ -371,9 +371,13 @@ def test_the_section_needs_its_module_in_the_profile(db, world):
 def test_a_linked_report_is_narrowed_like_its_intervention(db, world):
     intervention_id = plan(db, world, contact_id="")
     with db(write=True) as s:
-        report = documents.save_report(session=s, actor=world["office"], customer_id=world["acme"], raw={
-            "title": "Verifica fumi", "kind": "verification", "report_date": "2026-12-02", "shared": "on"})
-        report.intervention_id = intervention_id
+        documents.save_report(session=s, actor=world["office"], customer_id=world["acme"], raw={
+            "title": "Verifica fumi", "kind": "verification", "report_date": "2026-12-02", "shared": "on",
+            "intervention_id": str(intervention_id)})
+        with pytest.raises(DomainError) as refused:  # only one of the customer's own interventions
+            documents.save_report(session=s, actor=world["office"], customer_id=world["beta"], raw={
+                "title": "Altro", "kind": "report", "report_date": "2026-12-02", "intervention_id": str(intervention_id)})
+        assert refused.value.errors == {"intervention_id": "documents.err.intervention"}
         documents.save_report(session=s, actor=world["office"], customer_id=world["acme"], raw={
             "title": "Relazione annuale", "kind": "report", "report_date": "2026-12-01", "shared": "on"})
         portal_profiles.default_profile(s).modules = "interventions,reports"

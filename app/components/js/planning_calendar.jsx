@@ -89,6 +89,8 @@ export function PlanningCalendar({
         initialDate={initialDate || undefined}
         headerToolbar={headerToolbar}
         footerToolbar={footerToolbar}
+        // Words rather than icon glyphs on the arrows: FullCalendar's icons are images without a name.
+        buttonIcons={false}
         events={events}
         height="auto"
         selectable={selectable}
