@@ -7,7 +7,7 @@ import reflex as rx
 
 from app.components.draft_form import draft_form
 from app.components.i18n import T
-from app.components.shell import empty_state, field_error, field_shell, for_id
+from app.components.shell import empty_state, field_error, field_shell, for_id, name_file_input
 from app.components.signature_pad import signature_pad
 from app.pages.office.interventions import status_badge
 from app.settings import get_settings
@@ -172,14 +172,14 @@ def _photos() -> rx.Component:
     return rx.vstack(
         rx.text(T("interventions.photos"), size="2", weight="medium"),
         rx.foreach(s.photos, _photo),
-        rx.upload.root(
+        name_file_input(rx.upload.root(
             rx.button(rx.icon("camera", size=16), T("interventions.add_photos"), type="button", variant="soft",
                       width="100%"),
             id=UPLOAD_ID, accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
             max_files=10, max_size=get_settings().upload_max_bytes,
             on_drop=s.receive_photos(rx.upload_files(upload_id=UPLOAD_ID, on_upload_progress=s.photo_progress)),
             width="100%", border="none", padding="0",
-        ),
+        ), T("interventions.add_photos")),
         rx.cond(s.upload_progress > 0, rx.progress(value=s.upload_progress, width="100%")),
         rx.foreach(s.upload_errors, lambda e: rx.text(e, color_scheme="red", size="2", role="alert")),
         spacing="2", width="100%",
