@@ -22,11 +22,12 @@ from app.i18n import t
 from app.jobs import run_scheduled_jobs
 from app.pages.account import field_account_page, office_account_page, portal_account_page
 from app.pages.auth import forgot_page, login_page, set_password_page
-from app.pages.field.home import field_home_page
+from app.pages.field.interventions import field_home_page, field_intervention_page
 from app.pages.office.change_requests import inbox_page
 from app.pages.office.credit import credit_page
 from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
+from app.pages.office.interventions import interventions_page
 from app.pages.office.outbox import outbox_page
 from app.pages.office.settings import settings_page
 from app.pages.office.tickets import tickets_page
@@ -34,6 +35,7 @@ from app.pages.office.users import users_page
 from app.pages.portal.consents import portal_consents_page
 from app.pages.portal.documents import contracts_page, reports_page
 from app.pages.portal.home import portal_home_page
+from app.pages.portal.interventions import portal_interventions_page
 from app.pages.portal.my_data import my_data_page
 from app.pages.portal.reminders import reminders_page
 from app.pages.portal.support import support_page
@@ -48,6 +50,13 @@ from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
 from app.state.held_documents import HeldDocumentsState
 from app.state.home import FieldHomeState, OfficeHomeState, PortalHomeState
+from app.state.interventions import (
+    FieldAgendaState,
+    FieldInterventionState,
+    InterventionTypesState,
+    OfficeInterventionsState,
+    PortalInterventionsState,
+)
 from app.state.lifetime import with_short_anonymous_life
 from app.state.mail_templates import MailTemplatesState
 from app.state.outbox import OutboxState
@@ -90,7 +99,8 @@ app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbo
 app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox, title=T("title.requests"))
 app.add_page(settings_page, route="/office/settings",
              on_load=[RequestSettingsState.load_settings, BlockEffectsState.load_effects, ConsentTypesState.load_types,
-                      PortalSettingsState.load_portal_settings, MailTemplatesState.load_templates],
+                      InterventionTypesState.load_types, PortalSettingsState.load_portal_settings,
+                      MailTemplatesState.load_templates],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
 app.add_page(credit_page, route="/office/credit",
@@ -98,7 +108,14 @@ app.add_page(credit_page, route="/office/credit",
              title=T("title.credit"))
 app.add_page(users_page, route="/office/users", on_load=UsersState.load_users, title=T("title.users"))
 app.add_page(office_account_page, route="/office/account", on_load=AccountState.load_account, title=T("title.account"))
-app.add_page(field_home_page, route="/field", on_load=FieldHomeState.load_field, title=T("title.field"))
+app.add_page(interventions_page, route="/office/interventions", on_load=OfficeInterventionsState.load_page,
+             title=T("title.interventions"))
+app.add_page(field_home_page, route="/field", on_load=[FieldHomeState.load_field, FieldAgendaState.load_agenda],
+             title=T("title.field"))
+app.add_page(field_intervention_page, route="/field/intervention", on_load=FieldInterventionState.load_intervention,
+             title=T("title.intervention"))
+app.add_page(portal_interventions_page, route="/portal/interventions",
+             on_load=PortalInterventionsState.load_portal_interventions, title=T("title.interventions"))
 app.add_page(field_account_page, route="/field/account", on_load=AccountState.load_account, title=T("title.account"))
 app.add_page(portal_home_page, route="/portal", on_load=PortalHomeState.load_portal, title=T("title.portal"))
 app.add_page(my_data_page, route="/portal/my-data", on_load=MyDataState.load_my_data, title=T("title.my_data"))

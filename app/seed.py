@@ -3,15 +3,17 @@ generated ones. Safe to run again: what exists is left alone."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from app.db import get_engine, session_scope
 from app.demo.generator import bulk_load
+from app.demo.interventions import seed_interventions
 from app.domain.permissions import Role
-from app.models import Article, ConsentType, Customer, CustomerBlock, Receivable, SalesDocument, User
+from app.i18n.formats import TIME_ZONE
+from app.models import Article, ConsentType, Customer, CustomerBlock, Intervention, Receivable, SalesDocument, User
 from app.services import blocks, change_requests, consents, credit, customers, documents, receivables, sales
 from app.services.auth import actor_of
 from app.services.users import create_user
@@ -39,6 +41,7 @@ DEMO_USERS = [
     ("ufficio@demo.it", "Marco Ferri", Role.OFFICE),
     ("crediti@demo.it", "Elena Galli", Role.CREDIT_MANAGER),
     ("tecnico@demo.it", "Luca Moretti", Role.TECHNICIAN),
+    ("tecnico2@demo.it", "Sara Colombo", Role.TECHNICIAN),
 ]
 CUSTOMER_USER = ("cliente@demo.it", "Paolo Rossi")
 # A private customer with her own reserved-area login and a change request waiting for the office.
@@ -157,6 +160,13 @@ def seed_demo() -> list[tuple[str, str]]:
                     {"description": "Installazione e collaudo", "quantity": "6", "unit_price": "42"}]})
         if session.exec(select(CustomerBlock.id)).first() is None:
             _demo_credit(session, admin)
+    with session_scope(write=True) as session:
+        if session.exec(select(Intervention.id)).first() is None:
+            staff = {u.email: actor_of(u) for u in session.exec(select(User).where(User.email.in_(
+                ("admin@demo.it", "ufficio@demo.it", "tecnico@demo.it", "tecnico2@demo.it"))))}
+            seed_interventions(session=session, office=staff["ufficio@demo.it"], admin=staff["admin@demo.it"],
+                               technicians=(staff["tecnico@demo.it"], staff["tecnico2@demo.it"]),
+                               today=datetime.now(TIME_ZONE).date())
     return [(email, role.value) for email, _, role in DEMO_USERS] + [
         (CUSTOMER_USER[0], Role.CUSTOMER.value), (PRIVATE_USER[0], Role.CUSTOMER.value)]
 

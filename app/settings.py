@@ -74,6 +74,8 @@ class Settings:
     default_language: str
     notify_email: str | None = None  # the company's address for warnings such as contract expiries
     contract_warning_days: int = 30
+    # Days before a planned intervention when its reminder goes to the customer's users, largest first.
+    intervention_reminder_days: str = "30,7"
     # Whether an unpaid item blocks its customer by itself, for customers without a choice of their own.
     unpaid_auto_block: bool = True
     # The optional reasons an order waits for the credit manager; the credit limit and the blocks always apply.
@@ -144,6 +146,7 @@ def load_settings() -> Settings:
         default_language=os.environ.get("DEFAULT_LANGUAGE", "it"),
         notify_email=os.environ.get("NOTIFY_EMAIL", "").strip() or None,
         contract_warning_days=_int("CONTRACT_WARNING_DAYS", 30),
+        intervention_reminder_days=os.environ.get("INTERVENTION_REMINDER_DAYS", "30,7"),
         unpaid_auto_block=_bool("UNPAID_AUTO_BLOCK", True),
         hold_web_orders=_bool("HOLD_WEB_ORDERS", True),
         hold_changed_shipping=_bool("HOLD_CHANGED_SHIPPING", True),

@@ -19,7 +19,7 @@ from sqlmodel import SQLModel  # noqa: E402
 from app.db import engine_for, session_scope  # noqa: E402
 from app.migrate import upgrade_to_head  # noqa: E402
 
-SEEDED_BY_MIGRATIONS = {"payment_term"}
+SEEDED_BY_MIGRATIONS = {"payment_term", "intervention_type"}
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import reflex as rx
 
+from app.components.draft_form import clear_all_drafts
 from app.components.i18n import T, language_switch
 from app.state.session import SessionState, start_over
+
+
+def _sign_out() -> list:
+    """Signing out also forgets the drafts this browser keeps (a technician's typed work and a customer's
+    signature): a tablet is often shared."""
+    return [clear_all_drafts(), start_over()]
 
 
 def brand(size: str = "4", compact_on_phone: bool = False) -> rx.Component:
@@ -83,6 +90,7 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
     nav = rx.vstack(
         _nav_item("layout-dashboard", "nav.home", "/office", active == "home"),
         _nav_item("building-2", "nav.customers", "/office/customers", active == "customers"),
+        _nav_item("calendar-days", "nav.interventions", "/office/interventions", active == "interventions"),
         rx.cond(SessionState.can_decide_requests,
                 _nav_item("git-pull-request-arrow", "nav.requests", "/office/requests", active == "requests",
                           count=SessionState.open_requests)),
@@ -108,7 +116,7 @@ def office_shell(active: str, *content: rx.Component) -> rx.Component:
             language_switch(),
             rx.spacer(),
             rx.button(rx.icon("log-out", size=14), T("auth.logout"), variant="soft", color_scheme="gray", size="1",
-                      on_click=start_over(), id="logout"),
+                      on_click=_sign_out(), id="logout"),
             width="100%", align="center",
         ),
         width="250px", min_width="250px", height="100vh", padding="20px 14px", spacing="3",
@@ -156,7 +164,7 @@ def _phone_menu(links: list[tuple[str, str, str]], middle_items: rx.Component | 
             rx.menu.item("English", on_click=SessionState.switch_language("en")),
             rx.menu.separator(),
             rx.menu.item(rx.hstack(rx.icon("log-out", size=16), rx.text(T("auth.logout")), align="center",
-                                   spacing="2"), color_scheme="red", on_click=start_over(),
+                                   spacing="2"), color_scheme="red", on_click=_sign_out(),
                          id="phone-logout"),
         ),
     )
@@ -177,7 +185,7 @@ def _top_bar(area_key: str, links: list[tuple[str, str, str]], middle: rx.Compon
             *_bar_links(after or []),
             language_switch(),
             rx.icon_button(rx.icon("log-out", size=16), variant="soft", color_scheme="gray",
-                           on_click=start_over(), aria_label=T("auth.logout"), id="logout"),
+                           on_click=_sign_out(), aria_label=T("auth.logout"), id="logout"),
             display=wide, align="center", spacing="4",
         ),
         rx.box(_phone_menu(links, middle_items, after or []), display=["block", "block", "none"]),
@@ -200,6 +208,7 @@ def module_icon(key: rx.Var, size: int = 16) -> rx.Component:
     """The icon of a reserved-area module (icons are chosen when the page is built, hence the match)."""
     return rx.match(
         key,
+        ("interventions", rx.icon("calendar-clock", size=size)),
         ("contracts", rx.icon("file-pen-line", size=size)),
         ("reports", rx.icon("clipboard-check", size=size)),
         ("my_data", rx.icon("id-card", size=size)),

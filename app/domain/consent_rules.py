@@ -25,6 +25,15 @@ def text_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def proof_hash(*, customer_id: int, contact_id: int | None, subject_name: str, text_sha256: str, state: str,
+               source: str, signature_collected: bool, created_at: str) -> str:
+    """What proves a consent event once the subject's name is gone: whoever brings the name again (the
+    person, or an authority) can recompute it from the kept event and compare."""
+    canonical = "\n".join([str(customer_id), str(contact_id or ""), " ".join(subject_name.split()).casefold(),
+                           text_sha256, state, source, "1" if signature_collected else "0", created_at])
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def channel_needs(channel: str, subject: dict) -> str | None:
     """The message key saying which contact data is missing to grant a consent on this channel
     (`subject` has email, phone, mobile, street, city), or None when it is there."""

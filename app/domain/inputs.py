@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Self
 
@@ -30,6 +30,9 @@ FORM_INVALID = N_("form.err.invalid")
 VALUE_INVALID = N_("form.err.value")
 DATE_INVALID = N_("form.err.date")
 NUMBER_INVALID = N_("form.err.number")
+TIME_INVALID = N_("form.err.time")
+# A clock time skipped when summer time starts (02:00-03:00 on the last Sunday of March in Italy).
+TIME_SKIPPED = N_("form.err.time_skipped")
 REQUIRED = N_("form.err.required")
 TOO_LONG = N_("form.err.too_long")
 # Longer than anything a search box needs; a longer text is cut, not refused.
@@ -136,6 +139,53 @@ def parse_amount(value: object) -> Decimal | None:
     return number
 
 
+def local_moment(value: datetime) -> datetime:
+    """A wall-clock time in the company's time zone as UTC. Of the two 02:30 of the October night the
+    first (summer time) is taken; a time the March change skips does not exist and is refused."""
+    from app.i18n.formats import TIME_ZONE
+
+    placed = value.replace(tzinfo=TIME_ZONE, fold=0)
+    if placed.astimezone(UTC).astimezone(TIME_ZONE).replace(tzinfo=None) != value:
+        raise PydanticCustomError(TIME_SKIPPED, "no such local time")
+    return placed.astimezone(UTC)
+
+
+def parse_moment(value: object) -> datetime | None:
+    """A moment as a date-and-time field sends it (local time, "2026-11-30T09:30") or a program or the
+    calendar sends it (ISO 8601 with its offset), in UTC; empty is None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise PydanticCustomError(TIME_INVALID, "not a time") from None
+    else:
+        raise PydanticCustomError(TIME_INVALID, "not a time")
+    return local_moment(moment) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def parse_ids(value: object) -> tuple[int, ...]:
+    """Row ids picked in a form: a list, or "3,5" from a form field or an import row; anything else is refused."""
+    if value is None or value == "":
+        return ()
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise PydanticCustomError(VALUE_INVALID, "not a list")
+    ids = []
+    for item in items:
+        text = item.strip() if isinstance(item, str) else item
+        if isinstance(text, str) and text.isdigit():
+            text = int(text)
+        if type(text) is not int or text <= 0:
+            raise PydanticCustomError(VALUE_INVALID, "not an id")
+        if text not in ids:
+            ids.append(text)
+    return tuple(ids)
+
+
 def choice(value: object) -> str | None:
     """A value picked from a list: checked against the list by the rule that uses it."""
     if value is None or value == "":
@@ -151,6 +201,8 @@ Checkbox = Annotated[bool, BeforeValidator(ticked)]
 Day = Annotated[date | None, BeforeValidator(parse_day)]
 Choice = Annotated[str | None, BeforeValidator(choice)]
 Amount = Annotated[Decimal | None, BeforeValidator(parse_amount)]
+Moment = Annotated[datetime | None, BeforeValidator(parse_moment)]
+Ids = Annotated[tuple[int, ...], BeforeValidator(parse_ids)]
 
 
 class Input(BaseModel):
@@ -317,6 +369,8 @@ class ReportInput(Input):
     report_date: Day = None
     notes: LongText = None
     shared: Checkbox = False
+    # The intervention it reports on, one of the customer's; empty for none.
+    intervention_id: Text = None
 
 
 # Credit control ----------------------------------------------------------------------------------
@@ -385,6 +439,58 @@ class ArticleInput(Input):
     vat_rate: Amount = None
     # "taglia=M; colore=blu": the properties the transaction history filters by.
     properties: Text = None
+
+
+# Interventions -----------------------------------------------------------------------------------
+
+
+class InterventionInput(Input):
+    site_id: Text = None
+    type_id: Text = None
+    technician_ids: Ids = ()
+    starts_at: Moment = None
+    ends_at: Moment = None
+    description: LongText = None
+    contact_id: Text = None
+    ticket_id: Text = None
+    # The planner saw the double-booking warning and saves anyway.
+    accept_overlap: Checkbox = False
+
+
+class CancelInput(Input):
+    reason: Text = None
+
+
+class MaterialInput(Input):
+    description: Text = None
+    quantity: Amount = None
+    unit: Text = None
+
+
+class WorkInput(Input):
+    work_done: LongText = None
+    minutes_spent: Amount = None
+    materials: list[MaterialInput] = []
+
+
+class CloseInput(WorkInput):
+    signer_name: Text = None
+    # The drawn signature as the browser's canvas gives it: a PNG data URL.
+    signature: Choice = None
+    # The browser's token for this closing, kept with its draft: sent twice, it closes once.
+    close_token: Text = None
+
+
+class NoteInput(Input):
+    body: LongText = None
+
+
+class InterventionTypeInput(Input):
+    code: Text = None
+    name_it: Text = None
+    name_en: Text = None
+    position: Text = None
+    active: Checkbox = True
 
 
 # Settings ------------------------------------------------------------------------------------

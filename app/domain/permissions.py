@@ -46,6 +46,12 @@ class Perm(StrEnum):
     BLOCKS_MANAGE = "blocks.manage"
     # Payments and unpaid items on a customer's receivables.
     RECEIVABLES_MANAGE = "receivables.manage"
+    # Planning, rescheduling and cancelling interventions.
+    INTERVENTIONS_PLAN = "interventions.plan"
+    # Doing the interventions assigned to oneself: start, work, photos, the customer's signature.
+    INTERVENTIONS_WORK = "interventions.work"
+    # Erasing a customer's or a contact's personal data for good: administrators only, never granted.
+    ANONYMIZE = "customers.anonymize"
 
 
 _OFFICE_BASE = {Perm.OFFICE_ACCESS, Perm.CUSTOMERS_READ, Perm.OWN_ACCOUNT}
@@ -54,12 +60,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ADMIN: frozenset(_OFFICE_BASE | {
         Perm.OUTBOX_READ, Perm.USERS_MANAGE, Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.SETTINGS_MANAGE,
         Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE,
+        Perm.INTERVENTIONS_PLAN, Perm.ANONYMIZE,
     }),
     Role.OFFICE: frozenset(_OFFICE_BASE | {
         Perm.CUSTOMERS_WRITE, Perm.CHANGES_DECIDE, Perm.CONSENTS_RECORD, Perm.TICKETS_ANSWER, Perm.RECEIVABLES_MANAGE,
+        Perm.INTERVENTIONS_PLAN,
     }),
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE | {Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE}),
-    Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT}),
+    Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT, Perm.INTERVENTIONS_WORK}),
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST, Perm.CONSENTS_OWN}),
 }
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from app.domain.errors import DomainError
 
-# Every module a portal profile can list, in the default order. A module is offered once its pages
-# exist; interventions join when that capability is built.
+# Every module a portal profile can list, in the default order.
 MODULES: dict[str, str] = {
+    "interventions": "/portal/interventions",
     "contracts": "/portal/contracts",
     "reports": "/portal/reports",
     "my_data": "/portal/my-data",

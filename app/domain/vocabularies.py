@@ -53,6 +53,7 @@ class Source(Vocabulary):
     API = "api"
     IMPORT = "import"
     SYSTEM = "system"
+    FIELD = "field"
 
 
 class MovementGroup(Vocabulary):
@@ -69,6 +70,7 @@ class MovementGroup(Vocabulary):
     DOCUMENT = "document"
     CREDIT = "credit"
     SALES = "sales"
+    INTERVENTION = "intervention"
 
 
 class MovementKind(Vocabulary):
@@ -77,9 +79,11 @@ class MovementKind(Vocabulary):
     __label__ = "movements.kind.{}"
     CUSTOMER_CREATED = "customer.created"
     CUSTOMER_UPDATED = "customer.updated"
+    CUSTOMER_ANONYMIZED = "customer.anonymized"
     CONTACT_ADDED = "contact.added"
     CONTACT_UPDATED = "contact.updated"
     CONTACT_REMOVED = "contact.removed"
+    CONTACT_ANONYMIZED = "contact.anonymized"
     SITE_ADDED = "site.added"
     SITE_UPDATED = "site.updated"
     SITE_REMOVED = "site.removed"
@@ -114,6 +118,13 @@ class MovementKind(Vocabulary):
     CREDIT_UPDATED = "credit.updated"
     PAYMENT_RECORDED = "payment.recorded"
     UNPAID_REGISTERED = "unpaid.registered"
+    INTERVENTION_PLANNED = "intervention.planned"
+    INTERVENTION_UPDATED = "intervention.updated"
+    INTERVENTION_RESCHEDULED = "intervention.rescheduled"
+    INTERVENTION_CANCELLED = "intervention.cancelled"
+    INTERVENTION_STARTED = "intervention.started"
+    INTERVENTION_CLOSED = "intervention.closed"
+    INTERVENTION_NOTE = "intervention.note"
 
     @property
     def group(self) -> MovementGroup:
@@ -274,8 +285,30 @@ class AgeingBucket(Vocabulary):
     OVER_90 = "over_90"
 
 
+class InterventionStatus(Vocabulary):
+    """An intervention moves only forward: planned -> in progress -> closed, or to cancelled before closing."""
+
+    __label__ = "interventions.status.{}"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    def may_become(self, target: InterventionStatus) -> bool:
+        return target in _INTERVENTION_MOVES[self]
+
+
+_INTERVENTION_MOVES = {
+    InterventionStatus.PLANNED: (InterventionStatus.IN_PROGRESS, InterventionStatus.CANCELLED),
+    InterventionStatus.IN_PROGRESS: (InterventionStatus.CLOSED, InterventionStatus.CANCELLED),
+    InterventionStatus.CLOSED: (),
+    InterventionStatus.CANCELLED: (),
+}
+
+
 VOCABULARIES: tuple[type[Vocabulary], ...] = (
     CustomerKind, CustomerStatus, ContactKind, Source, MovementGroup, MovementKind, TicketStatus, ConsentState,
     ConsentChannel, AccessVisibility, BlockLevel, CreditAction, Effect, DocumentKind, DocumentStatus, UnpaidKind,
-    HoldReason, AgeingBucket, HistoryStatus,
+    HoldReason, AgeingBucket, HistoryStatus, InterventionStatus,
 )
+

@@ -12,7 +12,7 @@ from app.domain.mail_templates import TEMPLATES
 from app.domain.permissions import Role
 from app.domain.sales import MOVES
 from app.domain.vocabularies import VOCABULARIES, AgeingBucket
-from app.services import change_requests, documents, portal_accesses, users
+from app.services import anonymization, change_requests, documents, portal_accesses, users
 
 # What a form, a movement, a change request or a duplicate check can name as a field.
 FIELD_NAMES: tuple[str, ...] = tuple(dict.fromkeys((
@@ -45,6 +45,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "templates.name.{}": tuple(TEMPLATES),
     "as_of.state.{}": ("same", "changed", "added", "removed"),
     "users.event.{}": users.USER_EVENT_KINDS,
+    "anon.outcome.{}": tuple(anonymization.Outcome),
     # The ageing chart's short labels under its bars.
     "credit.age_short.{}": AgeingBucket.values(),
     # What the button that moves a document to a status says.

@@ -1,6 +1,7 @@
 """Scheduled work. Runs inside the app (a lifespan task per worker; rows are claimed, so running
 on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`,
-`python -m app.jobs contracts`, `python -m app.jobs files`, `python -m app.jobs credit`."""
+`python -m app.jobs contracts`, `python -m app.jobs files`, `python -m app.jobs credit`,
+`python -m app.jobs interventions`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from datetime import date
 
 from app.db import session_scope
 from app.jobs.leader import Leadership
-from app.services import credit, documents, outbox
+from app.services import credit, documents, interventions, outbox
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,18 @@ async def check_credit() -> credit.JobResult:
     return await asyncio.to_thread(run)
 
 
+async def remind_interventions() -> int:
+    def run() -> int:
+        with session_scope(write=True) as session:
+            return interventions.send_reminders(session=session)
+
+    return await asyncio.to_thread(run)
+
+
 JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files,
-        "credit": check_credit}
+        "credit": check_credit, "interventions": remind_interventions}
 # Jobs that need not run at every turn of the schedule: seconds between two runs.
-EVERY_SECONDS = {"credit": 3600}
+EVERY_SECONDS = {"credit": 3600, "interventions": 600}
 
 
 async def run_scheduled_jobs() -> None:

@@ -7,6 +7,15 @@ from app.models.credit import CustomerCredit
 from app.models.customer import CodeSequence, Contact, Customer, Site
 from app.models.document import Attachment, Contract, Report
 from app.models.history import HistoryLine
+from app.models.intervention import (
+    Intervention,
+    InterventionMaterial,
+    InterventionNote,
+    InterventionTechnician,
+    InterventionType,
+    OutboxAttachment,
+)
+from app.models.ledger import LedgerValue
 from app.models.movement import Movement
 from app.models.outbox import OutboxMessage
 from app.models.portal_access import PortalAccess, PortalProfile
@@ -19,9 +28,10 @@ from app.models.version import RecordVersion
 
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
-    "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer", "CustomerBlock",
-    "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Movement", "OutboxMessage", "PasswordToken",
-    "Payment", "PaymentTerm", "PortalAccess", "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report",
-    "SalesDocument", "SalesLine", "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User",
-    "UserEvent",
+    "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer",
+    "CustomerBlock", "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Intervention",
+    "InterventionMaterial", "InterventionNote", "InterventionTechnician", "InterventionType", "LedgerValue",
+    "Movement", "OutboxAttachment", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm", "PortalAccess",
+    "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report", "SalesDocument", "SalesLine",
+    "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User", "UserEvent",
 ]

@@ -46,6 +46,8 @@ class Report(SQLModel, table=True):
     report_date: date
     notes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     shared: bool = Field(default=False)
+    # The intervention it reports on: then a user who sees only what concerns them sees it with that intervention.
+    intervention_id: int | None = Field(default=None, foreign_key="intervention.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
@@ -56,7 +58,7 @@ class Attachment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", ondelete="RESTRICT")
-    owner_kind: str = Field(max_length=10)  # contract | report
+    owner_kind: str = Field(max_length=20)  # contract | report | intervention (photos) | intervention_sheet
     owner_id: int
     original_name: str = Field(max_length=200)
     stored_name: str = Field(max_length=64, unique=True)

@@ -16,36 +16,7 @@ from app.i18n import N_, t
 from app.i18n.formats import format_datetime, format_short_date
 from app.models import ConsentText, Contact, Customer
 from app.services import consents
-
-# The PDF core fonts speak Latin-1, which covers Italian; typographic signs outside it are
-# written with their plain equivalents instead of being lost.
-_PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "€": "EUR",
-                        "\u00a0": " "})
-
-
-def _latin1(text: str) -> str:
-    return text.translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-class _Form(FPDF):
-    def __init__(self, issuer: str, title: str) -> None:
-        super().__init__(format="A4")
-        self.issuer, self.form_title = issuer, title
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 16, 18)
-
-    def header(self) -> None:
-        self.set_font("Helvetica", "B", 9)
-        self.set_text_color(90, 90, 110)
-        self.cell(0, 6, _latin1(f"{self.issuer} - {self.form_title}"), new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0, 0, 0)
-        self.ln(2)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(120, 120, 120)
-        self.cell(0, 6, f"{self.page_no()}/{{nb}}", align="R")
+from app.services.pdf import PdfForm, latin1
 
 
 def consent_form(
@@ -64,14 +35,14 @@ def consent_form(
     versions = {x.id: x for x in session.exec(select(ConsentText).where(col(ConsentText.id).in_(stated)))}
     day = today or date.today()
 
-    pdf = _Form(issuer, t("consents.pdf.title", lang))
+    pdf = PdfForm(issuer, t("consents.pdf.title", lang))
     pdf.alias_nb_pages()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin1(t("consents.pdf.title", lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, latin1(t("consents.pdf.title", lang)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     ids = " - ".join(p for p in (customer.code, customer.vat_number, customer.tax_code) if p)
-    pdf.multi_cell(0, 5, _latin1(f"{customer.display_name}\n{ids}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, latin1(f"{customer.display_name}\n{ids}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     for contact_id, rows in current.items():
@@ -82,21 +53,21 @@ def consent_form(
             subject = f"{contact.first_name} {contact.last_name} ({t(f'contacts.kind.{contact.kind}', lang)})"
         pdf.set_font("Helvetica", "B", 12)
         pdf.set_fill_color(235, 237, 250)
-        pdf.multi_cell(0, 7, _latin1(subject), fill=True, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7, latin1(subject), fill=True, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
         for row in rows:
             text = versions.get(row.text_id) or texts[row.type_id]
             state = t(f"consents.state.{row.state}", lang)
             when = format_datetime(row.recorded_at, lang) if row.recorded_at else ""
             pdf.set_font("Helvetica", "B", 10)
-            pdf.multi_cell(0, 5, _latin1(f"{row.title} - {t('consents.pdf.version', lang, version=text.version)}"),
+            pdf.multi_cell(0, 5, latin1(f"{row.title} - {t('consents.pdf.version', lang, version=text.version)}"),
                            new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", "", 9)
-            pdf.multi_cell(0, 4.5, _latin1(text.body), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.5, latin1(text.body), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", "B", 9)
             mark = {rules.GRANTED: "[X]", rules.REFUSED: "[-]"}.get(row.state, "[ ]")
             line = f"{mark} {t('consents.pdf.state', lang)}: {state}" + (f" ({when})" if when else "")
-            pdf.multi_cell(0, 5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, latin1(line), new_x="LMARGIN", new_y="NEXT")
             if row.state != rules.GRANTED:
                 _tick_boxes(pdf, lang)
             pdf.ln(2)
@@ -113,7 +84,7 @@ def _tick_boxes(pdf: FPDF, lang: str) -> None:
     for key in (N_("consents.pdf.agree"), N_("consents.pdf.disagree")):
         pdf.rect(x, y, 3.5, 3.5)
         pdf.set_xy(x + 5, y - 0.5)
-        label = _latin1(t(key, lang))
+        label = latin1(t(key, lang))
         pdf.cell(pdf.get_string_width(label) + 2, 4.5, label)
         x += pdf.get_string_width(label) + 14
     pdf.set_xy(pdf.l_margin, y + 5)
@@ -124,8 +95,8 @@ def _signature_line(pdf: FPDF, subject: str, day: date, lang: str) -> None:
     if pdf.get_y() > pdf.h - 40:
         pdf.add_page()
     pdf.set_font("Helvetica", "", 9)
-    pdf.cell(70, 6, _latin1(f"{t('consents.pdf.date', lang)}: {format_short_date(day, lang)}"))
-    pdf.cell(0, 6, _latin1(t("consents.pdf.signature_of", lang, name=subject)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(70, 6, latin1(f"{t('consents.pdf.date', lang)}: {format_short_date(day, lang)}"))
+    pdf.cell(0, 6, latin1(t("consents.pdf.signature_of", lang, name=subject)), new_x="LMARGIN", new_y="NEXT")
     pdf.line(pdf.l_margin + 70, pdf.get_y() + 10, pdf.w - pdf.r_margin, pdf.get_y() + 10)
     pdf.ln(14)
 

@@ -13,7 +13,8 @@ from app.domain import consent_rules as rules
 from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Actor, Perm, has_perm, require, require_customer_record
 from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer, User
-from app.services import movements
+from app.models.base import as_utc, utcnow
+from app.services import customers, movements
 
 # Realistic Italian purposes for a new installation (GDPR art. 6 and 7; D.Lgs. 196/2003).
 DEFAULT_TYPES = [
@@ -153,6 +154,7 @@ def record_consent(
     if consent_type is None or not consent_type.active:
         raise DomainError("consents.err.type_not_found")
     subject = _subject(session, customer_id, contact_id)
+    customers.refuse_anonymized(session.get(Customer, customer_id))
     if state == rules.GRANTED:
         missing = rules.channel_needs(consent_type.channel, subject.contact_data)
         if missing:
@@ -163,20 +165,34 @@ def record_consent(
     if current is not None and (current.state, current.consent_text_id, current.signature_collected) == (
             state, text.id, signature):
         return None
+    values, actor_name = movements.personal_values(customer_id=customer_id, contact_id=contact_id, actor=actor,
+                                                   subject_name=subject.name)
+    now = utcnow()
     event = ConsentEvent(
-        customer_id=customer_id, contact_id=contact_id, subject_name=subject.name, consent_type_id=type_id,
+        customer_id=customer_id, contact_id=contact_id, values=values, consent_type_id=type_id,
         consent_text_id=text.id, text_sha256=text.sha256, state=state, source=source,
-        signature_collected=signature, actor_user_id=actor.user_id, actor_name=actor.name,
+        signature_collected=signature, actor_user_id=actor.user_id, actor_name=actor_name, created_at=now,
+        proof_sha256=rules.proof_hash(customer_id=customer_id, contact_id=contact_id, subject_name=subject.name,
+                                      text_sha256=text.sha256, state=state, source=source,
+                                      signature_collected=signature, created_at=now.isoformat()),
     )
     session.add(event)
     movements.record(
         session=session, customer_id=customer_id, actor=actor, source=source, kind="consent.changed",
         # No `field`: the timeline labels a field through the catalog, and a consent type is data, not a field.
         before=current.state if current else rules.UNKNOWN, after=state,
-        summary=f"{consent_type.title} · {subject.name} · v{text.version}",
+        summary=f"{consent_type.title} · {subject.name} · v{text.version}", contact_id=contact_id,
     )
     session.flush()
     return event
+
+
+def proof_matches(event: ConsentEvent, subject_name: str) -> bool:
+    """Whether `subject_name` is the name the event was recorded for: the proof that stays after anonymization."""
+    return event.proof_sha256 == rules.proof_hash(
+        customer_id=event.customer_id, contact_id=event.contact_id, subject_name=subject_name,
+        text_sha256=event.text_sha256, state=event.state, source=event.source,
+        signature_collected=event.signature_collected, created_at=as_utc(event.created_at).isoformat())
 
 
 # Reading ----------------------------------------------------------------------------------
@@ -245,7 +261,7 @@ def _current(session: Session, customer_id: int) -> dict[int | None, list[Consen
                 text_id=event.consent_text_id if event else None, latest_version=versions[t.id].version,
                 text_sha256=event.text_sha256 if event else None,
                 signature_missing=t.requires_signature and state == rules.GRANTED and not event.signature_collected,
-                recorded_at=event.created_at if event else None, recorded_by=event.actor_name if event else None,
+                recorded_at=event.created_at if event else None, recorded_by=event.actor_label if event else None,
                 source=event.source if event else None,
             ))
         result[contact_id] = rows

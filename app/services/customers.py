@@ -24,9 +24,9 @@ from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
 from app.domain.text import fold, fts_query, like_escape, phone_digits
-from app.domain.vocabularies import BlockLevel
+from app.domain.vocabularies import BlockLevel, CustomerStatus
 from app.i18n import N_
-from app.models import Contact, Customer, Movement, Site, User
+from app.models import Contact, Customer, Intervention, Movement, Site, User
 from app.models.base import utcnow
 from app.services import credit, movements, sequences
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
@@ -142,12 +142,19 @@ def allowed_order(order: object, *, query: str = "", filtered: bool = False) -> 
     return order
 
 
+def narrowed(kind, status, assigned_user_id, block, credit_filter) -> bool:  # noqa: ANN001
+    """Whether the filters leave less than the active customers: the list shows only active ones unless
+    asked, so that status alone narrows nothing the code index would have to walk past."""
+    return len(_filters(kind, status, assigned_user_id, block, credit_filter)) > 1 or (
+        status in CustomerStatus.values() and status != CustomerStatus.ACTIVE)
+
+
 def _filters(kind, status, assigned_user_id, block, credit_filter) -> list:  # noqa: ANN001
     conditions = []
     if kind in ("business", "private"):
         conditions.append(Customer.kind == kind)
-    if status in ("active", "anonymized"):
-        conditions.append(Customer.status == status)
+    # Anonymized customers are out of the list unless asked for by their status (they hold only a pseudonym).
+    conditions.append(Customer.status == (status if status in CustomerStatus.values() else CustomerStatus.ACTIVE))
     if isinstance(assigned_user_id, int) and assigned_user_id > 0:
         conditions.append(Customer.assigned_user_id == assigned_user_id)
     if block == ANY_BLOCK:
@@ -182,7 +189,7 @@ def search_customers(
     limit = max(1, min(int(limit), 100))
     folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
     conditions = _filters(kind, status, assigned_user_id, block, credit_filter)
-    order = allowed_order(order, query=folded, filtered=bool(conditions))
+    order = allowed_order(order, query=folded, filtered=narrowed(kind, status, assigned_user_id, block, credit_filter))
     if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
         after = None  # not a cursor this service handed out: start from the first page
 
@@ -359,7 +366,7 @@ def _neighbour_ranks(session: Session, customer: Customer, width: int) -> tuple[
     return list(lower), list(upper)
 
 
-def _place_in_search_order(session: Session, customer: Customer) -> None:
+def place_in_search_order(session: Session, customer: Customer) -> None:
     """Gives the customer a search_rank between its neighbours in name order. When two neighbours
     have no room left between them, the ranks of a few customers around are spread out again."""
     lower, upper = _neighbour_ranks(session, customer, 0)
@@ -410,7 +417,7 @@ def create_customer(
             raise DuplicatesFound(duplicates)
     customer = Customer(code=next_code(session), updated_by_user_id=actor.user_id)
     _apply(customer, data)
-    _place_in_search_order(session, customer)
+    place_in_search_order(session, customer)
     session.add(customer)
     _flush_guarding_external_code(session)
     movements.record(
@@ -460,6 +467,7 @@ def write_changes(
 ) -> list[str]:
     """Stores already-validated data on a customer the caller has locked: one new version, one
     movement per changed field. Returns the changed fields (none: nothing is written)."""
+    refuse_anonymized(customer)
     before = current_values(customer)
     changed = [name for name, value in data.as_dict().items() if before[name] != value]
     if not changed:
@@ -467,7 +475,7 @@ def write_changes(
     old_sort_name = customer.sort_name
     _apply(customer, data)
     if customer.sort_name != old_sort_name:
-        _place_in_search_order(session, customer)
+        place_in_search_order(session, customer)
     customer.version += 1
     customer.updated_at = utcnow()
     customer.updated_by_user_id = actor.user_id if actor else None
@@ -489,7 +497,7 @@ def changes_since(session: Session, customer_id: int, version: int) -> list[Conf
             col(Movement.customer_version) > version,
         ).order_by(col(Movement.id))
     )
-    return [ConflictChange(m.field, m.before, m.after, m.actor_name if m.actor_user_id is not None else None,
+    return [ConflictChange(m.field, m.before, m.after, m.actor_label if m.actor_user_id is not None else None,
                            m.created_at) for m in rows]
 
 
@@ -562,7 +570,14 @@ def _customer_for_write(session: Session, actor: Actor, customer_id: int) -> Cus
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise DomainError("customer.not_found")
+    refuse_anonymized(customer)
     return customer
+
+
+def refuse_anonymized(customer: Customer) -> None:
+    """An anonymized customer is read-only: nothing is added to it or changed on it any more."""
+    if customer.status == CustomerStatus.ANONYMIZED:
+        raise DomainError(N_("customer.err.anonymized"))
 
 
 def get_contact(*, session: Session, actor: Actor, customer_id: int, contact_id: int) -> Contact:
@@ -598,7 +613,7 @@ def save_contact(
         session.add(contact)
         session.flush()
         movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                         kind="contact.added", summary=_contact_label(contact))
+                         kind="contact.added", summary=_contact_label(contact), contact_id=contact.id)
         return contact
     contact = session.get(Contact, contact_id)
     if contact is None or contact.customer_id != customer_id:
@@ -607,7 +622,7 @@ def save_contact(
         if getattr(contact, name) != value:
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="contact.updated", field=name, before=getattr(contact, name), after=value,
-                             summary=_contact_label(contact))
+                             summary=_contact_label(contact), contact_id=contact.id)
             setattr(contact, name, value)
     session.add(contact)
     return contact
@@ -621,7 +636,7 @@ def remove_contact(
     if contact is None or contact.customer_id != customer_id:
         raise DomainError("customer.contact_not_found")
     movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
-                     kind="contact.removed", summary=_contact_label(contact))
+                     kind="contact.removed", summary=_contact_label(contact), contact_id=contact.id)
     session.delete(contact)
 
 
@@ -672,6 +687,8 @@ def remove_site(*, session: Session, actor: Actor, customer_id: int, site_id: in
     site = session.get(Site, site_id)
     if site is None or site.customer_id != customer_id:
         raise DomainError("customer.site_not_found")
+    if session.exec(select(Intervention.id).where(Intervention.site_id == site.id).limit(1)).first() is not None:
+        raise DomainError(N_("customer.err.site_has_interventions"))
     movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                      kind="site.removed", summary=site.name)
     session.delete(site)

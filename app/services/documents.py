@@ -16,10 +16,11 @@ from sqlmodel import Session, col, select
 
 from app.domain import upload_rules
 from app.domain.errors import DomainError, Forbidden
+from app.domain.ids import parse_id
 from app.domain.inputs import DATE_INVALID, ContractInput, ReportInput, check_text
 from app.domain.permissions import Actor, Perm, Role, require, require_customer_record
 from app.i18n import N_, t
-from app.models import Attachment, Contract, Customer, Report, User
+from app.models import Attachment, Contract, Customer, Intervention, Report, User
 from app.models.base import utcnow
 from app.services import movements, outbox
 from app.services.portal_profiles import require_module
@@ -27,6 +28,8 @@ from app.settings import Settings, get_settings
 
 REPORT_KINDS = ("verification", "report", "certificate", "other")
 OWNER_KINDS = ("contract", "report")
+# An intervention's photos and its signed sheet, kept in the same private store.
+INTERVENTION_KINDS = ("intervention", "intervention_sheet")
 # The files of a support request's messages: same private store, read through the ticket's visibility.
 TICKET_FILE = "ticket_msg"
 CONTRACT_STATES = ("active", "expiring", "expired")
@@ -98,6 +101,9 @@ def save_report(
         errors["kind"] = N_("documents.err.kind")
     if report_date is None:
         errors.setdefault("report_date", DATE_INVALID)
+    intervention = session.get(Intervention, parse_id(data.intervention_id)) if data.intervention_id else None
+    if data.intervention_id and (intervention is None or intervention.customer_id != customer_id):
+        errors["intervention_id"] = N_("documents.err.intervention")
     if errors:
         raise DomainError(errors)
     if report_id is None:
@@ -108,6 +114,7 @@ def save_report(
             raise DomainError("documents.not_found")
     report.title, report.kind, report.report_date, report.notes = title, kind, report_date, notes
     report.shared = data.shared
+    report.intervention_id = intervention.id if intervention else None
     session.add(report)
     session.flush()
     movements.record(session=session, customer_id=customer_id, actor=actor, source="office",
@@ -126,8 +133,9 @@ def _folders(settings: Settings) -> tuple[Path, Path]:
     return files, incoming
 
 
-def _owner(session: Session, owner_kind: str, owner_id: object) -> Contract | Report:
-    model = {"contract": Contract, "report": Report}.get(owner_kind) if isinstance(owner_kind, str) else None
+def _owner(session: Session, owner_kind: str, owner_id: object) -> Contract | Report | Intervention:
+    model = {"contract": Contract, "report": Report, **{kind: Intervention for kind in INTERVENTION_KINDS}}.get(
+        owner_kind) if isinstance(owner_kind, str) else None
     owner = session.get(model, owner_id) if model and isinstance(owner_id, int) else None
     if owner is None:
         raise DomainError("documents.not_found")
@@ -184,18 +192,29 @@ def store_attachment(
     *, session: Session, actor: Actor, owner_kind: str, owner_id: int, filename: object, data: bytes,
     settings: Settings | None = None,
 ) -> Attachment:
-    """Checks and stores one uploaded file. The file is complete on disk under its final random
-    name before its row is written; if the transaction then fails, the file has no row, is never
-    counted or served, and `remove_orphans` deletes it."""
+    """Checks and stores one uploaded file of a contract or report."""
     owner = _owner(session, owner_kind, owner_id)
+    if owner_kind not in OWNER_KINDS:
+        raise DomainError("documents.not_found")
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, owner.customer_id)
+    return write_file(session=session, actor=actor, customer_id=owner.customer_id, owner_kind=owner_kind,
+                      owner_id=owner.id, filename=filename, data=data, settings=settings)
+
+
+def write_file(
+    *, session: Session, actor: Actor, customer_id: int, owner_kind: str, owner_id: int, filename: object,
+    data: bytes, settings: Settings | None = None, source: str = "office",
+) -> Attachment:
+    """Stores one file in the private store with its row and a movement, for a caller that has checked who
+    may. The file is complete on disk before its row is written; if the transaction then fails, the file
+    has no row, is never counted or served, and `remove_orphans` deletes it."""
     stored = write_private_file(filename, data, settings)
-    attachment = attachment_row(stored, customer_id=owner.customer_id, owner_kind=owner_kind, owner_id=owner.id,
+    attachment = attachment_row(stored, customer_id=customer_id, owner_kind=owner_kind, owner_id=owner_id,
                                 actor=actor)
     session.add(attachment)
     session.flush()
-    movements.record(session=session, customer_id=owner.customer_id, actor=actor, source="office",
-                     kind="attachment.added", summary=f"{stored.name} ({owner_kind} {owner.id})")
+    movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
+                     kind="attachment.added", summary=f"{stored.name} ({owner_kind} {owner_id})")
     return attachment
 
 
@@ -203,7 +222,8 @@ def remove_attachment(*, session: Session, actor: Actor, attachment_id: int) -> 
     """The row goes now (with a movement naming the file and its hash); the file follows with the
     next `remove_orphans`."""
     attachment = session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
-    # A file sent in a support request's thread is part of what was said there: it stays.
+    # A file sent in a support request's thread is part of what was said there, an intervention's belongs
+    # to its record: only a contract's or a report's file is removed here.
     if attachment is None or attachment.owner_kind not in OWNER_KINDS:
         raise DomainError("documents.not_found")
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, attachment.customer_id)
@@ -219,9 +239,18 @@ def list_attachments(*, session: Session, actor: Actor, owner_kind: str, owner_i
                                                       Attachment.owner_id == owner.id).order_by(Attachment.id)))
 
 
-def _require_reader(session: Session, actor: Actor, owner_kind: str, owner: Contract | Report) -> None:
+def _require_reader(session: Session, actor: Actor, owner_kind: str, owner: Contract | Report | Intervention) -> None:
     """Staff who may read customers read everything; a customer user only their own customer's
-    shared documents, contracts only with the right to see them, through their profile's module."""
+    shared documents, contracts only with the right to see them, through their profile's module.
+    An intervention's files follow the intervention's own rules."""
+    if owner_kind in INTERVENTION_KINDS:
+        from app.services import interventions
+
+        interventions.require_file_reader(session=session, actor=actor, intervention=owner, owner_kind=owner_kind)
+        return
+    if owner_kind == "report" and actor is not None and actor.role is Role.CUSTOMER \
+            and not report_concerns(session, actor, owner):
+        raise Forbidden()
     if actor is not None and actor.role is Role.CUSTOMER:
         require_customer_record(actor, Perm.PORTAL_ACCESS, owner.customer_id)
         if not owner.shared:
@@ -345,5 +374,16 @@ def shared_documents(*, session: Session, actor: Actor, kind: str) -> list[Contr
     module, model = ("contracts", Contract) if kind == "contract" else ("reports", Report)
     require_module(session=session, actor=actor, module=module)
     order = (col(Contract.expires_on).desc(),) if model is Contract else (col(Report.report_date).desc(),)
-    return list(session.exec(select(model).where(model.customer_id == actor.customer_id, col(model.shared))
+    rows = list(session.exec(select(model).where(model.customer_id == actor.customer_id, col(model.shared))
                              .order_by(*order, col(model.id).desc())))
+    return rows if model is Contract else [report for report in rows if report_concerns(session, actor, report)]
+
+
+def report_concerns(session: Session, actor: Actor, report: Report) -> bool:
+    """A report linked to an intervention is seen by a user who sees only what concerns them when they
+    see that intervention; an unlinked one by every user of the company."""
+    if report.intervention_id is None:
+        return True
+    from app.services import interventions
+
+    return interventions.visible_ids(session=session, actor=actor, ids=[report.intervention_id]) != set()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from app.domain.permissions import Actor, Perm, require_customer_record
+from app.domain.permissions import Actor, Perm, Role, require_customer_record
 from app.domain.vocabularies import AccessVisibility, BlockLevel, DocumentStatus, MovementGroup, MovementKind, Source
-from app.models import Movement, PaymentTerm, PortalProfile, User
+from app.models import LedgerValue, Movement, PaymentTerm, PortalProfile, User
 
 # How the timeline reads what is recorded for a field; any other field's values are shown as recorded.
 YES_NO_FIELDS = frozenset({
@@ -29,20 +30,39 @@ REFERENCES = {
 }
 
 
+def personal_values(
+    *, customer_id: int, contact_id: int | None, actor: Actor | None, **values: object,
+) -> tuple[LedgerValue | None, str]:
+    """The values of a ledger row that may name a person, kept apart (None when there are none), and the
+    actor name the row itself may hold: a staff member's, never a customer user's."""
+    kept = {name: str(value) for name, value in values.items() if value is not None}
+    actor_name = actor.name if actor else ""
+    if actor is not None and actor.role is Role.CUSTOMER:
+        kept["actor_name"], actor_name = actor.name, ""
+    if not kept:
+        return None, actor_name
+    data = json.dumps(kept, ensure_ascii=False, sort_keys=True)
+    return LedgerValue(customer_id=customer_id, contact_id=contact_id, data=data), actor_name
+
+
 def record(
     *, session: Session, customer_id: int, actor: Actor | None, source: str, kind: str, field: str | None = None,
     before: object = None, after: object = None, summary: str | None = None, customer_version: int | None = None,
+    contact_id: int | None = None,
 ) -> Movement:
+    """Appends one movement. `contact_id`: the contact the values are about, so that anonymizing that
+    contact alone clears them."""
     if source not in Source.values():
         raise ValueError(f"unknown movement source {source!r}")
     if kind not in MovementKind.values():
         raise ValueError(f"unknown movement kind {kind!r}")
+    values, actor_name = personal_values(customer_id=customer_id, contact_id=contact_id, actor=actor,
+                                         before=before, after=after, summary=summary)
     movement = Movement(
-        customer_id=customer_id, kind=kind, field=field,
-        before=None if before is None else str(before), after=None if after is None else str(after),
-        summary=summary, actor_user_id=actor.user_id if actor else None,
+        customer_id=customer_id, kind=kind, field=field, values=values,
+        actor_user_id=actor.user_id if actor else None,
         # Only a person's name is stored; work done by the app itself is labelled in the reader's language.
-        actor_name=actor.name if actor else "", source=source, customer_version=customer_version,
+        actor_name=actor_name, source=source, customer_version=customer_version,
     )
     session.add(movement)
     return movement
@@ -59,6 +79,7 @@ class MovementRow:
     actor_name: str | None  # None: the app itself, not a person
     source: str
     created_at: datetime
+    erased: bool = False  # its personal values were cleared by an anonymization
 
 
 @dataclass(frozen=True)
@@ -87,7 +108,7 @@ def list_movements(
     found = list(session.exec(query))
     rows = [
         MovementRow(m.id, m.kind, m.field, m.before, m.after, m.summary,
-                    m.actor_name if m.actor_user_id is not None else None, m.source, m.created_at)
+                    m.actor_label if m.actor_user_id is not None else None, m.source, m.created_at, m.erased)
         for m in found[:limit]
     ]
     return MovementPage(rows=rows, next_before_id=rows[-1].id if len(found) > limit else None,

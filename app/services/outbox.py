@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain.permissions import Actor, Perm, require
-from app.models import OutboxMessage
+from app.models import OutboxAttachment, OutboxMessage
 from app.models.base import utcnow
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
 from app.settings import Settings
@@ -126,13 +126,17 @@ def _claim(session: Session, message_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def _as_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
+def _as_email(message: OutboxMessage, settings: Settings, attachments: list[OutboxAttachment] = ()) -> EmailMessage:
     email = EmailMessage()
     email["From"] = settings.mail_from
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email["Message-ID"] = f"<outbox-{message.id}-{message.dedupe_key[:40].replace(' ', '')}@registry>"
     email.set_content(delivered_body(message))
+    for attachment in attachments:
+        main, _, sub = attachment.content_type.partition("/")
+        email.add_attachment(attachment.data, maintype=main, subtype=sub or "octet-stream",
+                             filename=attachment.filename)
     return email
 
 
@@ -161,7 +165,9 @@ async def deliver_pending(*, session_factory, settings: Settings, limit: int = 5
                 continue
         with session_factory() as session:
             message = session.get(OutboxMessage, message_id)
-            email = _as_email(message, settings)
+            files = list(session.exec(select(OutboxAttachment).where(OutboxAttachment.message_id == message_id)
+                                      .order_by(OutboxAttachment.id)))
+            email = _as_email(message, settings, files)
         error: str | None = None
         try:
             await aiosmtplib.send(

@@ -18,7 +18,7 @@ from app.domain.ids import parse_id
 from app.domain.inputs import ArticleInput, ComplaintInput, DocumentInput, LiftInput, LineInput, check_text
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
-from app.domain.vocabularies import CreditAction, DocumentKind, DocumentStatus, Effect, HoldReason
+from app.domain.vocabularies import CreditAction, CustomerStatus, DocumentKind, DocumentStatus, Effect, HoldReason
 from app.i18n import N_, normalize_language, t
 from app.models import (
     Article,
@@ -187,13 +187,18 @@ def _write_lines(session: Session, document: SalesDocument, lines: list[ReadLine
     document.net_total, document.vat_total, document.gross_total = totals.net, totals.vat, totals.gross
 
 
-def _locked_for_write(session: Session, actor: Actor, customer_id: int) -> Customer:
+def _locked_for_write(
+    session: Session, actor: Actor, customer_id: int, anonymized: str = N_("sales.err.anonymized"),
+) -> Customer:
     """The customer a document is written for, row-locked: its blocks and credit figures are read and
-    changed by one writer at a time."""
+    changed by one writer at a time. An anonymized customer's documents are kept as they are, and none is made
+    for it or from them."""
     require_customer_record(actor, Perm.CUSTOMERS_WRITE, customer_id)
     customer = customers.locked_customer(session, customer_id)
     if customer is None:
         raise DomainError("customer.not_found")
+    if customer.status == CustomerStatus.ANONYMIZED:
+        raise DomainError({"customer": anonymized})
     return customer
 
 
@@ -419,8 +424,9 @@ def credit_note_from_invoice(*, session: Session, actor: Actor, customer_id: int
     return _credit_note(session, actor, customer, invoice, lines)
 
 
-def _history_line(session: Session, actor: Actor, customer_id: int, line_id: object) -> tuple:
-    customer = _locked_for_write(session, actor, customer_id)
+def _history_line(session: Session, actor: Actor, customer_id: int, line_id: object,
+                  anonymized: str = N_("sales.err.anonymized")) -> tuple:
+    customer = _locked_for_write(session, actor, customer_id, anonymized)
     found = history.line_of_customer(session, customer.id, parse_id(line_id))
     if found is None:
         raise DomainError(N_("history.err.line"))
@@ -446,7 +452,8 @@ def complaint_from_line(
 ) -> SalesDocument:
     """A complaint about a sold line, open from when it is registered: the quantity complained about
     (at most what was sold), whether the goods are defective, and what the customer says."""
-    customer, line, invoice = _history_line(session, actor, customer_id, line_id)
+    customer, line, invoice = _history_line(session, actor, customer_id, line_id,
+                                            anonymized=N_("history.err.customer_anonymized"))
     if (invoice.kind, invoice.status) != (DocumentKind.INVOICE.value, DocumentStatus.APPROVED.value):
         raise DomainError(N_("history.err.not_sold"))
     data, errors = ComplaintInput.read(raw)

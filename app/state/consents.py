@@ -167,7 +167,7 @@ class CardConsentsState(Dialogs, CustomerCardState):
         self.history_rows = [
             HistoryRowView(
                 state=t(f"consents.state.{e.state}", self.lang), color=STATE_COLORS[e.state],
-                version=f"v{version}", source=t(f"source.{e.source}", self.lang), actor=e.actor_name,
+                version=f"v{version}", source=t(f"source.{e.source}", self.lang), actor=e.actor_label,
                 at=format_datetime(e.created_at, self.lang), signature=e.signature_collected,
             )
             for e, version in detail.events

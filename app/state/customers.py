@@ -120,8 +120,9 @@ class CustomerListState(KeysetPaging, SessionState):
                 self.count_text = count_label(customers.count_customers(session=session, actor=actor, **filters),
                                               self.lang)
         self.sort_order = page.order
-        self.code_sortable = customers.allowed_order("code", query=self.query, filtered=any(
-            v for k, v in filters.items() if k != "query")) == "code"
+        self.code_sortable = customers.allowed_order("code", query=self.query, filtered=customers.narrowed(
+            filters["kind"], filters["status"], filters["assigned_user_id"], filters["block"],
+            filters["credit_filter"])) == "code"
         self.rows = [
             CustomerListRow(
                 id=r.id, code=r.code, name=r.name, kind=t(f"kind.{r.kind}", self.lang),
@@ -216,11 +217,15 @@ class CustomerCardState(SessionState):
     block_color: str = "gray"
     tab: str = "details"
     can_edit: bool = False
+    # Administrators see the "Anonimizza" action; an anonymized customer is shown read-only with a banner.
+    can_anonymize: bool = False
+    anonymized: bool = False
 
     @guarded(Perm.CUSTOMERS_READ, page=True)
     def open_card(self, actor: Actor):
         params = self.router.url.query_parameters if self.router else {}
         self.can_edit = has_perm(actor, Perm.CUSTOMERS_WRITE)
+        self.can_anonymize, self.anonymized = False, False
         self.card_key += 1
         self.tab = "details"
         if params.get("id") == "new":
@@ -237,6 +242,8 @@ class CustomerCardState(SessionState):
         try:
             with session_scope() as session:
                 self._show_header(customers.get_customer(session=session, actor=actor, customer_id=customer_id))
+            self.can_edit = self.can_edit and not self.anonymized
+            self.can_anonymize = has_perm(actor, Perm.ANONYMIZE) and not self.anonymized
         except DomainError:
             self.customer_id = 0
             return [rx.toast.error(t("customer.not_found", self.lang)), rx.redirect("/office/customers")]
@@ -249,6 +256,7 @@ class CustomerCardState(SessionState):
         self.title, self.code, self.version, self.kind = (customer.display_name, customer.code, customer.version,
                                                           customer.kind)
         self.block_label = level_label(customer.block_level, self.lang)
+        self.anonymized = customer.status == CustomerStatus.ANONYMIZED
         self.block_color = level_color(customer.block_level)
 
     @guarded(Perm.CUSTOMERS_READ)

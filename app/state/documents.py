@@ -14,7 +14,7 @@ from app.domain.inputs import ContractInput, ReportInput
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
 from app.i18n.formats import format_datetime, format_short_date
-from app.services import documents
+from app.services import documents, interventions
 from app.settings import get_settings
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
@@ -47,6 +47,12 @@ class FileView:
 
 
 @dataclasses.dataclass
+class InterventionChoice:
+    value: str
+    label: str
+
+
+@dataclasses.dataclass
 class DocumentView:
     id: int
     kind: str  # contract | report
@@ -75,6 +81,8 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
     doc_values: dict[str, str] = {}
     doc_errors: dict[str, str] = {}
     doc_key: int = 0
+    # The customer's interventions a report can be linked to.
+    intervention_choices: list[InterventionChoice] = []
     upload_title: str = ""
     upload_hint: str = ""
     upload_progress: int = 0
@@ -112,8 +120,9 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
         self._editing_doc = None
         today = date.today().isoformat()
         values = {"number": "", "title": "", "start_on": today, "expires_on": "", "notes": "", "shared": ""} \
-            if kind == "contract" else {"title": "", "kind": "report", "report_date": today, "notes": "", "shared": ""}
-        self._open_doc(kind, values)
+            if kind == "contract" else {"title": "", "kind": "report", "report_date": today, "notes": "", "shared": "",
+                                        "intervention_id": ""}
+        self._open_doc(actor, kind, values)
 
     @guarded(Perm.CUSTOMERS_WRITE)
     def edit_document(self, actor: Actor, kind: str, document_id: int):
@@ -133,10 +142,17 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
                       "expires_on": found.expires_on.isoformat(), "notes": found.notes or "", "shared": on}
         else:
             values = {"title": found.title, "kind": found.kind, "report_date": found.report_date.isoformat(),
-                      "notes": found.notes or "", "shared": on}
-        self._open_doc(kind, values)
+                      "notes": found.notes or "", "shared": on, "intervention_id": str(found.intervention_id or "")}
+        self._open_doc(actor, kind, values)
 
-    def _open_doc(self, kind: str, values: dict[str, str]) -> None:
+    def _open_doc(self, actor: Actor, kind: str, values: dict[str, str]) -> None:
+        if kind == "report":
+            with session_scope() as session:
+                rows = interventions.customer_interventions(session=session, actor=actor,
+                                                            customer_id=self.customer_id)
+            self.intervention_choices = [InterventionChoice("", t("documents.no_intervention", self.lang))] + [
+                InterventionChoice(str(r.id), f"{r.number} · {format_datetime(r.starts_at, self.lang)} · {r.type_name}")
+                for r in rows]
         self.doc_kind, self.doc_values, self.doc_errors = kind, values, {}
         self.doc_key += 1
         self._open_dialog("document")

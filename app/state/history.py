@@ -78,6 +78,8 @@ class HistoryTab(KeysetPaging, CardTab, Dialogs, CustomerCardState):
     complaint_title: str = ""
     complaint_values: dict[str, str] = {}
     complaint_errors: dict[str, str] = {}
+    # Who the complaint is for, as the dialog shows it: an anonymized customer is no longer named.
+    complaint_customer: str = ""
     complaint_key: int = 0
     _filter: HistoryFilter = HistoryFilter()
     _filter_card: int = -1
@@ -174,6 +176,7 @@ class HistoryTab(KeysetPaging, CardTab, Dialogs, CustomerCardState):
         self._confirming = (row.line_id,)
         self.complaint_title = t("history.complaint_title", self.lang, article=row.article, document=row.document)
         self.complaint_values = {"quantity": row.quantity, "defective": "", "notes": ""}
+        self.complaint_customer = t("anon.customer_undefined", self.lang) if self.anonymized else self.title
         self.complaint_errors = {}
         self.complaint_key += 1
         self._open_dialog("complaint")

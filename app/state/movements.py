@@ -80,7 +80,8 @@ class MovementsTab(CardTab, CustomerCardState):
                 field=t(f"field.{m.field}", self.lang) if m.field else "",
                 before=shown_value(m.kind, m.field, m.before, page.names, self.lang),
                 after=shown_value(m.kind, m.field, m.after, page.names, self.lang),
-                summary=m.summary or "", actor=m.actor_name or t("movements.by_system", self.lang),
+                summary=t("movements.erased", self.lang) if m.erased else m.summary or "",
+                actor=m.actor_name or t("movements.by_system", self.lang),
                 source=t(f"source.{m.source}", self.lang),
                 at=format_datetime(m.created_at, self.lang),
             )

@@ -11,7 +11,7 @@ from tests.e2e.test_sign_in import sign_in
 pytestmark = pytest.mark.e2e
 
 PAGES = {
-    "cliente@demo.it": ["/portal", "/portal/contracts", "/portal/reports", "/portal/my-data", "/portal/consents",
+    "cliente@demo.it": ["/portal", "/portal/interventions", "/portal/contracts", "/portal/reports", "/portal/my-data", "/portal/consents",
                         "/portal/reminders", "/portal/support", "/portal/account"],
     "tecnico@demo.it": ["/field", "/field/account"],
 }

@@ -24,7 +24,7 @@ def sign_in(page: Page, app_url: str, email: str, password: str = DEMO_PASSWORD)
         ("admin@demo.it", "/office", "Posta in uscita"),
         ("ufficio@demo.it", "/office", "Clienti in anagrafica"),
         ("crediti@demo.it", "/office/credit", "Clienti fuori fido"),
-        ("tecnico@demo.it", "/field", "Nessun intervento assegnato"),
+        ("tecnico@demo.it", "/field", "Prossimi 7 giorni"),
         ("cliente@demo.it", "/portal", "Rossi Impianti S.r.l."),
     ],
 )

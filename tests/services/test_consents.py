@@ -200,5 +200,5 @@ def test_customer_users_answer_for_their_company_and_themselves_from_the_reserve
         [last] = s.exec(select(ConsentEvent).order_by(ConsentEvent.id.desc()).limit(1)).all()
     assert set(mine.subjects) == {None, world["anna"]}
     assert {r.code: r.state for r in mine.subjects[world["anna"]][1]}["newsletter"] == "refused"
-    assert last.source == "portal" and last.actor_name == client.name
+    assert last.source == "portal" and last.actor_label == client.name and last.actor_name == ""
     assert "newsletter" in " ".join(mine.texts.values()).lower()

@@ -31,13 +31,13 @@ def test_without_a_profile_the_default_one_decides_and_contracts_need_the_right(
     anna = access(db, world)
     with db() as s:  # without "sees contracts" the contracts section is left out
         assert portal_profiles.modules_for(session=s, actor=anna) == [
-            "reports", "my_data", "consents", "reminders", "support"]
+            "interventions", "reports", "my_data", "consents", "reminders", "support"]
     with db(write=True) as s:
         portal_accesses.save_access(session=s, actor=world["office"], customer_id=world["acme"], user_id=anna.user_id,
                                     raw={"full_name": "Anna", "email": "anna@example.com", "active": "on",
                                          "may_see_contracts": "on"})
     with db() as s:
-        assert portal_profiles.modules_for(session=s, actor=anna)[:2] == ["contracts", "reports"]
+        assert portal_profiles.modules_for(session=s, actor=anna)[:3] == ["interventions", "contracts", "reports"]
         portal_profiles.require_module(session=s, actor=anna, module="contracts")
 
 

@@ -29,10 +29,17 @@ from app.domain.vocabularies import (
     CustomerStatus,
     MovementGroup,
 )
+from app.pages.office.anonymization import (
+    anonymize_button,
+    anonymize_contact_button,
+    anonymize_dialog,
+    anonymized_banner,
+)
 from app.pages.office.blocks import blocks_tab
 from app.pages.office.card_as_of import card_as_of_dialog
 from app.pages.office.credit_terms import credit_terms_panel
 from app.pages.office.history import history_tab
+from app.pages.office.interventions import interventions_tab
 from app.pages.office.receivables import receivables_panel
 from app.pages.office.sales import sales_tab
 from app.settings import get_settings
@@ -47,6 +54,7 @@ from app.state.customer_details import DetailsTab, DuplicateView
 from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
 from app.state.documents import DocumentsTab
 from app.state.history import HistoryTab
+from app.state.interventions import InterventionsTab
 from app.state.movements import MovementsTab, MovementView
 from app.state.receivables import ReceivablesPanel
 from app.state.sales import SalesTab
@@ -365,13 +373,13 @@ def _contact_row(c: ContactView) -> rx.Component:
             rx.table.cell(c.role),
             rx.table.cell(c.email),
             rx.table.cell(c.phone),
-            rx.table.cell(rx.cond(CustomerCardState.can_edit, rx.hstack(
+            rx.table.cell(rx.hstack(rx.cond(CustomerCardState.can_edit, rx.hstack(
                 rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost",
                                on_click=ContactsTab.edit_contact(c.id), aria_label=T("common.edit"),
                                title=T("common.edit")),
                 rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
                                on_click=ContactsTab.ask_remove(c.id), aria_label="remove"),
-                spacing="3", justify="end"))),
+                spacing="3")), anonymize_contact_button(c.id), spacing="3", justify="end")),
             class_name="contact-row",
         ),
     )
@@ -676,8 +684,10 @@ def customer_card_page() -> rx.Component:
             rx.cond(CustomerCardState.can_edit & ~DetailsTab.editing & ~CustomerCardState.is_new,
                     rx.button(rx.icon("pencil", size=14), T("card.edit"), on_click=DetailsTab.start_edit,
                               id="edit-customer")),
+            anonymize_button(),
             width="100%", align="start",
         ),
+        anonymized_banner(),
         _conflict_callout(),
         rx.cond(ReviewState.loaded_for == CustomerCardState.card_key, review_banner(ReviewState)),
         rx.cond(
@@ -691,11 +701,12 @@ def customer_card_page() -> rx.Component:
                     rx.tabs.trigger(T("card.tab.contracts"), value="contracts", id="tab-contracts"),
                     rx.tabs.trigger(T("card.tab.reports"), value="reports", id="tab-reports"),
                     rx.tabs.trigger(T("card.tab.accesses"), value="accesses", id="tab-accesses"),
+                    rx.tabs.trigger(T("card.tab.interventions"), value="interventions", id="tab-interventions"),
                     rx.tabs.trigger(T("card.tab.sales"), value="sales", id="tab-sales"),
                     rx.tabs.trigger(T("card.tab.history"), value="history", id="tab-history"),
                     rx.tabs.trigger(T("card.tab.credit"), value="credit", id="tab-credit"),
                     rx.tabs.trigger(T("card.tab.movements"), value="movements", id="tab-movements"),
-                    # Ten tabs do not fit a laptop's width in one row: they wrap instead of widening the page.
+                    # Eleven tabs do not fit a laptop's width in one row: they wrap instead of widening the page.
                     flex_wrap="wrap",
                 ),
                 rx.tabs.content(rx.box(_loaded(DetailsTab, details),
@@ -712,6 +723,8 @@ def customer_card_page() -> rx.Component:
                                                                            CustomerCardState.can_edit)),
                                        padding_top="16px"), value="reports"),
                 rx.tabs.content(rx.box(_loaded(AccessesTab, _accesses_tab()), padding_top="16px"), value="accesses"),
+                rx.tabs.content(rx.box(_loaded(InterventionsTab, interventions_tab()), padding_top="16px"),
+                                value="interventions"),
                 rx.tabs.content(rx.box(_loaded(SalesTab, sales_tab()), padding_top="16px"), value="sales"),
                 rx.tabs.content(rx.box(_loaded(HistoryTab, history_tab()), padding_top="16px"), value="history"),
                 rx.tabs.content(rx.box(_loaded(CreditTermsPanel, credit_terms_panel()),
@@ -725,6 +738,7 @@ def customer_card_page() -> rx.Component:
         ),
         _duplicates_dialog(),
         card_as_of_dialog(),
+        anonymize_dialog(),
         review_window(ReviewState),
         consent_history_dialog(CardConsentsState),
         document_dialog(DocumentsTab),

@@ -119,6 +119,9 @@ def _complaint_dialog() -> rx.Component:
     s, values, errors = HistoryTab, HistoryTab.complaint_values, HistoryTab.complaint_errors
     form = rx.form(
         rx.vstack(
+            rx.text(T("history.complaint_customer"), " ", rx.text.strong(s.complaint_customer, id="complaint-customer"),
+                    size="2"),
+            field_error(errors.get("customer", "")),
             rx.text(T("history.quantity"), size="2", weight="medium", as_="label", **for_id("complaint-quantity")),
             rx.input(name="quantity", id="complaint-quantity", default_value=values["quantity"],
                      input_mode="decimal", width="160px"),

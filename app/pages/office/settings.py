@@ -10,6 +10,7 @@ from app.domain.vocabularies import ConsentChannel
 from app.pages.office.blocks import block_effects_card
 from app.pages.office.change_requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
+from app.state.interventions import InterventionTypesState, TypeView
 from app.state.mail_templates import MailTemplatesState
 from app.state.portal_settings import ModuleChoice, PortalSettingsState, ProfileView
 
@@ -264,6 +265,65 @@ def mail_templates_card() -> rx.Component:
     )
 
 
+def _intervention_type_row(row: TypeView) -> rx.Component:
+    s = InterventionTypesState
+    return rx.table.row(
+        rx.table.cell(rx.code(row.code)), rx.table.cell(row.name_it), rx.table.cell(row.name_en),
+        rx.table.cell(row.position),
+        rx.table.cell(rx.cond(row.active, rx.badge(T("common.yes"), color_scheme="green"),
+                              rx.badge(T("common.no"), color_scheme="gray"))),
+        rx.table.cell(rx.icon_button(rx.icon("pencil", size=14), variant="ghost", size="1",
+                                     aria_label=T("interventions.types.edit"), on_click=s.edit_type(row.id))),
+    )
+
+
+def intervention_types_card() -> rx.Component:
+    s = InterventionTypesState
+
+    def field(name: str, label_key: str, width: str = "100%") -> rx.Component:
+        return rx.vstack(
+            rx.text(T(label_key), size="1", color_scheme="gray", as_="label", **for_id(f"itype-{name}")),
+            rx.input(name=name, id=f"itype-{name}", default_value=s.type_values[name], width=width),
+            field_error(s.type_errors.get(name, "")), spacing="1",
+        )
+
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("interventions.types.title"), size="4"),
+            rx.text(T("interventions.types.help"), size="2", color_scheme="gray"),
+            rx.box(rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(T(k)) for k in (
+                    "interventions.types.code", "interventions.types.name_it", "interventions.types.name_en",
+                    "interventions.types.position", "interventions.types.active", "interventions.types.edit")])),
+                rx.table.body(rx.foreach(s.type_rows, _intervention_type_row)), size="1", width="100%"),
+                overflow_x="auto", width="100%"),
+            rx.form(
+                rx.flex(
+                    field("code", "interventions.types.code", "140px"),
+                    field("name_it", "interventions.types.name_it"),
+                    field("name_en", "interventions.types.name_en"),
+                    field("position", "interventions.types.position", "80px"),
+                    rx.hstack(rx.checkbox(name="active", id="itype-active",
+                                          default_checked=s.type_values["active"] == "on"),
+                              rx.text(T("interventions.types.active"), as_="label", **for_id("itype-active"),
+                                      size="2"),
+                              align="center", padding_top="22px"),
+                    rx.button(rx.cond(s.editing_type > 0, T("common.save"), T("interventions.types.add")),
+                              type="submit", margin_top="20px", id="itype-save"),
+                    rx.cond(s.editing_type > 0, rx.button(T("common.cancel"), type="button", variant="soft",
+                                                          color_scheme="gray", margin_top="20px",
+                                                          on_click=s.cancel_type_edit)),
+                    spacing="3", wrap="wrap", align="start", width="100%",
+                ),
+                field_error(s.type_errors.get("", "")),
+                on_submit=s.save_type, key=s.type_key, width="100%",
+            ),
+            spacing="3", width="100%",
+        ),
+        width="100%", id="intervention-types",
+    )
+
+
 def settings_page() -> rx.Component:
     return office_shell(
         "settings",
@@ -271,6 +331,7 @@ def settings_page() -> rx.Component:
         request_rules_card(),
         block_effects_card(),
         consent_types_card(),
+        intervention_types_card(),
         portal_settings_card(),
         mail_templates_card(),
         _editor(),
