@@ -142,6 +142,13 @@ def allowed_order(order: object, *, query: str = "", filtered: bool = False) -> 
     return order
 
 
+def narrowed(kind, status, assigned_user_id, block, credit_filter) -> bool:  # noqa: ANN001
+    """Whether the filters leave less than the active customers: the list shows only active ones unless
+    asked, so that status alone narrows nothing the code index would have to walk past."""
+    return len(_filters(kind, status, assigned_user_id, block, credit_filter)) > 1 or (
+        status in CustomerStatus.values() and status != CustomerStatus.ACTIVE)
+
+
 def _filters(kind, status, assigned_user_id, block, credit_filter) -> list:  # noqa: ANN001
     conditions = []
     if kind in ("business", "private"):
@@ -182,8 +189,7 @@ def search_customers(
     limit = max(1, min(int(limit), 100))
     folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
     conditions = _filters(kind, status, assigned_user_id, block, credit_filter)
-    # The condition on the active status is always there and keeps nearly every row: not a filter to the code index.
-    order = allowed_order(order, query=folded, filtered=len(conditions) > 1 or status == CustomerStatus.ANONYMIZED)
+    order = allowed_order(order, query=folded, filtered=narrowed(kind, status, assigned_user_id, block, credit_filter))
     if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
         after = None  # not a cursor this service handed out: start from the first page
 

@@ -120,8 +120,9 @@ class CustomerListState(KeysetPaging, SessionState):
                 self.count_text = count_label(customers.count_customers(session=session, actor=actor, **filters),
                                               self.lang)
         self.sort_order = page.order
-        self.code_sortable = customers.allowed_order("code", query=self.query, filtered=any(
-            v for k, v in filters.items() if k != "query")) == "code"
+        self.code_sortable = customers.allowed_order("code", query=self.query, filtered=customers.narrowed(
+            filters["kind"], filters["status"], filters["assigned_user_id"], filters["block"],
+            filters["credit_filter"])) == "code"
         self.rows = [
             CustomerListRow(
                 id=r.id, code=r.code, name=r.name, kind=t(f"kind.{r.kind}", self.lang),

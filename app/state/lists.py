@@ -19,7 +19,7 @@ def count_label(found: CappedCount, lang: str) -> str:
     shown = format_decimal(found.count, locale=LOCALES.get(lang, "it_IT"))
     if found.more:
         return t("lists.count_more", lang, shown=shown)
-    return t("lists.count", lang, count=found.count, shown=shown)
+    return t("lists.count", lang, count=found.count)
 
 
 def query_param(params: Mapping, name: str) -> str:

@@ -115,9 +115,14 @@ def inbox_page() -> rx.Component:
     )
 
 
+# The column a policy select sits in, for its accessible name (keys written out for the catalog).
+SOURCE_LABELS = {"portal": lambda: T("settings.source.portal"), "api": lambda: T("settings.source.api"),
+                 "import": lambda: T("settings.source.import")}
+
+
 def _policy_select(row: PolicyRowView, source: str, value: rx.Var) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(width="100%", aria_label=row.label + " · " + T(f"settings.source.{source}")),
+        rx.select.trigger(width="100%", aria_label=row.label + " · " + SOURCE_LABELS[source]()),
         rx.select.content(
             rx.select.item(T("policies.auto"), value="auto"),
             rx.select.item(T("policies.review"), value="review"),
