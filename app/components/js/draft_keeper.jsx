@@ -144,9 +144,8 @@ export function DraftKeeper({ draftKey, tokenName = "client_token", onRestore, c
     root.addEventListener("input", onInput);
     root.addEventListener("change", onInput);
     // The page renders its fields when the state arrives, and rows come and go: new controls get their
-    // draft value, removed ones leave the draft.
-    // Only typing and removed controls save: a render alone must not turn the page's own values into a
-    // draft that would later cover newer ones from the server.
+    // draft value, removed ones leave the draft. A render alone saves nothing: it would turn the page's
+    // own values into a draft that later covers newer ones from the server.
     const observer = new MutationObserver((mutations) => {
       restoreNew();
       const removed = mutations.some((m) =>
