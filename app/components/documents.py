@@ -6,7 +6,15 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import confirm_dialog, dialog_control, empty_state, field_error, for_id, name_file_input
+from app.components.shell import (
+    confirm_dialog,
+    dialog_control,
+    empty_state,
+    field_error,
+    for_id,
+    name_file_input,
+    native_select,
+)
 from app.services.documents import REPORT_KINDS
 from app.state.documents import UPLOAD_ID, DocumentView, FileView
 
@@ -97,13 +105,9 @@ def document_dialog(state) -> rx.Component:  # noqa: ANN001
             name="kind", default_value=v["kind"])),
         _field(state, "report_date", "reports.date",
                rx.input(type="date", name="report_date", default_value=v["report_date"], id="doc-date")),
-        _field(state, "intervention_id", "documents.intervention", rx.el.select(
-            rx.foreach(state.intervention_choices, lambda c: rx.el.option(c.label, value=c.value)),
-            name="intervention_id", default_value=v["intervention_id"], id="doc-intervention",
-            aria_label=T("documents.intervention"),
-            style={"width": "100%", "padding": "6px 8px", "border_radius": "6px",
-                   "border": f"1px solid {rx.color('gray', 7)}", "background": rx.color("gray", 1),
-                   "color": rx.color("gray", 12)})),
+        _field(state, "intervention_id", "documents.intervention", native_select(
+            state.intervention_choices, name="intervention_id", default_value=v["intervention_id"],
+            id="doc-intervention", aria_label=T("documents.intervention"))),
         columns="2", spacing="3", width="100%",
     )
     form = rx.form(

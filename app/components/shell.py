@@ -44,6 +44,15 @@ def for_id(control_id: str | rx.Var) -> dict:
     return {"custom_attrs": {"htmlFor": control_id}}
 
 
+def native_select(options: rx.Var, **props) -> rx.Component:  # noqa: ANN003
+    """A plain <select> of `Choice`s, looking like the other fields: a form submits it and a draft keeps it,
+    which Radix's select (a button over a hidden twin) does not do reliably."""
+    style = {"width": "100%", "padding": "6px 8px", "border_radius": "6px", "font_size": "14px",
+             "border": f"1px solid {rx.color('gray', 7)}", "background": rx.color("gray", 1),
+             "color": rx.color("gray", 12)}
+    return rx.el.select(rx.foreach(options, lambda c: rx.el.option(c.label, value=c.value)), style=style, **props)
+
+
 def name_file_input(upload: rx.Component, label: rx.Var | str) -> rx.Component:
     """Gives the hidden file input of an `rx.upload` an accessible name: Reflex creates that input itself and
     passes it no props, so a screen reader would meet a nameless field."""

@@ -34,6 +34,11 @@ def format_short_date(value: date, lang: str) -> str:
     return _format_date(value, "dd/MM/yyyy", locale=LOCALES[normalize_language(lang)])
 
 
+def format_quantity(value: Decimal) -> str:
+    """A quantity as an Italian writes it on a document: 3 rather than 3.000, 2,5 rather than 2.500."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
 def format_money(value: Decimal, lang: str) -> str:
     """Euros as the user reads them: 1.234,50 € in Italian, €1,234.50 in English."""
     return format_currency(value, "EUR", locale=LOCALES[normalize_language(lang)])

@@ -9,16 +9,10 @@ from sqlmodel import Session, select
 
 from app.domain import interventions as rules
 from app.i18n import t
-from app.i18n.formats import format_datetime
+from app.i18n.formats import format_datetime, format_quantity
 from app.models import Contact, Customer, Intervention, InterventionMaterial, InterventionTechnician, Site, User
 from app.models.base import as_utc
 from app.services.pdf import PdfForm, latin1
-
-
-def _quantity(value: object) -> str:
-    """3 rather than 3.000, 2,5 rather than 2.500: a quantity as an Italian writes it on a sheet."""
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
 
 
 def sheet_lines(session: Session, intervention: Intervention, lang: str) -> list[tuple[str, str]]:
@@ -48,7 +42,7 @@ def sheet_lines(session: Session, intervention: Intervention, lang: str) -> list
     ]
     for material in session.exec(select(InterventionMaterial).where(
             InterventionMaterial.intervention_id == intervention.id).order_by(InterventionMaterial.position)):
-        amount = " ".join(p for p in (_quantity(material.quantity), material.unit) if p)
+        amount = " ".join(p for p in (format_quantity(material.quantity), material.unit) if p)
         lines.append((t("interventions.sheet.material", lang), f"{amount} {material.description}"))
     lines.append((t("interventions.sheet.signer", lang), intervention.signer_name or ""))
     return lines

@@ -22,6 +22,7 @@ from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from app.domain import interventions as rules
+from app.domain import upload_rules
 from app.domain.customer_rules import display_name
 from app.domain.errors import DomainError, Forbidden
 from app.domain.inputs import (
@@ -538,12 +539,13 @@ def add_photo(
     intervention = _assigned(session, actor, intervention_id, lock=True)
     if intervention.status != InterventionStatus.IN_PROGRESS:
         raise DomainError(N_("interventions.err.not_running"))
-    attachment = documents.write_file(session=session, actor=actor, customer_id=intervention.customer_id,
-                                      owner_kind="intervention", owner_id=intervention.id, filename=filename,
-                                      data=data, settings=settings, source="field")
-    if not attachment.content_type.startswith("image/"):
+    # A photo, before anything is written: the store itself also takes documents.
+    sniffed = bytes(data[: upload_rules.SNIFF_BYTES]) if isinstance(data, bytes | bytearray) else b""
+    if not upload_rules.detect_type(sniffed)[1].startswith("image/"):
         raise DomainError({"file": N_("interventions.err.photo_type")})
-    return attachment
+    return documents.write_file(session=session, actor=actor, customer_id=intervention.customer_id,
+                                owner_kind="intervention", owner_id=intervention.id, filename=filename,
+                                data=data, settings=settings, source="field")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from app.services import documents, interventions
 from app.settings import get_settings
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
+from app.state.lists import Choice
 from app.state.session import SessionState, field_messages, guarded, off_the_loop
 
 STATE_COLORS = {"active": "green", "expiring": "amber", "expired": "red"}
@@ -44,12 +45,6 @@ class FileView:
     name: str
     detail: str
     url: str
-
-
-@dataclasses.dataclass
-class InterventionChoice:
-    value: str
-    label: str
 
 
 @dataclasses.dataclass
@@ -82,7 +77,7 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
     doc_errors: dict[str, str] = {}
     doc_key: int = 0
     # The customer's interventions a report can be linked to.
-    intervention_choices: list[InterventionChoice] = []
+    intervention_choices: list[Choice] = []
     upload_title: str = ""
     upload_hint: str = ""
     upload_progress: int = 0
@@ -150,8 +145,8 @@ class DocumentsTab(CardTab, Dialogs, CustomerCardState):
             with session_scope() as session:
                 rows = interventions.customer_interventions(session=session, actor=actor,
                                                             customer_id=self.customer_id)
-            self.intervention_choices = [InterventionChoice("", t("documents.no_intervention", self.lang))] + [
-                InterventionChoice(str(r.id), f"{r.number} · {format_datetime(r.starts_at, self.lang)} · {r.type_name}")
+            self.intervention_choices = [Choice("", t("documents.no_intervention", self.lang))] + [
+                Choice(str(r.id), f"{r.number} · {format_datetime(r.starts_at, self.lang)} · {r.type_name}")
                 for r in rows]
         self.doc_kind, self.doc_values, self.doc_errors = kind, values, {}
         self.doc_key += 1

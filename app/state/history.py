@@ -20,7 +20,7 @@ from app.domain.inputs import ComplaintInput
 from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import DocumentKind, DocumentStatus, HistoryStatus
 from app.i18n import t
-from app.i18n.formats import format_money, format_short_date
+from app.i18n.formats import format_money, format_quantity, format_short_date
 from app.services import history, sales
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
@@ -31,10 +31,6 @@ STATUS_COLORS = {HistoryStatus.SOLD: "green", HistoryStatus.RETURNED: "gray", Hi
                  HistoryStatus.ORDERED: "blue", HistoryStatus.AWAITING_PICKUP: "amber"}
 FILTER_FIELDS = ("q", "status", "price_min", "price_max", "date_from", "date_to", "value_min", "value_max",
                  "defective", "property")
-
-
-def _quantity(value) -> str:  # noqa: ANN001
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 @dataclasses.dataclass
@@ -102,7 +98,7 @@ class HistoryTab(KeysetPaging, CardTab, Dialogs, CustomerCardState):
                 details=" · ".join(p for p in (r.article_code, r.ean, r.properties) if p),
                 document=r.document_number, source=r.source_number or "",
                 date=format_short_date(r.document_date, lang), status=t(HistoryStatus(r.status).label_key, lang),
-                status_color=STATUS_COLORS[HistoryStatus(r.status)], quantity=_quantity(r.quantity),
+                status_color=STATUS_COLORS[HistoryStatus(r.status)], quantity=format_quantity(r.quantity),
                 price=format_money(r.unit_price, lang),
                 discount=format_money(r.unit_discount, lang) if r.unit_discount else "",
                 final=format_money(r.final_unit_gross, lang), defective=r.defective,
@@ -162,7 +158,7 @@ class HistoryTab(KeysetPaging, CardTab, Dialogs, CustomerCardState):
                                number=sales_rules.display_number(document.kind, document.year, document.number),
                                date=format_short_date(document.document_date, lang),
                                status=t(DocumentStatus(document.status).label_key, lang))
-        self.preview_lines = [PreviewLine(line.description, _quantity(line.quantity),
+        self.preview_lines = [PreviewLine(line.description, format_quantity(line.quantity),
                                           format_money(line.unit_price, lang), format_money(line.gross, lang))
                               for line in lines]
         self.preview_total = format_money(document.gross_total, lang)

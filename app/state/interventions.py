@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 import reflex as rx
 
@@ -20,12 +20,13 @@ from app.domain.inputs import InterventionInput, parse_moment, read_day, search_
 from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import InterventionStatus
 from app.i18n import t
-from app.i18n.formats import TIME_ZONE, format_datetime
+from app.i18n.formats import TIME_ZONE, format_datetime, format_quantity
 from app.models.base import as_utc
 from app.services import customers, interventions
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
 from app.state.documents import download_url
+from app.state.lists import Choice, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages, guarded, off_the_loop
 
@@ -96,12 +97,6 @@ def _with_sheet(view: InterventionView, sheet_id: int | None) -> InterventionVie
 
 
 @dataclasses.dataclass
-class Choice:
-    value: str
-    label: str
-
-
-@dataclasses.dataclass
 class MaterialView:
     description: str
     quantity: str
@@ -134,11 +129,6 @@ class PreviousView:
 
 def _notes(rows: tuple, lang: str) -> list[NoteView]:
     return [NoteView(n.author, n.body, format_datetime(n.created_at, lang), n.is_correction) for n in rows]
-
-
-def _quantity(value) -> str:  # noqa: ANN001
-    text = f"{value:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text).replace(".", ",")
 
 
 # The planning form ----------------------------------------------------------------------------------
@@ -323,7 +313,7 @@ class InterventionActions(PlanningForm, mixin=True):
         self.shown_cancel_reason = found.cancel_reason or ""
         self.shown_work = found.work_done or ""
         self.shown_signer = found.signer_name or ""
-        self.shown_materials = [MaterialView(m.description, _quantity(m.quantity), m.unit or "")
+        self.shown_materials = [MaterialView(m.description, format_quantity(m.quantity), m.unit or "")
                                 for m in found.materials]
         self.shown_notes = _notes(found.notes, self.lang)
         self.shown_editable = found.row.status in (InterventionStatus.PLANNED, InterventionStatus.IN_PROGRESS)
@@ -390,6 +380,7 @@ class InterventionActions(PlanningForm, mixin=True):
 
 
 LIST_FILTERS = ("status", "technician", "q", "date_from", "date_to")
+LIST_DEFAULTS = {"view": "calendar", "status": "all", "technician": "all"}
 
 
 @dataclasses.dataclass
@@ -415,10 +406,8 @@ class OfficeInterventionsState(KeysetPaging, InterventionActions, SessionState):
     def load_page(self, actor: Actor):
         params = self.router.url.query_parameters if self.router else {}
         self.can_plan = has_perm(actor, Perm.INTERVENTIONS_PLAN)
-        self.view = "list" if params.get("view") == "list" else "calendar"
-        self.filter_values = {name: str(params.get(name) or "") for name in LIST_FILTERS}
-        self.filter_values["status"] = self.filter_values["status"] or "all"
-        self.filter_values["technician"] = self.filter_values["technician"] or "all"
+        self.view = "list" if query_param(params, "view") == "list" else "calendar"
+        self._set_filters({name: query_param(params, name) for name in LIST_FILTERS})
         self.filter_key += 1
         with session_scope() as session:
             self._load_choices(actor, session)
@@ -444,18 +433,17 @@ class OfficeInterventionsState(KeysetPaging, InterventionActions, SessionState):
         self.rows = [_with_sheet(view_of(r, self.lang), r.sheet_id) for r in rows]
         self._page_loaded(after)
 
-    def _address(self) -> str:
-        values = {k: v for k, v in self.filter_values.items() if v and v != "all"}
-        return "/office/interventions?" + urlencode({"view": self.view, **values})
+    def _set_filters(self, raw: dict) -> None:
+        self.filter_values = {name: search_text(raw.get(name)) or LIST_DEFAULTS.get(name, "") for name in LIST_FILTERS}
+
+    def _keep_in_address(self) -> rx.event.EventSpec:
+        return keep_in_address("/office/interventions", {"view": self.view, **self.filter_values}, LIST_DEFAULTS)
 
     @guarded(Perm.CUSTOMERS_READ)
     def apply_filters(self, actor: Actor, form_data: dict):
-        raw = form_data if isinstance(form_data, dict) else {}
-        self.filter_values = {name: search_text(raw.get(name)) for name in LIST_FILTERS}
-        self.filter_values["status"] = self.filter_values["status"] or "all"
-        self.filter_values["technician"] = self.filter_values["technician"] or "all"
+        self._set_filters(form_data if isinstance(form_data, dict) else {})
         self._restart(actor)
-        return rx.call_script(f"window.history.replaceState(null,'',{self._address()!r})")
+        return self._keep_in_address()
 
     @guarded(Perm.CUSTOMERS_READ)
     def show_view(self, actor: Actor, view: str | list[str]):
@@ -464,7 +452,7 @@ class OfficeInterventionsState(KeysetPaging, InterventionActions, SessionState):
             self._restart(actor)
         elif self._range:
             self._load_events(actor)
-        return rx.call_script(f"window.history.replaceState(null,'',{self._address()!r})")
+        return self._keep_in_address()
 
     @guarded(Perm.CUSTOMERS_READ)
     def range_changed(self, actor: Actor, info: dict):
@@ -623,7 +611,8 @@ class FieldInterventionState(SessionState):
         self.contact_email = found.contact_email or ""
         self.work_done = found.work_done or ""
         self.minutes_spent = str(found.minutes_spent or "")
-        self.materials = [MaterialView(m.description, _quantity(m.quantity), m.unit or "") for m in found.materials]
+        self.materials = [MaterialView(m.description, format_quantity(m.quantity), m.unit or "")
+                          for m in found.materials]
         self.material_rows = max(1, len(self.materials))
         self.notes = _notes(found.notes, lang)
         self.photos = [PhotoView(p.name, download_url(p.id)) for p in found.photos]

@@ -3,6 +3,7 @@ list can be bookmarked, shared and reloaded as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from urllib.parse import urlencode
@@ -13,6 +14,14 @@ from babel.numbers import format_decimal
 from app.i18n import t
 from app.i18n.formats import LOCALES
 from app.services.lists import CappedCount
+
+
+@dataclasses.dataclass
+class Choice:
+    """One option of a select: the value the form sends and the label the user reads."""
+
+    value: str
+    label: str
 
 
 def count_label(found: CappedCount, lang: str) -> str:

@@ -9,7 +9,7 @@ from app.components.draft_form import draft_form
 from app.components.i18n import T
 from app.components.shell import empty_state, field_error, field_shell, for_id, name_file_input
 from app.components.signature_pad import signature_pad
-from app.pages.office.interventions import status_badge
+from app.pages.office.interventions import note_card, status_badge
 from app.settings import get_settings
 from app.state.home import FieldHomeState
 from app.state.interventions import (
@@ -17,7 +17,6 @@ from app.state.interventions import (
     FieldAgendaState,
     FieldInterventionState,
     InterventionView,
-    NoteView,
     PhotoView,
     PreviousView,
 )
@@ -96,22 +95,12 @@ def _material_input(index: rx.Var) -> rx.Component:
     )
 
 
-def _note(note: NoteView) -> rx.Component:
-    return rx.box(
-        rx.hstack(rx.text(note.author, size="1", weight="medium"), rx.text(note.when, size="1", color_scheme="gray"),
-                  rx.cond(note.is_correction, rx.badge(T("interventions.correction"), color_scheme="amber",
-                                                       size="1")), spacing="2", align="center", wrap="wrap"),
-        rx.text(note.body, size="2", white_space="pre-wrap"),
-        padding="8px 10px", border_radius="8px", background=rx.color("gray", 3), width="100%",
-    )
-
-
 def _previous(item: PreviousView) -> rx.Component:
     return rx.box(
         rx.hstack(rx.text(item.when, size="2", weight="medium"), rx.text(item.kind, size="2"),
                   rx.badge(item.status_label, size="1", variant="soft"), spacing="2", wrap="wrap"),
         rx.cond(item.work != "", rx.text(item.work, size="2", white_space="pre-wrap")),
-        rx.foreach(item.notes, _note),
+        rx.foreach(item.notes, note_card),
         padding_y="8px", border_bottom=f"1px solid {rx.color('gray', 4)}", width="100%",
     )
 
@@ -234,7 +223,7 @@ def field_intervention_page() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text(T("interventions.notes"), size="2", weight="medium"),
-                    rx.foreach(s.notes, _note),
+                    rx.foreach(s.notes, note_card),
                     rx.form(rx.hstack(rx.input(name="body", placeholder=T("interventions.note_placeholder"),
                                                aria_label=T("interventions.note_placeholder"), width="100%"),
                                       rx.button(T("interventions.add_note"), type="submit", variant="soft"),

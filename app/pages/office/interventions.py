@@ -7,7 +7,16 @@ import reflex as rx
 
 from app.components.calendar import planning_calendar
 from app.components.i18n import T
-from app.components.shell import dialog_control, empty_state, field_error, for_id, office_shell, page_header, pager
+from app.components.shell import (
+    dialog_control,
+    empty_state,
+    field_error,
+    for_id,
+    native_select,
+    office_shell,
+    page_header,
+    pager,
+)
 from app.domain.vocabularies import InterventionStatus
 from app.state.interventions import (
     Choice,
@@ -32,13 +41,8 @@ def _label(text_key: str, html_for: str) -> rx.Component:
 def _select(state, name: str, label_key: str, choices, required: bool = True) -> rx.Component:  # noqa: ANN001
     return rx.vstack(
         _label(label_key, f"plan-{name}"),
-        rx.el.select(
-            rx.foreach(choices, lambda c: rx.el.option(c.label, value=c.value)),
-            name=name, id=f"plan-{name}", default_value=state.form_values[name], required=required,
-            style={"width": "100%", "padding": "6px 8px", "border_radius": "6px",
-                   "border": f"1px solid {rx.color('gray', 7)}", "background": rx.color("gray", 1),
-                   "color": rx.color("gray", 12), "font_size": "14px"},
-        ),
+        native_select(choices, name=name, id=f"plan-{name}", default_value=state.form_values[name],
+                      required=required),
         field_error(state.form_errors.get(name, "")),
         spacing="1", width="100%",
     )
@@ -132,7 +136,7 @@ def _material_row(material: MaterialView) -> rx.Component:
                         rx.table.cell(material.unit))
 
 
-def _note(note: NoteView) -> rx.Component:
+def note_card(note: NoteView) -> rx.Component:
     return rx.box(
         rx.hstack(rx.text(note.author, size="1", weight="medium"), rx.text(note.when, size="1", color_scheme="gray"),
                   rx.cond(note.is_correction, rx.badge(T("interventions.correction"), color_scheme="amber",
@@ -170,7 +174,7 @@ def detail_dialog(state) -> rx.Component:  # noqa: ANN001
                 href=item.sheet_url, is_external=True, id="detail-sheet")),
             rx.cond(state.shown_signer != "", rx.text(T("interventions.signed_by"), ": ", state.shown_signer,
                                                       size="2", color_scheme="gray")),
-            rx.foreach(state.shown_notes, _note),
+            rx.foreach(state.shown_notes, note_card),
             rx.cond(state.can_plan, rx.form(
                 rx.hstack(rx.input(name="body", placeholder=T("interventions.note_placeholder"), width="100%",
                                    aria_label=T("interventions.note_placeholder"), id="detail-note"),
