@@ -15,6 +15,7 @@ from app.domain.errors import DomainError
 from app.domain.ids import parse_choice
 from app.domain.permissions import Actor, Perm, require, require_customer_record
 from app.domain.text import fold
+from app.domain.vocabularies import Source
 from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, PortalAccess, User
 from app.models.base import utcnow
@@ -79,14 +80,23 @@ def editable_values(*, session: Session, actor: Actor, customer_id: int) -> tupl
     return customer, customers.current_values(customer)
 
 
+def require_submitter(actor: Actor, customer_id: int, source: str) -> None:
+    """The reserved area asks for its own company's data; a web shop, an ERP or an import speaks for the
+    company keeping the registry, so it needs the right to edit customers, and a customer user never has it."""
+    if source == Source.PORTAL:
+        require_customer_record(actor, Perm.CHANGES_REQUEST, customer_id)
+    else:
+        require(actor, Perm.CUSTOMERS_WRITE)
+
+
 def submit_request(
     *, session: Session, actor: Actor, customer_id: int, raw: dict, source: str = "portal",
 ) -> SubmitOutcome:
     """One request with one item per changed field. Automatic items are applied in the same
     transaction, held items wait, refused ones are recorded with the reason."""
-    require_customer_record(actor, Perm.CHANGES_REQUEST, customer_id)
     if source not in rules.SOURCES:
         raise DomainError("requests.bad_source")
+    require_submitter(actor, customer_id, source)
     customer = customers.locked_customer(session, customer_id)
     if customer is None:
         raise DomainError("customer.not_found")

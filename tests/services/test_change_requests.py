@@ -85,7 +85,8 @@ def test_each_policy_for_each_source(db, world, source, action):
     with db(write=True) as s:
         change_requests.save_policies(session=s, actor=world["admin"], review_enabled=True, choices=choices)
 
-    outcome = submit(db, world, every_change(), source=source)
+    submitter = world["client"] if source == "portal" else world["office"]
+    outcome = submit(db, world, every_change(), source=source, actor=submitter)
 
     expected_state = {rules.AUTO: rules.APPLIED, rules.REVIEW: rules.PENDING, rules.REFUSE: rules.REFUSED}[action]
     items = items_of(db, outcome.request_id)
@@ -100,6 +101,22 @@ def test_each_policy_for_each_source(db, world, source, action):
         request = s.get(ChangeRequest, outcome.request_id)
         assert request.source == source
         assert request.status == ("open" if action == rules.REVIEW else "processed")
+
+
+@pytest.mark.parametrize("source", ["api", "import"])
+def test_a_web_shop_or_an_import_speaks_for_the_company_and_needs_the_right_to_edit_customers(db, world, source):
+    with db(write=True) as s:
+        credit_manager = factories.actor(s, Role.CREDIT_MANAGER)
+    for refused in (world["client"], credit_manager):
+        with pytest.raises(Forbidden):
+            submit(db, world, {"phone": "06 1234567"}, source=source, actor=refused)
+    outcome = submit(db, world, {"phone": "06 1234567"}, source=source, actor=world["office"])
+    assert outcome.applied == ["phone"]
+
+
+def test_staff_do_not_ask_as_the_reserved_area(db, world):
+    with pytest.raises(Forbidden):
+        submit(db, world, {"phone": "06 1234567"}, source="portal", actor=world["office"])
 
 
 def test_defaults_apply_phones_and_identifiers_and_hold_the_rest(db, world):
