@@ -64,6 +64,7 @@ from app.state.portal_settings import PortalSettingsState
 from app.state.reminders import RemindersState
 from app.state.session import start_over
 from app.state.tickets import OfficeTicketsState, SupportState
+from app.state.upstream_settings import UpstreamSettingsState
 from app.state.users import UsersState
 
 log = logging.getLogger("app")
@@ -100,7 +101,7 @@ app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox
 app.add_page(settings_page, route="/office/settings",
              on_load=[RequestSettingsState.load_settings, BlockEffectsState.load_effects, ConsentTypesState.load_types,
                       InterventionTypesState.load_types, PortalSettingsState.load_portal_settings,
-                      MailTemplatesState.load_templates],
+                      MailTemplatesState.load_templates, UpstreamSettingsState.load_upstream_settings],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
 app.add_page(credit_page, route="/office/credit",

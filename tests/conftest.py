@@ -81,3 +81,12 @@ def app_db(db, engine, monkeypatch):
     """Points the app's own sessions at the test database."""
     monkeypatch.setattr("app.db.get_engine", lambda: engine)
     return db
+
+
+@pytest.fixture
+def upstream_server():
+    """The upstream registry as a real HTTP server on a local port (tests/support/upstream_server.py)."""
+    from tests.support.upstream_server import UpstreamServer
+
+    with UpstreamServer() as upstream:
+        yield upstream

@@ -36,6 +36,9 @@ def _row(state, row) -> rx.Component:  # noqa: ANN001
         rx.table.cell(
             rx.vstack(
                 rx.text(row.requested, size="2", weight="medium", color=rx.color("indigo", 11)),
+                rx.cond(row.from_upstream, rx.badge(rx.icon("building-2", size=11), T("upstream.badge"),
+                                                    color_scheme="indigo", variant="soft",
+                                                    class_name="upstream-badge")),
                 rx.text(row.asked, size="1", color_scheme="gray"),
                 spacing="1",
             ),

@@ -32,6 +32,9 @@ EDITABLE_COLUMNS = tuple(FIELD_OF_COLUMN)
 SOURCES = (Source.PORTAL.value, Source.API.value, Source.IMPORT.value)
 AUTO, REVIEW, REFUSE = "auto", "review", "refuse"
 ACTIONS = (AUTO, REVIEW, REFUSE)
+# What held an upstream registry's change (never an office choice): it collided with a field a customer asked
+# to change and the office has not decided yet. Such an item waits beside the customer's own, one of each per field.
+UPSTREAM = "upstream"
 DEFAULT_ACTIONS: dict[str, str] = {
     "phone": AUTO, "mobile": AUTO, "vat_number": AUTO, "tax_code": AUTO,
     "company_name": REVIEW, "first_name": REVIEW, "last_name": REVIEW, "address": REVIEW,

@@ -54,6 +54,8 @@ class Source(Vocabulary):
     IMPORT = "import"
     SYSTEM = "system"
     FIELD = "field"
+    # The headquarters' registry this one follows (its sync job and the customers saved from its search).
+    UPSTREAM = "upstream"
 
 
 class MovementGroup(Vocabulary):

@@ -60,7 +60,8 @@ class ChangeRequestItem(SQLModel, table=True):
     __table_args__ = (
         # At most one item per customer and field waits for a decision: a newer request supersedes
         # the older item, and the database holds that even for two submissions at the same moment.
-        Index("ux_change_item_one_pending", "customer_id", "field", unique=True,
+        # An upstream registry's value held beside it (policy "upstream") is the one exception: one of each.
+        Index("ux_change_item_one_pending", "customer_id", "field", "policy", unique=True,
               sqlite_where=text("state = 'pending'"), postgresql_where=text("state = 'pending'")),
         Index("ix_change_item_request", "request_id", "id"),
         Index("ix_change_item_state", "state", "customer_id", "field", "id"),
@@ -73,7 +74,9 @@ class ChangeRequestItem(SQLModel, table=True):
     # JSON: a plain value, or a dict of the address columns.
     value_at_request: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     requested_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    policy: str = Field(max_length=10)  # what the rules said when it was asked: auto | review | refuse
+    # What the rules said when it was asked: auto | review | refuse; upstream: an upstream registry's value held
+    # because a customer's request waits on the same field.
+    policy: str = Field(max_length=10)
     state: str = Field(max_length=12)  # applied | pending | accepted | ignored | refused | superseded
     decided_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_by_name: str | None = Field(default=None, max_length=200)

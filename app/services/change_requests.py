@@ -127,7 +127,7 @@ def submit_request(
         if state != rules.REFUSED:
             replaced = session.exec(select(ChangeRequestItem).where(
                 ChangeRequestItem.customer_id == customer_id, ChangeRequestItem.field == field,
-                ChangeRequestItem.state == rules.PENDING,
+                ChangeRequestItem.state == rules.PENDING, ChangeRequestItem.policy != rules.UPSTREAM,
             )).first()
             if replaced is not None:  # out of the way first: one pending item per field
                 replaced.state = rules.SUPERSEDED
@@ -148,7 +148,7 @@ def submit_request(
             session.add(replaced)
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="request.superseded", field=field, summary=f"#{replaced.request_id} → #{request.id}")
-            _close_if_done(session, replaced.request_id, now)
+            close_if_done(session, replaced.request_id, now)
         if state == rules.PENDING:
             movements.record(session=session, customer_id=customer_id, actor=actor, source=source,
                              kind="request.created", field=field,
@@ -173,7 +173,7 @@ def submit_request(
     )
 
 
-def _close_if_done(session: Session, request_id: int, now: datetime) -> bool:
+def close_if_done(session: Session, request_id: int, now: datetime) -> bool:
     """Marks a request processed once none of its items waits; True when it just happened."""
     waiting = session.exec(select(ChangeRequestItem.id).where(
         ChangeRequestItem.request_id == request_id, ChangeRequestItem.state == rules.PENDING,
@@ -237,6 +237,10 @@ def decide(*, session: Session, actor: Actor, customer_id: int, decisions: dict)
         if item.state != rules.PENDING:
             raise AlreadyDecided(item.field, item.decided_by_name or "", item.decided_at)
     accepted = [item for item in items if wanted[item.id] == ACCEPT]
+    # A customer's request and upstream's value may wait on the same field: one of them is kept.
+    if len({item.field for item in accepted}) != len(accepted):
+        raise DomainError("requests.one_value_per_field")
+    rivals = _rivals(session, customer_id, accepted)
     current = customers.current_values(customer)
     data = rules.apply_values(current, {i.field: rules.decode(i.requested_value) for i in accepted}) \
         if accepted else None
@@ -257,18 +261,39 @@ def decide(*, session: Session, actor: Actor, customer_id: int, decisions: dict)
                              kind="request.ignored", field=item.field,
                              after=rules.format_value(item.field, rules.decode(item.requested_value)),
                              summary=f"#{item.request_id}")
+    for rival in rivals:  # the value not chosen for a field is ignored with the decision
+        taken = session.execute(
+            update(ChangeRequestItem).where(ChangeRequestItem.id == rival.id, ChangeRequestItem.state == rules.PENDING)
+            .values(state=rules.IGNORED, decided_by_user_id=actor.user_id, decided_by_name=actor.name, decided_at=now)
+        )
+        if taken.rowcount == 1:
+            movements.record(session=session, customer_id=customer_id, actor=actor, source="office",
+                             kind="request.ignored", field=rival.field,
+                             after=rules.format_value(rival.field, rules.decode(rival.requested_value)),
+                             summary=f"#{rival.request_id}")
     if data is not None:
         request_ids = sorted({i.request_id for i in accepted})
         customers.write_changes(session=session, customer=customer, data=data, actor=actor, source="office",
                                 kind="request.accepted", summary=", ".join(f"#{r}" for r in request_ids))
-    for request_id in sorted({i.request_id for i in items}):
-        if _close_if_done(session, request_id, now):
+    for request_id in sorted({i.request_id for i in [*items, *rivals]}):
+        if close_if_done(session, request_id, now):
             _tell_requester(session, request_id, customer)
     session.flush()
     return DecisionOutcome(
         accepted=[i.field for i in items if wanted[i.id] == ACCEPT],
         ignored=[i.field for i in items if wanted[i.id] == IGNORE],
     )
+
+
+def _rivals(session: Session, customer_id: int, accepted: list[ChangeRequestItem]) -> list[ChangeRequestItem]:
+    """The other pending items on the fields whose value was just accepted."""
+    if not accepted:
+        return []
+    return list(session.exec(select(ChangeRequestItem).where(
+        ChangeRequestItem.customer_id == customer_id, ChangeRequestItem.state == rules.PENDING,
+        col(ChangeRequestItem.field).in_([i.field for i in accepted]),
+        col(ChangeRequestItem.id).not_in([i.id for i in accepted]),
+    ).order_by(ChangeRequestItem.id)))
 
 
 def _tell_requester(session: Session, request_id: int, customer: Customer) -> None:
@@ -307,6 +332,7 @@ class ReviewRow:
     stale: bool
     requested_by: str
     requested_at: datetime
+    source: str = Source.PORTAL.value
 
 
 def pending_review(*, session: Session, actor: Actor, customer_id: int) -> list[ReviewRow]:
@@ -333,7 +359,7 @@ def pending_review(*, session: Session, actor: Actor, customer_id: int) -> list[
             current=rules.format_value(item.field, live),
             requested=rules.format_value(item.field, rules.decode(item.requested_value)),
             at_request=rules.format_value(item.field, then), stale=live != then,
-            requested_by=request.requested_by_name, requested_at=request.created_at,
+            requested_by=request.requested_by_name, requested_at=request.created_at, source=request.source,
         ))
     return sorted(rows, key=lambda r: (order.index(r.field), r.item_id))
 

@@ -15,6 +15,7 @@ from app.domain.errors import DomainError
 from app.domain.ids import parse_choice, parse_id
 from app.domain.inputs import read_day, search_text
 from app.domain.permissions import Actor, Perm
+from app.domain.vocabularies import Source
 from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import change_requests
@@ -267,6 +268,8 @@ class ReviewRowView:
     stale: bool
     asked: str
     choice: str
+    # The value comes from the upstream registry, beside a customer's own request for the field.
+    from_upstream: bool = False
 
 
 # How many put-off items a browser tab remembers; the oldest are forgotten first.
@@ -321,7 +324,7 @@ class ReviewState(Dialogs, CustomerCardState):
                 stale=r.stale,
                 asked=t("review.asked_by", self.lang, name=r.requested_by,
                         date=format_datetime(r.requested_at, self.lang), number=r.request_id),
-                choice="",
+                choice="", from_upstream=r.source == Source.UPSTREAM,
             )
             for r in rows
         ]

@@ -8,23 +8,29 @@ that load it with `register_tab`; adding a tab touches no other.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import logging
+import secrets
 from collections.abc import Callable
 from typing import ClassVar
 
 import reflex as rx
 
 from app.db import session_scope
+from app.domain import upstream as upstream_rule
 from app.domain.errors import DomainError
 from app.domain.ids import parse_id
 from app.domain.inputs import search_text
 from app.domain.permissions import Actor, Perm, has_perm
 from app.domain.vocabularies import BlockLevel, CustomerKind, CustomerStatus
 from app.i18n import t
-from app.services import credit, customers
+from app.services import credit, customers, upstream
 from app.state.lists import count_label, keep_in_address, query_param
 from app.state.paging import KeysetPaging
 from app.state.session import SessionState, guarded
+
+log = logging.getLogger(__name__)
 
 LEVEL_COLORS = {BlockLevel.ASSISTANCE: "amber", BlockLevel.UNPAID: "orange", BlockLevel.OVERDUE: "orange",
                 BlockLevel.STUCK: "red", BlockLevel.BAD_DEBT: "crimson"}
@@ -53,6 +59,24 @@ class CustomerListRow:
     block_color: str
 
 
+@dataclasses.dataclass
+class UpstreamRow:
+    """A customer found in the upstream registry: shown, not stored until someone opens it."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    place: str
+    ids: str
+    email: str
+
+
+# The upstream searches running in this process, by the ticket their tab holds: "Annulla" cancels the task,
+# which closes the connection. A search whose ticket changed meanwhile shows nothing when it ends.
+RUNNING_SEARCHES: dict[str, asyncio.Task] = {}
+
+
 LIST_DEFAULTS = {"q": "", "kind": "all", "status": "all", "assigned": "all", "block": "all", "credit": "all",
                  "sort": "name"}
 
@@ -74,12 +98,23 @@ class CustomerListState(KeysetPaging, SessionState):
     rows: list[CustomerListRow] = []
     staff_options: list[list[str]] = []
     can_create: bool = False
+    # The upstream registry ("sistema centrale"): offered when it is connected and the list finds six or fewer.
+    upstream_on: bool = False
+    upstream_offer: str = ""
+    upstream_searching: bool = False
+    upstream_message: str = ""
+    upstream_rows: list[UpstreamRow] = []
+    # The running search's ticket and the text and filters it was asked with; the upstream ids shown.
+    _upstream_ticket: str = ""
+    _upstream_asked: list[str] = []
+    _upstream_ids: list[int] = []
 
     @guarded(Perm.CUSTOMERS_READ, page=True)
     def load_customers(self, actor: Actor):
         self.can_create = has_perm(actor, Perm.CUSTOMERS_WRITE)
         with session_scope() as session:
             self.staff_options = [[str(i), name] for i, name in customers.staff_choices(session=session, actor=actor)]
+            self.upstream_on = upstream.search_connection(session=session, actor=actor) is not None
         # A bookmarked or shared address (or the credit page's links) brings its filters; without any the list
         # starts afresh.
         params = self.router.url.query_parameters if self.router else {}
@@ -117,8 +152,11 @@ class CustomerListState(KeysetPaging, SessionState):
                                               order=self.sort_order, **filters)
             # The count only changes with the filters: paging does not count again.
             if self._cursor is None:
-                self.count_text = count_label(customers.count_customers(session=session, actor=actor, **filters),
-                                              self.lang)
+                found = customers.count_customers(session=session, actor=actor, **filters)
+                self.count_text = count_label(found, self.lang)
+                self._forget_upstream()
+                offer = upstream_rule.offer(found.count + (1 if found.more else 0))
+                self.upstream_offer = t(offer, self.lang) if offer and self.upstream_on else ""
         self.sort_order = page.order
         self.code_sortable = customers.allowed_order("code", query=self.query, filtered=customers.narrowed(
             filters["kind"], filters["status"], filters["assigned_user_id"], filters["block"],
@@ -139,6 +177,104 @@ class CustomerListState(KeysetPaging, SessionState):
         return keep_in_address("/office/customers", {
             "q": self.query, "kind": self.kind_filter, "status": self.status_filter, "assigned": self.assigned_filter,
             "block": self.block_filter, "credit": self.credit_filter, "sort": self.sort_order}, LIST_DEFAULTS)
+
+    # The upstream registry -------------------------------------------------------------------
+
+    def _forget_upstream(self) -> None:
+        """The filters changed: what upstream answered for the old ones goes, a running search is abandoned."""
+        self._drop_running()
+        self.upstream_searching, self.upstream_message, self.upstream_rows, self._upstream_ids = False, "", [], []
+
+    def _drop_running(self) -> None:
+        task = RUNNING_SEARCHES.pop(self._upstream_ticket, None) if self._upstream_ticket else None
+        self._upstream_ticket = ""
+        if task is not None:
+            task.get_loop().call_soon_threadsafe(task.cancel)
+
+    @guarded(Perm.CUSTOMERS_READ)
+    def search_upstream(self, actor: Actor):
+        """[Cerca]: the same text and filters, asked of the upstream registry in a background task."""
+        with session_scope() as session:
+            self.upstream_on = upstream.search_connection(session=session, actor=actor) is not None
+        if not self.upstream_on or not self.upstream_offer or self.upstream_searching:
+            return None
+        self._forget_upstream()
+        filters = self._filters()
+        self._upstream_ticket = secrets.token_urlsafe(16)
+        self._upstream_asked = [self.query, filters["kind"] or "", filters["status"] or ""]
+        self.upstream_searching = True
+        return CustomerListState.run_upstream_search
+
+    @rx.event(background=True)
+    @guarded(Perm.CUSTOMERS_READ, background=True)
+    async def run_upstream_search(self, actor: Actor):
+        async with self:
+            ticket, (query, kind, status) = self._upstream_ticket, (self._upstream_asked or ["", "", ""])
+            if not ticket or not self.upstream_searching:
+                return
+        conn = await asyncio.to_thread(_search_connection, actor)
+        found: list[dict] | None = None
+        if conn is not None:
+            task = asyncio.ensure_future(upstream.search(conn, query=query, kind=kind or None, status=status or None))
+            RUNNING_SEARCHES[ticket] = task
+            try:
+                found = await task
+            except asyncio.CancelledError:
+                if (current := asyncio.current_task()) is not None and current.cancelling():
+                    raise  # the app is stopping, not the user cancelling
+                return
+            except upstream.UpstreamUnavailable as error:
+                log.info("upstream search failed: %r", error)
+            finally:
+                RUNNING_SEARCHES.pop(ticket, None)
+        verdict = upstream_rule.verdict(found)
+        rows = [row for row in map(upstream.summary_row, verdict.show) if row is not None]
+        async with self:
+            if self._upstream_ticket != ticket:  # cancelled, or the filters changed meanwhile
+                return
+            self._upstream_ticket, self.upstream_searching = "", False
+            self.upstream_message = t(verdict.message, self.lang) if verdict.message else ""
+            self._upstream_ids = [row["id"] for row in rows]
+            self.upstream_rows = [
+                UpstreamRow(id=r["id"], code=r["code"], name=r["name"], kind=t(f"kind.{r['kind']}", self.lang),
+                            place=f"{r['city']} ({r['province']})" if r["city"] and r["province"] else r["city"],
+                            ids=r["ids"], email=r["email"])
+                for r in rows
+            ]
+
+    @guarded(Perm.CUSTOMERS_READ)
+    async def cancel_upstream_search(self, actor: Actor):
+        """"Annulla": the request is abandoned at once and its answer, should it come, is not shown."""
+        if not self.upstream_searching:
+            return
+        self._drop_running()
+        self.upstream_searching = False
+        self.upstream_message = t(upstream_rule.CANCELLED, self.lang)
+
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def open_upstream(self, actor: Actor, upstream_id: str):
+        """Opens an upstream result: upstream is asked for that customer again (the id only says which of
+        the results shown), the local copy linked by its code is created unless it exists, and its card opens."""
+        wanted = parse_id(upstream_id)
+        if wanted is None or wanted not in self._upstream_ids:
+            return rx.toast.error(t("customer.not_found", self.lang))
+        conn = _search_connection(actor)
+        try:
+            if conn is None:
+                raise upstream.UpstreamUnavailable("not connected")
+            detail = upstream.fetch_customer(conn, wanted)
+        except upstream.UpstreamUnavailable:
+            self.upstream_rows, self._upstream_ids = [], []
+            self.upstream_message = t("upstream.err.save_unreachable", self.lang)
+            return None
+        try:
+            customer_id = _save_opened(actor, detail)
+        except customers.DuplicatesFound as error:
+            names = ", ".join(f"{d.code} {d.name}" for d in error.duplicates[:3])
+            return rx.toast.error(t("upstream.err.duplicate", self.lang, names=names))
+        except DomainError as error:
+            return rx.toast.error(t(error.message_key, self.lang, **error.params))
+        return rx.redirect(f"/office/customer?id={customer_id}")
 
     @guarded(Perm.CUSTOMERS_READ)
     def search(self, actor: Actor, text: str):
@@ -185,6 +321,27 @@ class CustomerListState(KeysetPaging, SessionState):
         if key == "Enter" and self.rows:
             return rx.redirect(f"/office/customer?id={self.rows[0].id}")
         return None
+
+
+def _search_connection(actor: Actor) -> upstream.Connection | None:
+    with session_scope() as session:
+        return upstream.search_connection(session=session, actor=actor)
+
+
+def _save_opened(actor: Actor, detail: dict) -> int:
+    """The local customer's id for an upstream customer: saved in one transaction; when another tab saved
+    the same customer at the same moment, the one it saved."""
+    try:
+        with session_scope(write=True) as session:
+            return upstream.save_opened(session=session, actor=actor, detail=detail)[0].id
+    except customers.DuplicatesFound:
+        raise
+    except DomainError:
+        with session_scope() as session:
+            found = upstream.find_linked(session=session, actor=actor, external_code=detail.get("code"))
+        if found is None:
+            raise
+        return found.id
 
 
 # The card -------------------------------------------------------------------------------------

@@ -89,12 +89,27 @@ def _accepts(signature: inspect.Signature, args: tuple, kwargs: dict) -> bool:
     return True
 
 
-def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) -> Callable:
+def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False, background: bool = False) -> Callable:
+    """`background=True` for a coroutine run as a background task (under `@rx.event(background=True)`): the
+    user is resolved inside `async with self`, and the body takes the state's lock itself when it writes."""
     guard = Guard(perm, module, page)
 
     def decorate(fn: Callable) -> Callable:
         signature = _without_actor(fn)
-        if inspect.isasyncgenfunction(fn):
+        if background:
+            if not inspect.iscoroutinefunction(fn):
+                raise TypeError(f"{fn.__qualname__}: a background handler is a coroutine")
+
+            async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
+                args, kwargs = clean_arguments(args), clean_arguments(kwargs)
+                if not _accepts(signature, args, kwargs):
+                    return None
+                async with self:
+                    admitted = await self._admit(guard)
+                if not isinstance(admitted, Actor):
+                    return admitted
+                return await fn(self, admitted, *args, **kwargs)
+        elif inspect.isasyncgenfunction(fn):
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
                 admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None

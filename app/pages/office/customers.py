@@ -51,7 +51,7 @@ from app.state.consents import CardConsentsState
 from app.state.contacts import ContactsTab, ContactView
 from app.state.credit_terms import CreditTermsPanel
 from app.state.customer_details import DetailsTab, DuplicateView
-from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState
+from app.state.customers import CustomerCardState, CustomerListRow, CustomerListState, UpstreamRow
 from app.state.documents import DocumentsTab
 from app.state.history import HistoryTab
 from app.state.interventions import InterventionsTab
@@ -82,6 +82,65 @@ def _row(row: CustomerListRow) -> rx.Component:
         rx.table.cell(row.place),
         rx.table.cell(rx.text(row.ids, font_family="monospace", size="2")),
         rx.table.cell(row.email),
+    )
+
+
+def _upstream_row(row: UpstreamRow) -> rx.Component:
+    s = CustomerListState
+    return rx.table.row(
+        rx.table.cell(rx.text(row.code, font_family="monospace", size="2")),
+        rx.table.cell(rx.hstack(
+            rx.cond(s.can_create,
+                    rx.button(row.name, variant="ghost", size="2", on_click=s.open_upstream(row.id),
+                              class_name="upstream-open"),
+                    rx.text(row.name, weight="medium")),
+            rx.badge(rx.icon("building-2", size=11), T("upstream.badge"), color_scheme="indigo", variant="soft",
+                     class_name="upstream-badge"),
+            spacing="2", align="center", wrap="wrap")),
+        rx.table.cell(row.kind),
+        rx.table.cell(row.place),
+        rx.table.cell(rx.text(row.ids, font_family="monospace", size="2")),
+        rx.table.cell(row.email),
+    )
+
+
+def upstream_panel() -> rx.Component:
+    """The online search in the upstream registry: the offer with [Cerca], the progress with "Annulla",
+    its answer, and the customers found there, marked as such."""
+    s = CustomerListState
+    offer = rx.callout.root(
+        rx.callout.icon(rx.icon("cloud")),
+        rx.hstack(
+            rx.callout.text(s.upstream_offer),
+            rx.button(rx.icon("search", size=14), T("upstream.search"), size="2", on_click=s.search_upstream,
+                      id="upstream-search"),
+            spacing="3", align="center", wrap="wrap",
+        ),
+        color_scheme="indigo", variant="surface", width="100%", id="upstream-offer",
+    )
+    progress = rx.hstack(
+        rx.spinner(size="3"), rx.text(T("upstream.searching"), size="2", role="status"),
+        rx.button(T("common.cancel"), size="2", variant="soft", color_scheme="gray",
+                  on_click=s.cancel_upstream_search, id="upstream-cancel"),
+        spacing="3", align="center", id="upstream-progress",
+    )
+    found = rx.vstack(
+        rx.text(T("upstream.found"), size="2", weight="medium"),
+        rx.table.root(rx.table.body(rx.foreach(s.upstream_rows, _upstream_row)), variant="surface", size="2",
+                      width="100%", id="upstream-table"),
+        width="100%", spacing="2",
+    )
+    return rx.cond(
+        s.upstream_on,
+        rx.vstack(
+            rx.cond(s.upstream_searching, progress,
+                    rx.cond((s.upstream_offer != "") & (s.upstream_message == "") & (s.upstream_rows.length() == 0),
+                            offer)),
+            rx.cond(s.upstream_message != "", rx.callout(s.upstream_message, icon="info", color_scheme="amber",
+                                                         size="1", width="100%", id="upstream-message")),
+            rx.cond(s.upstream_rows.length() > 0, found),
+            width="100%", spacing="3",
+        ),
     )
 
 
@@ -153,6 +212,7 @@ def customer_list_page() -> rx.Component:
             ),
             empty_state("search-x", T("customers.empty"), T("customers.empty_hint")),
         ),
+        upstream_panel(),
         rx.script(FOCUS_SEARCH_SCRIPT),
     )
 

@@ -13,6 +13,7 @@ from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
 from app.state.interventions import InterventionTypesState, TypeView
 from app.state.mail_templates import MailTemplatesState
 from app.state.portal_settings import ModuleChoice, PortalSettingsState, ProfileView
+from app.state.upstream_settings import UpstreamSettingsState
 
 
 def _type_row(row: TypeRowView) -> rx.Component:
@@ -324,6 +325,58 @@ def intervention_types_card() -> rx.Component:
     )
 
 
+def upstream_card() -> rx.Component:
+    s = UpstreamSettingsState
+
+    def field(name: str, label_key: str, control: rx.Component, help_key: str | None = None) -> rx.Component:
+        return rx.vstack(
+            rx.text(T(label_key), size="2", weight="medium", as_="label", **for_id(f"upstream-{name}")),
+            control,
+            rx.text(T(help_key), size="1", color_scheme="gray") if help_key else rx.fragment(),
+            field_error(s.upstream_errors.get(name, "")),
+            spacing="1", width="100%",
+        )
+
+    return rx.card(
+        rx.vstack(
+            rx.heading(T("upstream.title"), size="4"),
+            rx.text(T("upstream.help"), size="2", color_scheme="gray"),
+            rx.form(
+                rx.vstack(
+                    field("base_url", "upstream.base_url",
+                          rx.input(name="base_url", id="upstream-base_url", default_value=s.upstream_url,
+                                   placeholder="https://sede.example.it", width="100%", auto_complete="off")),
+                    field("api_key", "upstream.api_key",
+                          rx.input(name="api_key", id="upstream-api_key", type="password", width="100%",
+                                   placeholder=s.upstream_key_hint, auto_complete="new-password"),
+                          "upstream.api_key_help"),
+                    field("timeout", "upstream.timeout",
+                          rx.input(name="timeout", id="upstream-timeout", default_value=s.upstream_timeout,
+                                   input_mode="decimal", width="120px")),
+                    rx.hstack(rx.checkbox(name="enabled", id="upstream-enabled", default_checked=s.upstream_enabled),
+                              rx.text(T("upstream.enabled"), as_="label", size="2", **for_id("upstream-enabled")),
+                              align="center"),
+                    field_error(s.upstream_errors.get("", "")),
+                    rx.hstack(
+                        rx.button(rx.icon("plug-zap", size=14), T("upstream.check"), type="button", variant="soft",
+                                  on_click=s.check_upstream, id="upstream-check"),
+                        rx.cond(s.upstream_check != "", rx.badge(s.upstream_check, color_scheme=s.upstream_check_color,
+                                                                 id="upstream-check-result")),
+                        rx.spacer(),
+                        rx.button(rx.icon("save", size=14), T("common.save"), type="submit", id="upstream-save"),
+                        width="100%", align="center", wrap="wrap",
+                    ),
+                    spacing="3", width="100%",
+                ),
+                on_submit=s.save_upstream, key=s.upstream_form_key, width="100%",
+            ),
+            rx.text(s.upstream_last_sync, size="1", color_scheme="gray"),
+            spacing="3", width="100%",
+        ),
+        size="3", width="100%", id="upstream-settings",
+    )
+
+
 def settings_page() -> rx.Component:
     return office_shell(
         "settings",
@@ -333,6 +386,7 @@ def settings_page() -> rx.Component:
         consent_types_card(),
         intervention_types_card(),
         portal_settings_card(),
+        upstream_card(),
         mail_templates_card(),
         _editor(),
         _profile_dialog(),
