@@ -242,3 +242,15 @@ def test_the_cursor_moves_only_after_a_committed_batch(db, upstream_server):
 
 def test_nothing_is_pulled_without_a_connection(db):
     assert upstream.sync(session_factory=db).seen == 0
+
+
+async def test_the_sync_is_one_of_the_scheduled_jobs(app_db, upstream_server):
+    from app.jobs import EVERY_SECONDS, JOBS
+
+    linked_id = _linked(app_db, "HQ1")
+    upstream_server.add("HQ1", vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321")
+    connect(app_db, upstream_server.url, upstream_server.key)
+    result = await JOBS["sync"]()
+    assert result.updated == 1 and "sync" in EVERY_SECONDS
+    with app_db() as s:
+        assert s.get(Customer, linked_id).phone == "+39027654321"
