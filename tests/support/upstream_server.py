@@ -34,10 +34,10 @@ class Upstream:
     stopping: threading.Event = field(default_factory=threading.Event)
     _clock: datetime = field(default_factory=lambda: datetime(2026, 11, 1, tzinfo=UTC))
 
-    def add(self, code: str, **values) -> dict:  # noqa: ANN003
+    def add(self, **values) -> dict:  # noqa: ANN003
         new_id = max(self.customers, default=100) + 1
         row = {name: None for name in DETAIL}
-        row.update(id=new_id, code=code, kind="business", status="active", version=1, country="IT",
+        row.update(id=new_id, code=f"HQ{new_id:06d}", kind="business", status="active", version=1, country="IT",
                    contacts=[], sites=[])
         row.update(values)
         row["display_name"] = row["company_name"] if row["kind"] == "business" else \
