@@ -8,6 +8,8 @@ read back to a page: it is shown masked."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,7 +74,9 @@ class SettingsView:
     timeout: float
     enabled: bool
     last_sync_at: str
-    last_sync_result: str
+    # The last run's counts ({"seen": ..., "updated": ..., "held": ..., "skipped": ...}), or {"failed": "refused"
+    # | "unreachable"}; empty before the first run.
+    last_sync_result: dict
 
 
 # Settings ---------------------------------------------------------------------------------------
@@ -118,7 +122,7 @@ def read_settings(*, session: Session, actor: Actor) -> SettingsView:
     found = connection(session)
     return SettingsView(base_url=found.base_url, key_hint=mask_key(found.api_key), timeout=found.timeout,
                         enabled=found.enabled, last_sync_at=_get(session, LAST_SYNC_AT),
-                        last_sync_result=_get(session, LAST_SYNC_RESULT))
+                        last_sync_result=_outcome(_get(session, LAST_SYNC_RESULT)))
 
 
 def clean_base_url(value: object) -> str:
@@ -436,25 +440,42 @@ def sync(
         for _ in range(max_batches):
             items, following = fetch(after)
             with session_factory(write=True) as session:
-                if _get(session, CURSOR) != after:  # another run moved on meanwhile: it owns the rest
+                if _locked_cursor(session) != after:  # another run moved on meanwhile: it owns the rest
                     break
                 for item in items:
                     apply_change(session, item, result)
                 _put(session, CURSOR, following, None)
-                _record_outcome(session, str(result))
+                _record_outcome(session, dataclasses.asdict(result))
             if not items or following == after:
                 break
             after = following
     except UpstreamUnavailable as error:
         with session_factory(write=True) as session:
-            _record_outcome(session, f"failed: {type(error).__name__}")
+            _record_outcome(session, {"failed": REFUSED if isinstance(error, UpstreamRefused) else UNREACHABLE})
         raise
     return result
 
 
-def _record_outcome(session: Session, outcome: str) -> None:
+def _record_outcome(session: Session, outcome: dict) -> None:
     _put(session, LAST_SYNC_AT, utcnow().isoformat(timespec="seconds"), None)
-    _put(session, LAST_SYNC_RESULT, outcome[:200], None)
+    _put(session, LAST_SYNC_RESULT, json.dumps(outcome), None)
+
+
+def _outcome(stored: str) -> dict:
+    try:
+        found = json.loads(stored) if stored else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _locked_cursor(session: Session) -> str:
+    """The cursor, its row locked until the batch commits (SQLite's write transaction locks the whole file)."""
+    query = select(AppSetting).where(AppSetting.key == CURSOR)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.exec(query).first()
+    return row.value if row is not None else ""
 
 
 def cursor(session: Session) -> str:

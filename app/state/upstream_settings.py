@@ -22,6 +22,9 @@ CHECK_OUTCOMES = {
     upstream.NOT_SET: ("upstream.check.not_set", "gray"),
 }
 
+SYNC_FAILED = {upstream.REFUSED: "upstream.sync_failed.refused",
+               upstream.UNREACHABLE: "upstream.sync_failed.unreachable"}
+
 
 class UpstreamSettingsState(SessionState):
     upstream_url: str = ""
@@ -50,7 +53,13 @@ class UpstreamSettingsState(SessionState):
                 at = format_datetime(datetime.fromisoformat(view.last_sync_at), self.lang)
             except ValueError:
                 at = view.last_sync_at
-            self.upstream_last_sync = t("upstream.last_sync", self.lang, at=at, result=view.last_sync_result)
+            outcome = view.last_sync_result
+            if "failed" in outcome:
+                key = SYNC_FAILED.get(outcome["failed"], "upstream.sync_failed.unreachable")
+                self.upstream_last_sync = t(key, self.lang, at=at)
+            else:
+                self.upstream_last_sync = t("upstream.last_sync", self.lang, at=at, **{
+                    name: int(outcome.get(name) or 0) for name in ("seen", "updated", "held", "skipped")})
         else:
             self.upstream_last_sync = t("upstream.never_synced", self.lang)
         self.upstream_form_key += 1

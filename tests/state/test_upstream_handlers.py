@@ -210,3 +210,21 @@ async def test_only_administrators_manage_the_connection(app_db, upstream_server
                                   "enabled": "on"})
     await settings.check_upstream()
     assert settings.upstream_check == _it("upstream.check.refused")
+
+
+async def test_the_settings_tell_how_the_last_sync_went(app_db, upstream_server):
+    _, admin = signed_in_token(app_db, Role.ADMIN)
+    settings = state_of(UpstreamSettingsState, admin)
+    await settings.load_upstream_settings()
+    assert settings.upstream_last_sync == _it("upstream.never_synced")
+    connect(app_db, upstream_server.url, upstream_server.key)
+    upstream_server.add(company_name="Nuova S.r.l.")
+    upstream.sync(session_factory=app_db)
+    await settings.load_upstream_settings()
+    assert "clienti ricevuti 1" in settings.upstream_last_sync and "non collegati o non validi 1" in \
+        settings.upstream_last_sync
+    connect(app_db, upstream_server.url, "rk_nope")
+    with pytest.raises(upstream.UpstreamRefused):
+        upstream.sync(session_factory=app_db)
+    await settings.load_upstream_settings()
+    assert "chiave API rifiutata" in settings.upstream_last_sync
