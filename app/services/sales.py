@@ -43,6 +43,7 @@ from app.services import (
     receivables,
     sequences,
 )
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 # Kinds the office creates directly; the others are made from another document.
 CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
@@ -499,16 +500,28 @@ class HeldRow:
     unpaid_ever: int  # all the unpaid items the customer ever had
 
 
-def held_documents(*, session: Session, actor: Actor, limit: int = 100) -> list[HeldRow]:
-    """The credit manager's queue: documents waiting for release, oldest first, each with what the credit
-    manager weighs: the customer's exposure before and after, their blocks and their unpaid history."""
+def count_held(*, session: Session, actor: Actor, cap: int = COUNT_CAP) -> CappedCount:
     require(actor, Perm.BLOCKS_MANAGE)
+    return capped_count(session, select(SalesDocument.id).where(SalesDocument.status == DocumentStatus.HELD.value),
+                        cap)
+
+
+def held_documents(
+    *, session: Session, actor: Actor, after_id: int | None = None, limit: int = 100,
+) -> list[HeldRow]:
+    """The credit manager's queue: documents waiting for release, oldest first (a page at a time: the
+    ones after `after_id`), each with what the credit manager weighs: the customer's exposure before and
+    after, their blocks and their unpaid history."""
+    require(actor, Perm.BLOCKS_MANAGE)
+    conditions = [SalesDocument.status == DocumentStatus.HELD.value]
+    if isinstance(after_id, int) and not isinstance(after_id, bool):
+        conditions.append(SalesDocument.id > after_id)
     found = session.exec(
         select(SalesDocument, Customer, User.full_name, CustomerCredit)
         .join(Customer, col(Customer.id) == SalesDocument.customer_id)
         .join(User, col(User.id) == SalesDocument.created_by_user_id, isouter=True)
         .join(CustomerCredit, col(CustomerCredit.customer_id) == SalesDocument.customer_id, isouter=True)
-        .where(SalesDocument.status == DocumentStatus.HELD.value)
+        .where(*conditions)
         .order_by(SalesDocument.id).limit(max(1, min(limit, 500)))
     ).all()
     ids = {document.customer_id for document, *_ in found}
