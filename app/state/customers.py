@@ -180,9 +180,16 @@ class CustomerListState(KeysetPaging, SessionState):
         return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
-    def open_first(self, actor: Actor, key: str):
-        """Enter in the search box opens the first customer found."""
-        if key == "Enter" and self.rows:
+    def open_first(self, actor: Actor, form_data: dict):
+        """Enter in the search box opens the first customer found for the text in the box, even when it was
+        typed faster than the list followed it."""
+        text = search_text(form_data.get("q") if isinstance(form_data, dict) else "")
+        if not text:
+            return None
+        if text != self.query:
+            self.query = text
+            self._restart(actor)
+        if self.rows:
             return rx.redirect(f"/office/customer?id={self.rows[0].id}")
         return None
 

@@ -233,14 +233,21 @@ class SessionState(rx.State):
         self._shown_for = token_hash(token) if token else ""
 
     def _show(self, actor: Actor | None) -> None:
-        self.user_name = actor.name if actor else ""
-        self.user_role = actor.role.value if actor else ""
-        self.can_read_outbox = has_perm(actor, Perm.OUTBOX_READ)
-        self.can_manage_users = has_perm(actor, Perm.USERS_MANAGE)
-        self.can_decide_requests = has_perm(actor, Perm.CHANGES_DECIDE)
-        self.can_manage_settings = has_perm(actor, Perm.SETTINGS_MANAGE)
-        self.can_answer_tickets = has_perm(actor, Perm.TICKETS_ANSWER)
-        self.can_manage_credit = has_perm(actor, Perm.BLOCKS_MANAGE)
+        shown = {
+            "user_name": actor.name if actor else "",
+            "user_role": actor.role.value if actor else "",
+            "can_read_outbox": has_perm(actor, Perm.OUTBOX_READ),
+            "can_manage_users": has_perm(actor, Perm.USERS_MANAGE),
+            "can_decide_requests": has_perm(actor, Perm.CHANGES_DECIDE),
+            "can_manage_settings": has_perm(actor, Perm.SETTINGS_MANAGE),
+            "can_answer_tickets": has_perm(actor, Perm.TICKETS_ANSWER),
+            "can_manage_credit": has_perm(actor, Perm.BLOCKS_MANAGE),
+        }
+        for name, value in shown.items():
+            # Every event passes here: a var assigned its own value would still be sent to the browser again,
+            # with the greetings computed from it, on every key typed.
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     async def _admit(self, guard: Guard) -> Actor | rx.event.EventSpec:
         return await off_the_loop(self._check, guard)
