@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
@@ -39,8 +38,7 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,8 +50,8 @@ os.environ.setdefault("DATA_DIR", scratch_dir())
 
 import websockets  # noqa: E402
 
-QUIET_S = 0.12  # a page load has finished when nothing more came for this long after it hydrated
-TIMEOUT_S = 15.0
+from tests.socket_client import ROOT_STATE, Tab, Timings  # noqa: E402
+
 PASSWORD = "Banco-Prova-Carico-2026"
 
 
@@ -74,7 +72,7 @@ def prepare(url: str, args: argparse.Namespace) -> World:
     from sqlmodel import select
 
     from app.db import engine_for, session_scope
-    from app.demo.generator import RegistryGenerator, bulk_load
+    from app.demo.generator import bulk_load
     from app.domain.permissions import Role
     from app.migrate import upgrade_to_head
     from app.models import Customer, User
@@ -83,6 +81,9 @@ def prepare(url: str, args: argparse.Namespace) -> World:
     from app.services.users import create_user
 
     engine = engine_for(url)
+    if args.reuse and _prepared(engine, args):
+        print("data: reusing the database of an earlier run")
+        return _world(engine, args)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
@@ -118,29 +119,53 @@ def prepare(url: str, args: argparse.Namespace) -> World:
             user.password_hash = password_hash
             session.add(user)
             portal_emails.append(user.email)
-    max_id = args.customers
-    customer_ids = [rng.randint(1, max_id) for _ in range(5000)]
     # Requests waiting for review, as a web shop would send them: more than the run can decide.
-    review_ids = []
     with session_scope(engine=engine, write=True) as session:
         office = auth.actor_of(session.exec(select(User).where(User.email == office_emails[0])).one())
-        for customer_id in rng.sample(range(args.portal + 1, max_id + 1), min(args.reviews, max_id - args.portal)):
+        for customer_id in rng.sample(range(args.portal + 1, args.customers + 1),
+                                      min(args.reviews, args.customers - args.portal)):
             change_requests.submit_request(session=session, actor=office, customer_id=customer_id, source="api",
                                            raw={"email": f"nuovo{customer_id}@bench.example"})
-            review_ids.append(customer_id)
+    return _world(engine, args)
+
+
+def _prepared(engine, args: argparse.Namespace) -> bool:  # noqa: ANN001
+    import sqlalchemy as sa
+    try:
+        with engine.connect() as connection:
+            customers = connection.execute(sa.text("SELECT max(id) FROM customer")).scalar() or 0
+            users = connection.execute(sa.text("SELECT count(*) FROM app_user WHERE email LIKE '%@bench.example'"))
+            return customers >= args.customers and users.scalar() >= args.office + 3 + args.portal
+    except sa.exc.DBAPIError:
+        return False
+
+
+def _world(engine, args: argparse.Namespace) -> World:  # noqa: ANN001
+    """Sessions for the benchmark's users, the customers they open and the requests waiting for them."""
+    from sqlmodel import col, select
+
+    from app.db import session_scope
+    from app.demo.generator import RegistryGenerator
+    from app.models import ChangeRequestItem
+    from app.services import auth
 
     def sign_in(email: str) -> str:
         return auth.authenticate(sessions=lambda write=False: session_scope(engine=engine, write=write), email=email,
                                  password=PASSWORD).token
 
-    office_tokens = [sign_in(email) for email in office_emails]
-    portal_tokens = [sign_in(email) for email in portal_emails]
+    rng = random.Random(args.seed)
+    with session_scope(engine=engine) as session:
+        review_ids = list(dict.fromkeys(session.exec(select(ChangeRequestItem.customer_id).where(
+            ChangeRequestItem.state == "pending", col(ChangeRequestItem.customer_id) > args.portal))))
+    office_tokens = [sign_in(f"ufficio{i}@bench.example") for i in range(args.office + 2)]
+    portal_tokens = [sign_in(f"cliente{i}@bench.example") for i in range(args.portal)]
     generator = RegistryGenerator(args.seed)
     queries = []
-    for number in rng.sample(range(1, max_id + 1), 200):
+    for number in rng.sample(range(1, args.customers + 1), 200):
         row = generator.customer(number).customer
         surname = (row["last_name"] or row["company_name"].split()[-1]).lower()
         queries += [surname[:5], row["city"].lower()[:6] if row.get("city") else surname[:4]]
+    customer_ids = [rng.randint(1, args.customers) for _ in range(5000)]
     engine.dispose()
     return World(office_tokens, portal_tokens, customer_ids, review_ids, queries)
 
@@ -225,130 +250,18 @@ def state_names() -> dict[str, str]:
     from app.state.customer_details import DetailsTab
     from app.state.customers import CustomerListState
     return {"list": CustomerListState.get_full_name(), "details": DetailsTab.get_full_name(),
-            "review": ReviewState.get_full_name(), "root": "reflex___state____state"}
+            "review": ReviewState.get_full_name(), "root": ROOT_STATE}
 
 
 NAMES: dict[str, str] = {}
 
 
-@dataclass
-class Timings:
-    values: dict[str, list[float]] = field(default_factory=dict)
-    errors: dict[str, int] = field(default_factory=dict)
-    error_samples: list[str] = field(default_factory=list)
-
-    def add(self, kind: str, ms: float) -> None:
-        self.values.setdefault(kind, []).append(ms)
-
-    def error(self, kind: str, why: str) -> None:
-        self.errors[kind] = self.errors.get(kind, 0) + 1
-        if len(self.error_samples) < 10:
-            self.error_samples.append(f"{kind}: {why[:200]}")
-
-
-class Tab:
-    """A browser tab's socket: Engine.IO v4 over a websocket, the `/_event` namespace of Socket.IO."""
-
-    def __init__(self, base: str, session_token: str, timings: Timings) -> None:
-        self.base, self.cookie, self.timings = base, f"registry_session={session_token}; registry_lang=it", timings
-        self.frames: list[tuple[float, dict, str]] = []
-        self.arrived = asyncio.Event()
-        self.state: dict[str, dict] = {}
-        self.router: dict = {}
-
-    async def open(self, path: str, query: dict | None = None, kind: str = "page_load") -> None:
-        token = str(uuid.uuid4())
-        ws_base = self.base.replace("http", "ws", 1)
-        self.ws = await websockets.connect(f"{ws_base}/_event/?token={token}&EIO=4&transport=websocket",
-                                           additional_headers={"Cookie": self.cookie}, max_size=None,
-                                           open_timeout=TIMEOUT_S, ping_interval=None)
-        opened = await self.ws.recv()
-        if not opened.startswith("0"):
-            raise ConnectionError(opened[:100])
-        await self.ws.send("40/_event,")
-        while not (await self.ws.recv()).startswith("40/_event"):
-            pass
-        self.reader = asyncio.create_task(self._read())
-        await self.navigate(path, query, kind, first=True)
-
-    async def _read(self) -> None:
-        try:
-            async for message in self.ws:
-                if message == "2":
-                    await self.ws.send("3")
-                elif message.startswith("42/_event,"):
-                    _, update = json.loads(message[len("42/_event,"):])
-                    for name, changes in (update.get("delta") or {}).items():
-                        self.state.setdefault(name, {}).update(changes)
-                    self.frames.append((time.perf_counter(), update, message))
-                    self.arrived.set()
-        except websockets.ConnectionClosed:
-            pass
-
-    def _router(self, path: str, query: dict | None) -> dict:
-        as_path = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-        return {"pathname": path, "asPath": as_path, **({"query": query} if query else {})}
-
-    async def _send(self, name: str, payload: dict) -> None:
-        body = {"name": name, "payload": payload, "router_data": self.router}
-        await self.ws.send("42/_event," + json.dumps(["event", body]))
-
-    async def _wait(self, since: int, done, quiet: bool) -> tuple[float, list]:  # noqa: ANN001
-        """Frames from `since` on until one satisfies `done` (then, with `quiet`, until none came for
-        QUIET_S); returns the time of the last one."""
-        deadline = time.perf_counter() + TIMEOUT_S
-        satisfied = False
-        while True:
-            new = self.frames[since:]
-            if not satisfied and any(done(update) for _, update, _ in new):
-                satisfied = True
-            if satisfied and (not quiet or time.perf_counter() - self.frames[-1][0] >= QUIET_S):
-                return self.frames[-1][0], new
-            if time.perf_counter() > deadline:
-                raise TimeoutError("no answer")
-            self.arrived.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.arrived.wait(), QUIET_S if satisfied else deadline - time.perf_counter())
-
-    async def call(self, kind: str, name: str, payload: dict, done=None, quiet: bool = False) -> list:  # noqa: ANN001
-        since, sent = len(self.frames), time.perf_counter()
-        await self._send(name, payload)
-        try:
-            last, frames = await self._wait(since, done or (lambda update: True), quiet)
-        except TimeoutError as error:
-            self.timings.error(kind, str(error))
-            return []
-        refused = next((raw for _, _, raw in frames if "toast" in raw and '"error"' in raw or "/login" in raw), None)
-        if refused:
-            self.timings.error(kind, refused)
-        else:
-            self.timings.add(kind, (last - sent) * 1000)
-        return frames
-
-    async def navigate(self, path: str, query: dict | None, kind: str, first: bool = False) -> None:
-        """A page load: the first one hydrates the tab, later ones are the single-page app's navigation."""
-        self.router = self._router(path, query)
-        root = NAMES["root"]
-
-        def hydrated(update: dict) -> bool:
-            return (update.get("delta") or {}).get(root, {}).get("is_hydrated_rx_state_") is True
-
-        if first:
-            await self.call(kind, f"{root}.hydrate_and_load", {}, hydrated, quiet=True)
-        else:
-            await self.call(kind, f"{root}.reflex___state____on_load_internal_state.on_load_internal", {}, hydrated,
-                            quiet=True)
-
-    async def close(self) -> None:
-        await self.ws.close()
-        self.reader.cancel()
+# What people do --------------------------------------------------------------------------------------
 
 
 def _has_script(update: dict) -> bool:
+    """The search's last update: the script that keeps the list's filters in the address."""
     return any(e.get("name") == "_call_script" for e in update.get("events") or [])
-
-
-# What people do --------------------------------------------------------------------------------------
 
 
 async def type_search(tab: Tab, text: str, kind: str = "search") -> None:
@@ -535,6 +448,9 @@ def main() -> None:
                         help="the scaled mode's database (created if missing, emptied)")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the data of an earlier run with as many customers and users (with SQLite: "
+                             "BENCH_KEEP=1 on that run, then DATA_DIR=its folder)")
     args = parser.parse_args()
 
     if args.mode == "scaled":
