@@ -21,13 +21,14 @@ from pathlib import Path
 
 import python_calamine
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.db import session_scope
 from app.domain import change_rules as rules
 from app.domain import customer_import as spec
 from app.domain import upload_rules
-from app.domain.customer_rules import clean_vat, validate_customer
+from app.domain.customer_rules import CustomerData, clean_tax_code, clean_vat, validate_customer
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor, Perm, require
 from app.domain.text import compact_code
@@ -274,6 +275,13 @@ def _vat_key(value: str | None, country: str | None) -> str | None:
         return None
 
 
+def _tax_key(value: str | None) -> str | None:
+    try:
+        return clean_tax_code(value) if value else None
+    except ValueError:
+        return None
+
+
 class _Matcher:
     """Finds the customers a chunk's rows name with one query per key, and remembers the customers the
     chunk creates, so a later row of the same file finds them too."""
@@ -283,11 +291,15 @@ class _Matcher:
         codes = {c for r in rows if (c := spec.clean_code(r.get("code")))}
         externals = {c for r in rows if (c := compact_code(r.get("external_code")) or None)}
         vats = {v for r in rows if (v := _vat_key(r.get("vat_number"), r.get("country")))}
+        taxes = {v for r in rows if (v := _tax_key(r.get("tax_code")))}
         self.by_code: dict[str, Customer] = {}
         self.by_external: dict[str, Customer] = {}
         self.by_vat: dict[str, list[Customer]] = {}
+        self.by_tax: dict[str, list[Customer]] = {}
+        # The keys of the new customers validated but not written yet.
+        self.expected: set[tuple[str, str]] = set()
         for column, keys in ((Customer.code, codes), (Customer.external_code, externals),
-                             (Customer.vat_number, vats)):
+                             (Customer.vat_number, vats), (Customer.tax_code, taxes)):
             if keys:
                 for customer in session.exec(select(Customer).where(col(column).in_(list(keys)))):
                     self.remember(customer)
@@ -296,10 +308,28 @@ class _Matcher:
         self.by_code[customer.code] = customer
         if customer.external_code:
             self.by_external[customer.external_code] = customer
-        if customer.vat_number:
-            holders = self.by_vat.setdefault(customer.vat_number, [])
-            if all(h.id != customer.id for h in holders):
-                holders.append(customer)
+        for index, value in ((self.by_vat, customer.vat_number), (self.by_tax, customer.tax_code)):
+            if value:
+                holders = index.setdefault(value, [])
+                if all(h.id != customer.id for h in holders):
+                    holders.append(customer)
+
+    @staticmethod
+    def _keys(code: str | None, external: str | None, vat: str | None, tax: str | None) -> set[tuple[str, str]]:
+        return {(name, value) for name, value in (("code", code), ("external", external), ("vat", vat),
+                                                   ("tax", tax)) if value}
+
+    def expect(self, data: CustomerData, code: str) -> None:
+        self.expected |= self._keys(code, data.external_code, data.vat_number, data.tax_code)
+
+    def forget_expected(self) -> None:
+        self.expected = set()
+
+    def names_new(self, values: dict[str, str]) -> bool:
+        """Whether the row names a customer created earlier in this chunk and not written yet."""
+        return bool(self.expected & self._keys(
+            spec.clean_code(values.get("code")), compact_code(values.get("external_code")) or None,
+            _vat_key(values.get("vat_number"), values.get("country")), _tax_key(values.get("tax_code"))))
 
     def find(self, values: dict[str, str]) -> tuple[Customer | None, dict[str, str]]:
         code = spec.clean_code(values.get("code"))
@@ -308,11 +338,16 @@ class _Matcher:
         external = compact_code(values.get("external_code")) or None
         if external and external in self.by_external:
             return self.by_external[external], {}
-        vat = _vat_key(values.get("vat_number"), values.get("country"))
-        holders = self.by_vat.get(vat, []) if vat else []
-        if len(holders) > 1:
-            return None, {"vat_number": N_("import.err.vat_ambiguous")}
-        return (holders[0] if holders else None), {}
+        for field_name, index, key in (
+            ("vat_number", self.by_vat, _vat_key(values.get("vat_number"), values.get("country"))),
+            ("tax_code", self.by_tax, _tax_key(values.get("tax_code"))),
+        ):
+            holders = index.get(key, []) if key else []
+            if len(holders) > 1:
+                return None, {field_name: N_("import.err.ambiguous")}
+            if holders:
+                return holders[0], {}
+        return None, {}
 
 
 # Starting and running ---------------------------------------------------------------------------
@@ -415,20 +450,83 @@ def _run_chunk(job_id: int, actor: Actor, fields: list[str], chunk: list[tuple[i
 
 
 def import_rows(*, session: Session, actor: Actor, rows: list[dict[str, str]]) -> list[_Outcome]:
-    """Imports rows already read by the mapping, each in its own savepoint, in the caller's transaction."""
+    """Imports rows already read by the mapping, in the caller's transaction. A change to a customer runs
+    in its own savepoint; new customers are validated one by one and written together (a row that fails
+    writes nothing), or one by one in savepoints when they cannot be written together."""
     require(actor, Perm.CUSTOMERS_WRITE)
     matcher = _Matcher(session, rows)
-    new_rows = sum(1 for r in rows if matcher.find(r)[0] is None)
-    codes = iter(customers.reserve_codes(session, new_rows))
+    given = {c for r in rows if (c := spec.clean_code(r.get("code")))}
+    codes = iter(customers.reserve_codes(session, sum(1 for r in rows if matcher.find(r)[0] is None), avoid=given))
     waiting = _waiting_values(session, [c.id for c in matcher.by_code.values()])
-    outcomes = []
-    for values in rows:
-        try:
-            with session.begin_nested():
-                outcomes.append(_import_row(session, actor, values, matcher, codes, waiting))
-        except DomainError as error:
-            outcomes.append(_Outcome("failed", error.errors, error.params))
-    return outcomes
+    outcomes: list[_Outcome | None] = [None] * len(rows)
+    creating: list[tuple[int, CustomerData, str]] = []
+    for index, values in enumerate(rows):
+        customer, errors = matcher.find(values)
+        if not errors and customer is None and matcher.names_new(values):
+            _create(session, actor, creating, outcomes, matcher)  # a later row of the file speaks of them
+            creating = []
+            customer, errors = matcher.find(values)
+        if errors:
+            outcomes[index] = _Outcome("failed", errors)
+        elif customer is None:
+            try:
+                data, code = _new_customer(values, codes)
+            except DomainError as error:
+                outcomes[index] = _Outcome("failed", error.errors, error.params)
+                continue
+            creating.append((index, data, code))
+            matcher.expect(data, code)
+        else:
+            try:
+                with session.begin_nested():
+                    outcomes[index] = _change(session, actor, customer, values, waiting)
+            except DomainError as error:
+                outcomes[index] = _Outcome("failed", error.errors, error.params)
+    _create(session, actor, creating, outcomes, matcher)
+    return [o or _Outcome("failed") for o in outcomes]
+
+
+def _new_customer(values: dict[str, str], codes: Iterator[str]) -> tuple[CustomerData, str]:
+    given = spec.clean_code(values.get("code"))
+    errors = spec.check_code(given)
+    try:
+        data = validate_customer(values)
+    except DomainError as error:
+        raise DomainError({**errors, **error.errors}, **error.params) from None
+    if errors:
+        raise DomainError(errors)
+    code = next(codes)  # taken even when the file gives a code: the counter never goes back
+    return data, given or code
+
+
+def _create(session: Session, actor: Actor, creating: list[tuple[int, CustomerData, str]],
+            outcomes: list[_Outcome | None], matcher: _Matcher) -> None:
+    """Writes the new customers validated so far; one by one in savepoints if they cannot go together."""
+    if not creating:
+        return
+    items = [(data, code) for _, data, code in creating]
+    try:
+        with session.begin_nested():
+            ids = customers.create_many(session=session, actor=actor, items=items, source=Source.IMPORT)
+        for index, _, _ in creating:
+            outcomes[index] = _Outcome("created")
+    except (customers.NoRoomInSearchOrder, IntegrityError):
+        ids = []
+        for index, data, code in creating:
+            try:
+                with session.begin_nested():
+                    created = customers.create_customer(
+                        session=session, actor=actor, raw=data.as_dict(), source=Source.IMPORT,
+                        confirmed_duplicates=True, code=code)
+                ids.append(created.id)
+                outcomes[index] = _Outcome("created")
+            except DomainError as error:
+                outcomes[index] = _Outcome("failed", error.errors, error.params)
+            except IntegrityError:
+                outcomes[index] = _Outcome("failed", {"code": N_("import.err.code_taken")})
+    matcher.forget_expected()
+    for customer in session.exec(select(Customer).where(col(Customer.id).in_(ids))):
+        matcher.remember(customer)
 
 
 def _waiting_values(session: Session, customer_ids: list[int]) -> set[tuple[int, str, str]]:
@@ -446,23 +544,9 @@ def _waiting_values(session: Session, customer_ids: list[int]) -> set[tuple[int,
     return {(r[0], r[1], r[2]) for r in rows}
 
 
-def _import_row(session: Session, actor: Actor, values: dict[str, str], matcher: _Matcher, codes: Iterator[str],
-                waiting: set[tuple[int, str, str]]) -> _Outcome:
-    customer, errors = matcher.find(values)
-    if errors:
-        raise DomainError(errors)
-    if customer is None:
-        given = spec.clean_code(values.get("code"))
-        code_errors = spec.check_code(given)
-        if code_errors:
-            raise DomainError(code_errors)
-        code = next(codes)  # taken even when the file gives a code: the counter never goes back
-        # The chunk's external codes were all looked up: one already used would have matched its customer.
-        created = customers.create_customer(session=session, actor=actor, raw=values, source=Source.IMPORT,
-                                            confirmed_duplicates=True, code=given or code,
-                                            external_code_checked=True)
-        matcher.remember(created)
-        return _Outcome("created")
+def _change(session: Session, actor: Actor, customer: Customer, values: dict[str, str],
+            waiting: set[tuple[int, str, str]]) -> _Outcome:
+    """A found customer: the row's changes asked through the field rules, except those already waiting."""
     typed = {k: v for k, v in values.items() if k in rules.EDITABLE_COLUMNS}
     current = customers.current_values(customer)
     data, changes = rules.requested_changes(current, typed)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, column, or_, table, text, update
+from sqlalchemy import bindparam as sa_bindparam
+from sqlalchemy import insert as sa_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -26,7 +28,7 @@ from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_cu
 from app.domain.text import fold, fts_query, like_escape, phone_digits
 from app.domain.vocabularies import BlockLevel, CustomerStatus
 from app.i18n import N_
-from app.models import Contact, Customer, Intervention, Movement, Site, User
+from app.models import Contact, Customer, Intervention, LedgerValue, Movement, Site, User
 from app.models.base import utcnow
 from app.services import credit, movements, sequences
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
@@ -87,9 +89,11 @@ def _format_code(value: int) -> str:
     return f"{CODE_PREFIX}{value:0{CODE_DIGITS}d}"
 
 
-def reserve_codes(session: Session, count: int, sequence: str = "customer") -> list[str]:
+def reserve_codes(session: Session, count: int, sequence: str = "customer", avoid: frozenset | set = frozenset(),
+                  ) -> list[str]:
     """`count` internal codes taken at once (an import's chunk): one lock of the counter and one look-up
-    per batch of candidates instead of one per customer; codes already given by hand are skipped."""
+    per batch of candidates instead of one per customer; codes already given by hand (or about to be,
+    `avoid`) are skipped."""
     if count <= 0:
         return []
     first = sequences.take(session, sequence)
@@ -98,7 +102,7 @@ def reserve_codes(session: Session, count: int, sequence: str = "customer") -> l
     while len(codes) < count:
         candidates = [_format_code(v) for v in range(value, value + count - len(codes))]
         taken = set(session.exec(select(Customer.code).where(col(Customer.code).in_(candidates))))
-        codes += [c for c in candidates if c not in taken]
+        codes += [c for c in candidates if c not in taken and c not in avoid]
         value += len(candidates)
     sequences.advance(session, sequence, value)
     return codes
@@ -445,6 +449,72 @@ def create_customer(
         summary=f"{customer.code} {customer.display_name}", customer_version=customer.version,
     )
     return customer
+
+
+class NoRoomInSearchOrder(Exception):
+    """Too many new customers fall between two neighbours: they are placed one at a time instead."""
+
+
+def _batch_ranks(session: Session, sort_names: list[str]) -> list[int]:
+    """Search ranks for new customers (ids above every existing one) with these sort names: the new
+    customers between the same two neighbours share the room between them, evenly, in name order."""
+    connection = session.connection()
+    lower_q = select(Customer.search_rank).where(Customer.sort_name <= sa_bindparam("name")) \
+        .order_by(col(Customer.sort_name).desc(), col(Customer.id).desc()).limit(1)
+    upper_q = select(Customer.search_rank).where(Customer.sort_name > sa_bindparam("name")) \
+        .order_by(Customer.sort_name, Customer.id).limit(1)
+    bounds: dict[str, tuple[int, int | None]] = {}
+    for name in set(sort_names):
+        low = connection.execute(lower_q, {"name": name}).scalar()
+        high = connection.execute(upper_q, {"name": name}).scalar()
+        bounds[name] = (low or 0, high)
+    groups: dict[tuple[int, int | None], list[int]] = {}
+    for index in sorted(range(len(sort_names)), key=lambda i: (sort_names[i], i)):
+        groups.setdefault(bounds[sort_names[index]], []).append(index)
+    ranks = [0] * len(sort_names)
+    for (low, high), members in groups.items():
+        top = high if high is not None else low + RANK_GAP * (len(members) + 1)
+        step = (top - low) // (len(members) + 1)
+        if step < 1:
+            raise NoRoomInSearchOrder
+        for position, index in enumerate(members, start=1):
+            ranks[index] = low + step * position
+    return ranks
+
+
+def create_many(
+    *, session: Session, actor: Actor, items: list[tuple[CustomerData, str]], source: str,
+) -> list[int]:
+    """New customers from already-validated data and codes an import checked free (with their external
+    codes): one INSERT of them all and one of their movements, in the caller's transaction. Returns their
+    ids in order. Raises NoRoomInSearchOrder (nothing written) when their names crowd the search order."""
+    require(actor, Perm.CUSTOMERS_WRITE)
+    if not items:
+        return []
+    sort_names = [sort_key(d.kind, d.company_name, d.first_name, d.last_name) for d, _ in items]
+    ranks = _batch_ranks(session, sort_names)
+    now = utcnow()
+    rows = [{**data.as_dict(), "code": code, "sort_name": sort_names[i], "search_rank": ranks[i],
+             "search_text": search_text(data, code), "status": CustomerStatus.ACTIVE, "version": 1,
+             "created_at": now, "updated_at": now, "updated_by_user_id": actor.user_id}
+            for i, (data, code) in enumerate(items)]
+    connection = session.connection()  # Core statements: no ORM objects for rows nobody reads back here
+    ids = list(connection.execute(
+        sa_insert(Customer).returning(Customer.id, sort_by_parameter_order=True), rows).scalars())
+    names = [display_name(d.kind, d.company_name, d.first_name, d.last_name) or code for d, code in items]
+    values = [movements.personal_values(customer_id=customer_id, contact_id=None, actor=actor,
+                                        summary=f"{code} {name}")
+              for customer_id, (_, code), name in zip(ids, items, names, strict=True)]
+    value_ids = list(connection.execute(
+        sa_insert(LedgerValue).returning(LedgerValue.id, sort_by_parameter_order=True),
+        [{"customer_id": v.customer_id, "contact_id": None, "data": v.data} for v, _ in values]).scalars())
+    connection.execute(sa_insert(Movement), [
+        {"customer_id": customer_id, "kind": "customer.created", "field": None, "values_id": value_id,
+         "actor_user_id": actor.user_id, "actor_name": actor_name, "source": source, "customer_version": 1,
+         "created_at": now}
+        for customer_id, value_id, (_, actor_name) in zip(ids, value_ids, values, strict=True)
+    ])
+    return ids
 
 
 def locked_customer(session: Session, customer_id: int) -> Customer | None:
