@@ -288,21 +288,29 @@ class _Matcher:
 
     def __init__(self, session: Session, rows: list[dict[str, str]]) -> None:
         self.session = session
-        codes = {c for r in rows if (c := spec.clean_code(r.get("code")))}
-        externals = {c for r in rows if (c := compact_code(r.get("external_code")) or None)}
-        vats = {v for r in rows if (v := _vat_key(r.get("vat_number"), r.get("country")))}
-        taxes = {v for r in rows if (v := _tax_key(r.get("tax_code")))}
+        # Each row's keys, read once: (code, external code, VAT number, tax code), cleaned as stored.
+        self._row_keys: dict[int, tuple] = {id(r): self._read_keys(r) for r in rows}
         self.by_code: dict[str, Customer] = {}
         self.by_external: dict[str, Customer] = {}
         self.by_vat: dict[str, list[Customer]] = {}
         self.by_tax: dict[str, list[Customer]] = {}
         # The keys of the new customers validated but not written yet.
         self.expected: set[tuple[str, str]] = set()
-        for column, keys in ((Customer.code, codes), (Customer.external_code, externals),
-                             (Customer.vat_number, vats), (Customer.tax_code, taxes)):
+        columns = (Customer.code, Customer.external_code, Customer.vat_number, Customer.tax_code)
+        for position, column in enumerate(columns):
+            keys = {k[position] for k in self._row_keys.values() if k[position]}
             if keys:
                 for customer in session.exec(select(Customer).where(col(column).in_(list(keys)))):
                     self.remember(customer)
+
+    @staticmethod
+    def _read_keys(values: dict[str, str]) -> tuple:
+        return (spec.clean_code(values.get("code")), compact_code(values.get("external_code")) or None,
+                _vat_key(values.get("vat_number"), values.get("country")), _tax_key(values.get("tax_code")))
+
+    def keys(self, values: dict[str, str]) -> tuple:
+        found = self._row_keys.get(id(values))
+        return found if found is not None else self._read_keys(values)
 
     def remember(self, customer: Customer) -> None:
         self.by_code[customer.code] = customer
@@ -327,21 +335,15 @@ class _Matcher:
 
     def names_new(self, values: dict[str, str]) -> bool:
         """Whether the row names a customer created earlier in this chunk and not written yet."""
-        return bool(self.expected & self._keys(
-            spec.clean_code(values.get("code")), compact_code(values.get("external_code")) or None,
-            _vat_key(values.get("vat_number"), values.get("country")), _tax_key(values.get("tax_code"))))
+        return bool(self.expected & self._keys(*self.keys(values)))
 
     def find(self, values: dict[str, str]) -> tuple[Customer | None, dict[str, str]]:
-        code = spec.clean_code(values.get("code"))
+        code, external, vat, tax = self.keys(values)
         if code and code in self.by_code:
             return self.by_code[code], {}
-        external = compact_code(values.get("external_code")) or None
         if external and external in self.by_external:
             return self.by_external[external], {}
-        for field_name, index, key in (
-            ("vat_number", self.by_vat, _vat_key(values.get("vat_number"), values.get("country"))),
-            ("tax_code", self.by_tax, _tax_key(values.get("tax_code"))),
-        ):
+        for field_name, index, key in (("vat_number", self.by_vat, vat), ("tax_code", self.by_tax, tax)):
             holders = index.get(key, []) if key else []
             if len(holders) > 1:
                 return None, {field_name: N_("import.err.ambiguous")}

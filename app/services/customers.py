@@ -459,14 +459,14 @@ def _batch_ranks(session: Session, sort_names: list[str]) -> list[int]:
     """Search ranks for new customers (ids above every existing one) with these sort names: the new
     customers between the same two neighbours share the room between them, evenly, in name order."""
     connection = session.connection()
-    lower_q = select(Customer.search_rank).where(Customer.sort_name <= sa_bindparam("name")) \
-        .order_by(col(Customer.sort_name).desc(), col(Customer.id).desc()).limit(1)
-    upper_q = select(Customer.search_rank).where(Customer.sort_name > sa_bindparam("name")) \
-        .order_by(Customer.sort_name, Customer.id).limit(1)
+    lower = select(Customer.search_rank).where(Customer.sort_name <= sa_bindparam("name")) \
+        .order_by(col(Customer.sort_name).desc(), col(Customer.id).desc()).limit(1).scalar_subquery()
+    upper = select(Customer.search_rank).where(Customer.sort_name > sa_bindparam("name")) \
+        .order_by(Customer.sort_name, Customer.id).limit(1).scalar_subquery()
+    both = select(lower, upper)  # one round trip per name for both neighbours
     bounds: dict[str, tuple[int, int | None]] = {}
     for name in set(sort_names):
-        low = connection.execute(lower_q, {"name": name}).scalar()
-        high = connection.execute(upper_q, {"name": name}).scalar()
+        low, high = connection.execute(both, {"name": name}).one()
         bounds[name] = (low or 0, high)
     groups: dict[tuple[int, int | None], list[int]] = {}
     for index in sorted(range(len(sort_names)), key=lambda i: (sort_names[i], i)):
@@ -494,7 +494,8 @@ def create_many(
     sort_names = [sort_key(d.kind, d.company_name, d.first_name, d.last_name) for d, _ in items]
     ranks = _batch_ranks(session, sort_names)
     now = utcnow()
-    rows = [{**data.as_dict(), "code": code, "sort_name": sort_names[i], "search_rank": ranks[i],
+    rows = [{**{name: getattr(data, name) for name in FIELDS}, "code": code, "sort_name": sort_names[i],
+             "search_rank": ranks[i],
              "search_text": search_text(data, code), "status": CustomerStatus.ACTIVE, "version": 1,
              "created_at": now, "updated_at": now, "updated_by_user_id": actor.user_id}
             for i, (data, code) in enumerate(items)]
