@@ -89,7 +89,7 @@ def rows(open_session: Callable, actor: Actor, filters: dict, lang: str) -> Iter
     after = None
     while True:
         with open_session() as session:
-            found, after = page(session=session, actor=actor, filters=filters, after=after)
+            found, after = page(session=session, actor=actor, filters=filters, after=after, size=PAGE)
         for row in found:
             yield _cells(row, lang)
         if after is None:
