@@ -16,7 +16,7 @@ import secrets
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import python_calamine
@@ -121,6 +121,7 @@ class JobView:
     counts: dict[str, int]
     has_error_file: bool
     message: str | None
+    finished_at: datetime | None = None
 
 
 def _view(job: ImportJob) -> JobView:
@@ -128,7 +129,7 @@ def _view(job: ImportJob) -> JobView:
         id=job.id, file_name=job.file_name, status=job.status, headers=json.loads(job.headers),
         mapping=json.loads(job.mapping), total=job.total, done=job.done,
         counts={name: getattr(job, name) for name in OUTCOMES}, has_error_file=job.error_stored_name is not None,
-        message=job.message,
+        message=job.message, finished_at=as_utc(job.finished_at),
     )
 
 

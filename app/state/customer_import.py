@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import timedelta
 
 import reflex as rx
 
@@ -16,12 +17,15 @@ from app.domain import customer_import as spec
 from app.domain.errors import DomainError
 from app.domain.permissions import Actor, Perm
 from app.i18n import t
+from app.models.base import utcnow
 from app.services import customer_import
 from app.settings import get_settings
 from app.state.lists import Choice
 from app.state.session import SessionState, field_messages, guarded, ui_only
 
 POLL_SECONDS = 1.0
+# A finished import is shown again on the page this long after it ended.
+SHOW_FINISHED_FOR = timedelta(hours=1)
 UPLOAD_ID = "import-file"
 
 
@@ -101,6 +105,8 @@ class CustomerImportState(SessionState):
         if view is not None and view.status == "running":
             self._show_job(view)
             return CustomerImportState.follow
+        if view is not None and view.finished_at and view.finished_at > utcnow() - SHOW_FINISHED_FOR:
+            self._show_job(view)  # the clerk comes back to see how it ended
         return None
 
     @guarded(Perm.CUSTOMERS_WRITE)
