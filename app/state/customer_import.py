@@ -21,7 +21,7 @@ from app.models.base import utcnow
 from app.services import customer_import
 from app.settings import get_settings
 from app.state.lists import Choice
-from app.state.session import SessionState, field_messages, guarded, ui_only
+from app.state.session import SessionState, field_messages, guarded
 
 POLL_SECONDS = 1.0
 # A finished import is shown again on the page this long after it ended.
@@ -174,12 +174,12 @@ class CustomerImportState(SessionState):
         self._preview(actor)
         return None
 
-    @ui_only
-    def ask_start(self):
-        self.confirming = True
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def ask_start(self, actor: Actor):
+        self.confirming = self.status == "uploaded"
 
-    @ui_only
-    def cancel_start(self):
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def cancel_start(self, actor: Actor):
         self.confirming = False
 
     @guarded(Perm.CUSTOMERS_WRITE)

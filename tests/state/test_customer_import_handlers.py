@@ -36,7 +36,7 @@ async def test_upload_map_preview_import_and_follow_to_the_end(app_db, monkeypat
         await page.map_column(index, field)
     assert [c.field for c in page.columns] == ["company_name", "vat_number", "", "province"]
     await page.map_column(2, "city")
-    page.ask_start()
+    await page.ask_start()
     assert page.confirming
     follow = await page.start_import()
     assert follow is not None and page.status == "running" and page.total == 3
