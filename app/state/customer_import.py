@@ -133,6 +133,12 @@ class CustomerImportState(SessionState):
         await asyncio.to_thread(self._preview, actor)
         return None
 
+    @guarded(Perm.CUSTOMERS_WRITE)
+    def file_rejected(self, actor: Actor, rejected: list):
+        """The browser refused the file before sending it (too big, or not CSV or XLSX): said next to the field."""
+        self.errors = {"file": t("import.err.rejected", self.lang,
+                                 mb=get_settings().upload_max_bytes // (1024 * 1024))}
+
     def _mapping(self) -> list[str]:
         return [c.field for c in self.columns]
 

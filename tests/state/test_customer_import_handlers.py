@@ -58,6 +58,9 @@ async def test_a_refused_file_is_told_next_to_the_file_field(app_db):
     assert page.status == "" and page.errors["file"]
     await page.receive_file([])
     assert page.errors["file"]
+    page.errors = {}
+    await page.file_rejected([{"file": {"path": "huge.csv"}, "errors": [{"code": "file-too-large"}]}])
+    assert "MB" in page.errors["file"]
 
 
 @pytest.mark.parametrize("role", [Role.CREDIT_MANAGER, Role.CUSTOMER, Role.TECHNICIAN])

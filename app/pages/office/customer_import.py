@@ -27,7 +27,7 @@ def _upload() -> rx.Component:
             rx.vstack(rx.icon("file-spreadsheet", size=28, color=rx.color("indigo", 9)),
                       rx.text(S.upload_hint, size="2", text_align="center"),
                       align="center", spacing="2"),
-            id=UPLOAD_ID, multiple=False, max_size=max_bytes,
+            id=UPLOAD_ID, multiple=False, max_size=max_bytes, on_drop_rejected=S.file_rejected,
             accept={"text/csv": [".csv", ".txt"],
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"]},
             border=f"2px dashed {rx.color('indigo', 7)}", border_radius="12px", padding="28px", width="100%",
