@@ -328,7 +328,7 @@ class _Matcher:
         return {(name, value) for name, value in (("code", code), ("external", external), ("vat", vat),
                                                    ("tax", tax)) if value}
 
-    def expect(self, data: CustomerData, code: str) -> None:
+    def expect(self, data: CustomerData, code: str | None) -> None:
         self.expected |= self._keys(code, data.external_code, data.vat_number, data.tax_code)
 
     def forget_expected(self) -> None:
@@ -459,21 +459,20 @@ def import_rows(*, session: Session, actor: Actor, rows: list[dict[str, str]]) -
     require(actor, Perm.CUSTOMERS_WRITE)
     matcher = _Matcher(session, rows)
     given = {c for r in rows if (c := spec.clean_code(r.get("code")))}
-    codes = iter(customers.reserve_codes(session, sum(1 for r in rows if matcher.find(r)[0] is None), avoid=given))
     waiting = _waiting_values(session, [c.id for c in matcher.by_code.values()])
     outcomes: list[_Outcome | None] = [None] * len(rows)
-    creating: list[tuple[int, CustomerData, str]] = []
+    creating: list[tuple[int, CustomerData, str | None]] = []
     for index, values in enumerate(rows):
         customer, errors = matcher.find(values)
         if not errors and customer is None and matcher.names_new(values):
-            _create(session, actor, creating, outcomes, matcher)  # a later row of the file speaks of them
+            _create(session, actor, creating, outcomes, matcher, given)  # a later row of the file names them
             creating = []
             customer, errors = matcher.find(values)
         if errors:
             outcomes[index] = _Outcome("failed", errors)
         elif customer is None:
             try:
-                data, code = _new_customer(values, codes)
+                data, code = _new_customer(values)
             except DomainError as error:
                 outcomes[index] = _Outcome("failed", error.errors, error.params)
                 continue
@@ -485,11 +484,12 @@ def import_rows(*, session: Session, actor: Actor, rows: list[dict[str, str]]) -
                     outcomes[index] = _change(session, actor, customer, values, waiting)
             except DomainError as error:
                 outcomes[index] = _Outcome("failed", error.errors, error.params)
-    _create(session, actor, creating, outcomes, matcher)
+    _create(session, actor, creating, outcomes, matcher, given)
     return [o or _Outcome("failed") for o in outcomes]
 
 
-def _new_customer(values: dict[str, str], codes: Iterator[str]) -> tuple[CustomerData, str]:
+def _new_customer(values: dict[str, str]) -> tuple[CustomerData, str | None]:
+    """The row's customer validated as the office form validates it, and the code the file gives it, if any."""
     given = spec.clean_code(values.get("code"))
     errors = spec.check_code(given)
     try:
@@ -498,15 +498,17 @@ def _new_customer(values: dict[str, str], codes: Iterator[str]) -> tuple[Custome
         raise DomainError({**errors, **error.errors}, **error.params) from None
     if errors:
         raise DomainError(errors)
-    code = next(codes)  # taken even when the file gives a code: the counter never goes back
-    return data, given or code
+    return data, given
 
 
-def _create(session: Session, actor: Actor, creating: list[tuple[int, CustomerData, str]],
-            outcomes: list[_Outcome | None], matcher: _Matcher) -> None:
-    """Writes the new customers validated so far; one by one in savepoints if they cannot go together."""
+def _create(session: Session, actor: Actor, creating: list[tuple[int, CustomerData, str | None]],
+            outcomes: list[_Outcome | None], matcher: _Matcher, given: set[str]) -> None:
+    """Writes the new customers validated so far, numbered from one reservation of the code sequence (the
+    codes the file gives are skipped); one by one in savepoints if they cannot go together."""
     if not creating:
         return
+    fresh = iter(customers.reserve_codes(session, sum(1 for _, _, code in creating if code is None), avoid=given))
+    creating = [(index, data, code or next(fresh)) for index, data, code in creating]
     items = [(data, code) for _, data, code in creating]
     try:
         with session.begin_nested():

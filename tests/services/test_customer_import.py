@@ -250,3 +250,18 @@ def test_a_job_left_running_by_a_dead_process_is_marked_failed(app_db, office):
     with app_db(write=True) as s:
         assert customer_import.fail_abandoned(session=s) == 0
     assert json.loads(json.dumps(view.counts))["created"] == 0
+
+
+def test_new_customers_take_the_code_the_file_gives_or_the_next_ones_of_the_sequence(app_db, office):
+    header = ["Codice", "Ragione sociale", "Partita IVA"]
+    data = csv_bytes(["abc-1", "Uno S.r.l.", "00743110157"], ["", "Sbagliata", "123"],
+                     ["", "Due S.r.l.", "01114601006"], ["", "Tre S.r.l.", "04567890126"], header=header)
+    job = run_import(app_db, office, data)
+    assert job.counts["created"] == 3 and job.counts["failed"] == 1
+    with app_db() as s:
+        codes = {c.company_name: c.code for c in s.exec(select(Customer))}
+    assert codes["Uno S.r.l."] == "ABC-1"
+    # chunks of two rows: one reservation each, and the failed row took no number
+    assert sorted(codes[n] for n in ("Due S.r.l.", "Tre S.r.l.")) == ["C000001", "C000002"]
+    with app_db(write=True) as s:
+        assert customers.next_code(s) == "C000003"
