@@ -34,7 +34,7 @@ from app.domain.permissions import Actor, Perm, require
 from app.domain.text import compact_code
 from app.domain.vocabularies import Source
 from app.i18n import N_, t
-from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, ImportJob
+from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, ImportJob, User
 from app.models.base import as_utc, utcnow
 from app.services import change_requests, customers
 from app.settings import Settings, get_settings
@@ -398,6 +398,7 @@ class _Outcome:
 def run(job_id: int, actor: Actor, *, settings: Settings | None = None, chunk_rows: int = CHUNK_ROWS) -> None:
     """The import itself: chunk after chunk in its own transaction, the job's counters moved with each."""
     settings = settings or get_settings()
+    errors_out: _ErrorFile | None = None
     try:
         with session_scope() as session:
             job = session.get(ImportJob, job_id)
@@ -422,13 +423,16 @@ def run(job_id: int, actor: Actor, *, settings: Settings | None = None, chunk_ro
     except Exception as error:  # the job must end as failed, whatever stopped it
         log.exception("import %s failed", job_id)
         key = error.message_key if isinstance(error, DomainError) else N_("import.err.failed")
+        if errors_out is not None:  # the rows that failed before it stopped can still be downloaded
+            errors_out.close()
         with session_scope(write=True) as session:
             _fail(session, job_id, key)
+            if errors_out is not None and errors_out.stored_name:
+                session.execute(update(ImportJob).where(ImportJob.id == job_id)
+                                .values(error_stored_name=errors_out.stored_name))
 
 
 def _language(session: Session, actor: Actor) -> str:
-    from app.models import User
-
     user = session.get(User, actor.user_id)
     return getattr(user, "language", None) or "it"
 
@@ -599,7 +603,7 @@ class _ErrorFile:
         self._out.flush()
 
     def close(self) -> None:
-        if self._out is not None:
+        if self._out is not None and not self._out.closed:
             self._out.flush()
             os.fsync(self._out.fileno())
             self._out.close()

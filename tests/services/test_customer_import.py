@@ -265,3 +265,28 @@ def test_new_customers_take_the_code_the_file_gives_or_the_next_ones_of_the_sequ
     assert sorted(codes[n] for n in ("Due S.r.l.", "Tre S.r.l.")) == ["C000001", "C000002"]
     with app_db(write=True) as s:
         assert customers.next_code(s) == "C000003"
+
+
+def test_a_job_stopped_by_an_unexpected_error_ends_failed_with_what_it_did(app_db, office, monkeypatch):
+    bad = ["", "", "Gamma", "123", "", "", "", "", ""]
+    job = upload(app_db, office, csv_bytes(bad, ACME, BETA))
+    with app_db(write=True) as s:
+        customer_import.start(session=s, actor=office, job_id=job.id, mapping=job.mapping)
+    original, calls = customer_import.import_rows, []
+
+    def second_chunk_breaks(**kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(**kw)
+
+    monkeypatch.setattr(customer_import, "import_rows", second_chunk_breaks)
+    customer_import.run(job.id, office, chunk_rows=2)
+    with app_db() as s:
+        view = customer_import.get_job(session=s, actor=office, job_id=job.id)
+        body, _, _ = customer_import.error_file(session=s, actor=office, job_id=job.id, lang="en")
+    assert view.status == "failed" and view.message == "import.err.failed"
+    assert view.done == 2 and view.counts["created"] == 1 and view.counts["failed"] == 1
+    assert "Gamma" in body.decode("utf-8-sig")  # written in the language of the user who imports
+    customer_import.run(job.id, office)  # a job no longer running is left alone
+    assert customer_count(app_db) == 1
