@@ -500,20 +500,23 @@ def create_many(
              "created_at": now, "updated_at": now, "updated_by_user_id": actor.user_id}
             for i, (data, code) in enumerate(items)]
     connection = session.connection()  # Core statements: no ORM objects for rows nobody reads back here
-    ids = list(connection.execute(
-        sa_insert(Customer).returning(Customer.id, sort_by_parameter_order=True), rows).scalars())
+    # RETURNING in parameter order makes SQLAlchemy send SQLite one row per statement: the rows are matched
+    # back by their unique code (customers) and by their customer (one ledger row each) instead.
+    id_of = dict((code, row_id) for row_id, code in connection.execute(
+        sa_insert(Customer).returning(Customer.id, Customer.code), rows))
+    ids = [id_of[code] for _, code in items]
     names = [display_name(d.kind, d.company_name, d.first_name, d.last_name) or code for d, code in items]
     values = [movements.personal_values(customer_id=customer_id, contact_id=None, actor=actor,
                                         summary=f"{code} {name}")
               for customer_id, (_, code), name in zip(ids, items, names, strict=True)]
-    value_ids = list(connection.execute(
-        sa_insert(LedgerValue).returning(LedgerValue.id, sort_by_parameter_order=True),
-        [{"customer_id": v.customer_id, "contact_id": None, "data": v.data} for v, _ in values]).scalars())
+    value_of = dict((customer_id, value_id) for value_id, customer_id in connection.execute(
+        sa_insert(LedgerValue).returning(LedgerValue.id, LedgerValue.customer_id),
+        [{"customer_id": v.customer_id, "contact_id": None, "data": v.data} for v, _ in values]))
     connection.execute(sa_insert(Movement), [
-        {"customer_id": customer_id, "kind": "customer.created", "field": None, "values_id": value_id,
+        {"customer_id": customer_id, "kind": "customer.created", "field": None, "values_id": value_of[customer_id],
          "actor_user_id": actor.user_id, "actor_name": actor_name, "source": source, "customer_version": 1,
          "created_at": now}
-        for customer_id, value_id, (_, actor_name) in zip(ids, value_ids, values, strict=True)
+        for customer_id, (_, actor_name) in zip(ids, values, strict=True)
     ])
     return ids
 
