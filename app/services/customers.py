@@ -452,12 +452,18 @@ def create_customer(
 
 
 class NoRoomInSearchOrder(Exception):
-    """Too many new customers fall between two neighbours: they are placed one at a time instead."""
+    """Kept for callers that fall back to one customer at a time; `create_many` makes room itself."""
 
 
-def _batch_ranks(session: Session, sort_names: list[str]) -> list[int]:
+# The room a batch makes around its new customers when their neighbours have none left: enough for many
+# more imports of the same names before the next spreading.
+SPREAD_STEP = 1 << 10
+
+
+def _batch_ranks(session: Session, sort_names: list[str]) -> tuple[list[int | None], list[list[int]]]:
     """Search ranks for new customers (ids above every existing one) with these sort names: the new
-    customers between the same two neighbours share the room between them, evenly, in name order."""
+    customers between the same two neighbours share the room between them, evenly, in name order. The
+    groups with no room left come back apart (their ranks None), for `_spread_for`."""
     connection = session.connection()
     lower = select(Customer.search_rank).where(Customer.sort_name <= sa_bindparam("name")) \
         .order_by(col(Customer.sort_name).desc(), col(Customer.id).desc()).limit(1).scalar_subquery()
@@ -471,54 +477,95 @@ def _batch_ranks(session: Session, sort_names: list[str]) -> list[int]:
     groups: dict[tuple[int, int | None], list[int]] = {}
     for index in sorted(range(len(sort_names)), key=lambda i: (sort_names[i], i)):
         groups.setdefault(bounds[sort_names[index]], []).append(index)
-    ranks = [0] * len(sort_names)
+    ranks: list[int | None] = [None] * len(sort_names)
+    crowded = []
     for (low, high), members in groups.items():
         top = high if high is not None else low + RANK_GAP * (len(members) + 1)
         step = (top - low) // (len(members) + 1)
-        if step < 1:
-            raise NoRoomInSearchOrder
+        if step < 2:
+            crowded.append(members)
+            continue
         for position, index in enumerate(members, start=1):
             ranks[index] = low + step * position
-    return ranks
+    return ranks, crowded
+
+
+def _spread_for(session: Session, sort_name: str, count: int) -> list[int]:
+    """Ranks for `count` new customers placed (in order) right after the customers named `sort_name` or
+    before it, when their neighbours have no room between them: the ranks of a window of neighbours are
+    spread again, widening it until each gets SPREAD_STEP of room (as place_in_search_order does for one)."""
+    probe = Customer(sort_name=sort_name)  # no id: it sorts after the customers of the same name
+    width = 8
+    while True:
+        lower, upper = _neighbour_ranks(session, probe, width)
+        floor_rank = lower[width].search_rank if len(lower) > width else 0
+        last = upper[-1].search_rank if upper else (lower[0].search_rank if lower else 0)
+        ceiling_rank = upper[width].search_rank if len(upper) > width else last + RANK_GAP * (width + count + 1)
+        window = [*reversed(lower[:width]), *([None] * count), *upper[:width]]
+        step = (ceiling_rank - floor_rank) // (len(window) + 1)
+        if step >= SPREAD_STEP:
+            break
+        width *= 4
+    placed = [(row, floor_rank + step * (i + 1)) for i, row in enumerate(window)]
+    moved = [{"row_id": row.id, "rank": rank} for row, rank in placed if row is not None]
+    connection = session.connection()
+    by_id = update(Customer).where(Customer.id == sa_bindparam("row_id"))
+    # Out of the way first: the unique index never sees two equal ranks.
+    connection.execute(by_id.values(search_rank=-sa_bindparam("row_id")), [{"row_id": m["row_id"]} for m in moved])
+    connection.execute(by_id.values(search_rank=sa_bindparam("rank")), moved)
+    return [rank for row, rank in placed if row is None]
 
 
 def create_many(
     *, session: Session, actor: Actor, items: list[tuple[CustomerData, str]], source: str,
 ) -> list[int]:
     """New customers from already-validated data and codes an import checked free (with their external
-    codes): one INSERT of them all and one of their movements, in the caller's transaction. Returns their
-    ids in order. Raises NoRoomInSearchOrder (nothing written) when their names crowd the search order."""
+    codes): one INSERT of them all and one of their movements, in the caller's transaction (the customers
+    whose neighbours in name order have no room left go in after, a group at a time). Returns their ids."""
     require(actor, Perm.CUSTOMERS_WRITE)
     if not items:
         return []
     sort_names = [sort_key(d.kind, d.company_name, d.first_name, d.last_name) for d, _ in items]
-    ranks = _batch_ranks(session, sort_names)
+    ranks, crowded = _batch_ranks(session, sort_names)
+    id_of = _insert_new(session, actor, source, [(items[i], sort_names[i], rank) for i, rank in enumerate(ranks)
+                                                 if rank is not None])
+    for members in crowded:
+        spread = _spread_for(session, min(sort_names[i] for i in members), len(members))
+        id_of |= _insert_new(session, actor, source, [(items[i], sort_names[i], rank)
+                                                      for i, rank in zip(members, spread, strict=True)])
+    return [id_of[code] for _, code in items]
+
+
+def _insert_new(session: Session, actor: Actor, source: str, placed: list[tuple[tuple[CustomerData, str], str, int]],
+                ) -> dict[str, int]:
+    """Inserts customers with their ranks, a ledger row and a creation movement each; their ids by code."""
+    if not placed:
+        return {}
     now = utcnow()
-    rows = [{**{name: getattr(data, name) for name in FIELDS}, "code": code, "sort_name": sort_names[i],
-             "search_rank": ranks[i],
-             "search_text": search_text(data, code), "status": CustomerStatus.ACTIVE, "version": 1,
-             "created_at": now, "updated_at": now, "updated_by_user_id": actor.user_id}
-            for i, (data, code) in enumerate(items)]
+    rows = [{**{name: getattr(data, name) for name in FIELDS}, "code": code, "sort_name": sort_name,
+             "search_rank": rank, "search_text": search_text(data, code), "status": CustomerStatus.ACTIVE,
+             "version": 1, "created_at": now, "updated_at": now, "updated_by_user_id": actor.user_id}
+            for (data, code), sort_name, rank in placed]
     connection = session.connection()  # Core statements: no ORM objects for rows nobody reads back here
     # RETURNING in parameter order makes SQLAlchemy send SQLite one row per statement: the rows are matched
     # back by their unique code (customers) and by their customer (one ledger row each) instead.
     id_of = dict((code, row_id) for row_id, code in connection.execute(
         sa_insert(Customer).returning(Customer.id, Customer.code), rows))
-    ids = [id_of[code] for _, code in items]
-    names = [display_name(d.kind, d.company_name, d.first_name, d.last_name) or code for d, code in items]
-    values = [movements.personal_values(customer_id=customer_id, contact_id=None, actor=actor,
-                                        summary=f"{code} {name}")
-              for customer_id, (_, code), name in zip(ids, items, names, strict=True)]
+    values = []
+    for (data, code), _, _ in placed:
+        name = display_name(data.kind, data.company_name, data.first_name, data.last_name) or code
+        values.append(movements.personal_values(customer_id=id_of[code], contact_id=None, actor=actor,
+                                                summary=f"{code} {name}"))
     value_of = dict((customer_id, value_id) for value_id, customer_id in connection.execute(
         sa_insert(LedgerValue).returning(LedgerValue.id, LedgerValue.customer_id),
         [{"customer_id": v.customer_id, "contact_id": None, "data": v.data} for v, _ in values]))
     connection.execute(sa_insert(Movement), [
-        {"customer_id": customer_id, "kind": "customer.created", "field": None, "values_id": value_of[customer_id],
-         "actor_user_id": actor.user_id, "actor_name": actor_name, "source": source, "customer_version": 1,
-         "created_at": now}
-        for customer_id, (_, actor_name) in zip(ids, values, strict=True)
+        {"customer_id": v.customer_id, "kind": "customer.created", "field": None,
+         "values_id": value_of[v.customer_id], "actor_user_id": actor.user_id, "actor_name": actor_name,
+         "source": source, "customer_version": 1, "created_at": now}
+        for v, actor_name in values
     ])
-    return ids
+    return id_of
 
 
 def locked_customer(session: Session, customer_id: int) -> Customer | None:

@@ -290,3 +290,23 @@ def test_a_job_stopped_by_an_unexpected_error_ends_failed_with_what_it_did(app_d
     assert "Gamma" in body.decode("utf-8-sig")  # written in the language of the user who imports
     customer_import.run(job.id, office)  # a job no longer running is left alone
     assert customer_count(app_db) == 1
+
+
+def test_names_with_no_room_left_in_the_search_order_make_room_for_themselves(app_db, office):
+    with app_db(write=True) as s:
+        for name, vat in (("Alfa S.r.l.", "00743110157"), ("Beta S.r.l.", "01114601006")):
+            customers.create_customer(session=s, actor=office, raw={"company_name": name, "vat_number": vat})
+    with app_db(write=True) as s:  # neighbours with no rank left between them
+        for rank, customer in enumerate(s.exec(select(Customer).order_by(Customer.sort_name)), start=10):
+            customer.search_rank = rank
+            s.add(customer)
+    header = ["Ragione sociale", "Partita IVA"]
+    job = run_import(app_db, office, csv_bytes(["Alfa Due", "04567890126"], ["Alfa S.r.l.", "01000000123"],
+                                               ["Zeta", ""], header=header))
+    assert job.counts["created"] == 2 and job.counts["failed"] == 1  # Zeta's VAT number is missing
+    with app_db() as s:
+        rows = s.exec(select(Customer.sort_name, Customer.id, Customer.search_rank)).all()
+        by_rank = [(r.sort_name, r.id) for r in sorted(rows, key=lambda r: r.search_rank)]
+        assert by_rank == sorted((r.sort_name, r.id) for r in rows)
+        found = customers.search_customers(session=s, actor=office, query="alfa")
+        assert [r.name for r in found.rows] == ["Alfa Due", "Alfa S.r.l.", "Alfa S.r.l."]
