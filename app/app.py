@@ -25,6 +25,7 @@ from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.interventions import field_home_page, field_intervention_page
 from app.pages.office.change_requests import inbox_page
 from app.pages.office.credit import credit_page
+from app.pages.office.customer_import import customer_import_page
 from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
 from app.pages.office.interventions import interventions_page
@@ -46,6 +47,7 @@ from app.state.calls import RefuseMalformedCalls, TieStateToSession
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.credit_overview import CreditOverviewState
+from app.state.customer_import import CustomerImportState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
 from app.state.held_documents import HeldDocumentsState
@@ -93,6 +95,8 @@ app.add_page(set_password_page, route="/set-password", on_load=SetPasswordState.
 app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_home, title=T("title.office"))
 app.add_page(customer_list_page, route="/office/customers", on_load=CustomerListState.load_customers,
              title=T("title.customers"))
+app.add_page(customer_import_page, route="/office/customers/import", on_load=CustomerImportState.load_import,
+             title=T("title.customer_import"))
 app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card,
              title=T("title.customer"))
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title=T("title.outbox"))

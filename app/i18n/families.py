@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from app.domain import change_rules, consent_rules, customer_rules, portal_modules
+from app.domain import change_rules, consent_rules, customer_import, customer_rules, portal_modules
 from app.domain.mail_templates import TEMPLATES
 from app.domain.permissions import Role
 from app.domain.sales import MOVES
@@ -45,6 +45,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "templates.name.{}": tuple(TEMPLATES),
     "as_of.state.{}": ("same", "changed", "added", "removed"),
     "users.event.{}": users.USER_EVENT_KINDS,
+    # The customer fields an import's column may fill, as the mapping and the export's header name them.
+    "import.field.{}": customer_import.IMPORT_FIELDS,
     "anon.outcome.{}": tuple(anonymization.Outcome),
     # The ageing chart's short labels under its bars.
     "credit.age_short.{}": AgeingBucket.values(),

@@ -12,7 +12,7 @@ from datetime import date
 
 from app.db import session_scope
 from app.jobs.leader import Leadership
-from app.services import credit, documents, interventions, outbox
+from app.services import credit, customer_import, documents, interventions, outbox
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,19 @@ async def remind_interventions() -> int:
     return await asyncio.to_thread(run)
 
 
+async def fail_abandoned_imports() -> int:
+    """Imports left running by a process that stopped (their heartbeat went quiet) end as failed."""
+    def run() -> int:
+        with session_scope(write=True) as session:
+            return customer_import.fail_abandoned(session=session)
+
+    return await asyncio.to_thread(run)
+
+
 JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files,
-        "credit": check_credit, "interventions": remind_interventions}
+        "credit": check_credit, "interventions": remind_interventions, "imports": fail_abandoned_imports}
 # Jobs that need not run at every turn of the schedule: seconds between two runs.
-EVERY_SECONDS = {"credit": 3600, "interventions": 600}
+EVERY_SECONDS = {"credit": 3600, "interventions": 600, "imports": 60}
 
 
 async def run_scheduled_jobs() -> None:

@@ -5,6 +5,7 @@ from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestIt
 from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.credit import CustomerCredit
 from app.models.customer import CodeSequence, Contact, Customer, Site
+from app.models.customer_import import ImportJob
 from app.models.document import Attachment, Contract, Report
 from app.models.history import HistoryLine
 from app.models.intervention import (
@@ -29,7 +30,7 @@ from app.models.version import RecordVersion
 __all__ = [
     "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer",
-    "CustomerBlock", "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Intervention",
+    "CustomerBlock", "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "ImportJob", "Intervention",
     "InterventionMaterial", "InterventionNote", "InterventionTechnician", "InterventionType", "LedgerValue",
     "Movement", "OutboxAttachment", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm", "PortalAccess",
     "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report", "SalesDocument", "SalesLine",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from typing import ClassVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -74,6 +75,13 @@ class CustomerListState(KeysetPaging, SessionState):
     rows: list[CustomerListRow] = []
     staff_options: list[list[str]] = []
     can_create: bool = False
+
+    @rx.var
+    def export_query(self) -> str:
+        """The list's filters and search as the export routes read them: the file holds what the list shows."""
+        values = {"q": self.query, "kind": self.kind_filter, "status": self.status_filter,
+                  "assigned": self.assigned_filter, "block": self.block_filter, "credit": self.credit_filter}
+        return urlencode({k: v for k, v in values.items() if v and v != LIST_DEFAULTS.get(k)})
 
     @guarded(Perm.CUSTOMERS_READ, page=True)
     def load_customers(self, actor: Actor):

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex_base.event import BACKGROUND_TASK_MARKER
 from starlette.requests import cookie_parser
 
 from app.api.session import SIGN_OUT_PATH
@@ -94,27 +95,38 @@ def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) 
 
     def decorate(fn: Callable) -> Callable:
         signature = _without_actor(fn)
+        async def admit(self, args: tuple, kwargs: dict) -> Actor | rx.event.EventSpec | None:  # noqa: ANN001
+            if not _accepts(signature, args, kwargs):
+                return None
+            if getattr(handler, BACKGROUND_TASK_MARKER, False):
+                # A background event holds no lock on the state: the guard takes it to check and to show
+                # who is signed in, before the body runs; the body takes it again for each update.
+                async with self:
+                    return await self._admit(guard)
+            return await self._admit(guard)
+
         if inspect.isasyncgenfunction(fn):
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                admitted = await admit(self, args, kwargs)
                 if not isinstance(admitted, Actor):
                     yield admitted
                     return
                 async for update in fn(self, admitted, *args, **kwargs):
                     yield update
         elif inspect.iscoroutinefunction(fn):
-            # The body awaits its own blocking work (it reads an upload first, for example).
+            # The body awaits its own blocking work (it reads an upload first, for example), or is a background
+            # event (`@rx.event(background=True)` above `@guarded`) that updates the state under `async with self`.
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                admitted = await admit(self, args, kwargs)
                 if not isinstance(admitted, Actor):
                     return admitted
                 return await fn(self, admitted, *args, **kwargs)
         else:
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                admitted = await admit(self, args, kwargs)
                 if not isinstance(admitted, Actor):
                     return admitted
                 return await off_the_loop(fn, self, admitted, *args, **kwargs)

@@ -108,6 +108,19 @@ def customer_list_page() -> rx.Component:
         rx.hstack(
             page_header(T("customers.title"), T("customers.subtitle")),
             rx.spacer(),
+            rx.menu.root(
+                rx.menu.trigger(rx.button(rx.icon("download", size=16), T("customers.export"), size="3",
+                                          variant="soft", white_space="nowrap", id="customers-export")),
+                rx.menu.content(
+                    rx.menu.item(rx.link(T("customers.export_csv"), id="export-csv", is_external=True,
+                                         href="/api/customers/export.csv?" + CustomerListState.export_query)),
+                    rx.menu.item(rx.link(T("customers.export_xlsx"), id="export-xlsx", is_external=True,
+                                         href="/api/customers/export.xlsx?" + CustomerListState.export_query)),
+                ),
+            ),
+            rx.cond(CustomerListState.can_create,
+                    rx.link(rx.button(rx.icon("file-up", size=16), T("customers.import"), size="3", variant="soft",
+                                      white_space="nowrap"), href="/office/customers/import", id="customers-import")),
             rx.cond(CustomerListState.can_create,
                     rx.link(rx.button(rx.icon("plus", size=16), T("customers.new"), size="3", white_space="nowrap"),
                             href="/office/customer?id=new")),
