@@ -10,9 +10,10 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from app.api import session as session_routes
+from app.api.v1 import v1
 from app.db import session_scope
 from app.domain.errors import DomainError, Forbidden, NotSignedIn
 from app.domain.history import read_filter
@@ -116,4 +117,6 @@ api = Starlette(routes=[
     Route("/api/customers/{customer_id}/history.{fmt}", history_export, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
+    # The REST API for other programs, with its own keys, errors and documentation (app/api/v1).
+    Mount("/api/v1", app=v1),
 ])
