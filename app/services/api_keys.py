@@ -128,6 +128,7 @@ def key_actor(key: ApiKey, lang: str) -> Actor:
 @dataclass(frozen=True)
 class Caller:
     actor: Actor
+    prefix: str  # the key's public part: what its requests are counted under
     # Whether the key's last use is older than LAST_USE_EVERY: then the caller writes it (`touch`).
     stale_last_use: bool
 
@@ -146,7 +147,7 @@ def authenticate(*, session: Session, token: object, lang: str = "it", now: date
     if key.revoked_at is not None or (key.expires_at is not None and as_utc(key.expires_at) <= now):
         return None
     last = as_utc(key.last_used_at)
-    return Caller(key_actor(key, lang), stale_last_use=last is None or now - last >= LAST_USE_EVERY)
+    return Caller(key_actor(key, lang), key.prefix, stale_last_use=last is None or now - last >= LAST_USE_EVERY)
 
 
 def touch(*, session: Session, key_id: int, now: datetime | None = None) -> None:

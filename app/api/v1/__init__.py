@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from app.api.v1 import customers
+from app.api.v1 import customers, records
 from app.api.v1.core import EXCEPTION_HANDLERS
 
 DOCS_PAGE = Path(__file__).with_name("docs.html")
@@ -24,6 +24,9 @@ def create_api() -> FastAPI:
                   openapi_url="/openapi.json", docs_url=None, redoc_url=None,
                   exception_handlers=EXCEPTION_HANDLERS)
     api.include_router(customers.router)
+    api.include_router(records.consents_router)
+    api.include_router(records.orders_router)
+    api.include_router(records.interventions_router)
 
     @api.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

@@ -173,7 +173,7 @@ def _identify(token: str | None, lang: str) -> tuple[Actor | None, Any]:
     if caller.stale_last_use:
         with session_scope(write=True) as session:
             api_keys.touch(session=session, key_id=caller.actor.api_key_id)
-    return caller.actor, limiter().hit(caller.actor.api_key_id)
+    return caller.actor, limiter().hit(caller.prefix)
 
 
 def needs(scope: Scope) -> Callable:

@@ -25,7 +25,7 @@ class RateLimiter:
         self.redis_url = redis_url
         self.clock = clock
         self._redis = None
-        self._counts: dict[tuple[int, int], int] = {}
+        self._counts: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
 
     def _window(self) -> tuple[int, int]:
@@ -33,7 +33,7 @@ class RateLimiter:
         window = int(now // WINDOW_SECONDS)
         return window, max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
 
-    def _local(self, key_id: int, window: int) -> int:
+    def _local(self, key_id: str, window: int) -> int:
         with self._lock:
             if len(self._counts) > 10_000:  # old windows go; the current ones start again at worst
                 self._counts = {k: v for k, v in self._counts.items() if k[1] >= window}
@@ -41,7 +41,7 @@ class RateLimiter:
             self._counts[(key_id, window)] = count
             return count
 
-    def _shared(self, key_id: int, window: int) -> int:
+    def _shared(self, key_id: str, window: int) -> int:
         if self._redis is None:
             import redis
 
@@ -51,7 +51,7 @@ class RateLimiter:
             count, _ = pipe.incr(name).expire(name, 2 * WINDOW_SECONDS).execute()
         return int(count)
 
-    def hit(self, key_id: int) -> Verdict:
+    def hit(self, key_id: str) -> Verdict:
         """Counts one request of the key (blocking: call it off the event loop)."""
         window, retry_after = self._window()
         count = None
