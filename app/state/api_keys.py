@@ -72,6 +72,8 @@ class ApiKeysState(Dialogs, SessionState):
 
     @guarded(Perm.SETTINGS_MANAGE)
     def create_api_key(self, actor: Actor, form_data: dict):
+        if not self._is_open(NEW_KEY):
+            return None
         form = form_data if isinstance(form_data, dict) else {}
         scopes = [scope.value for scope in Scope if form.get(scope_field(scope)) in ("on", True)]
         expires_text = form.get("expires_on")
