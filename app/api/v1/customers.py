@@ -35,6 +35,7 @@ ERRORS = {
 }
 NOT_FOUND = {404: {"model": schemas.Problem, "description": "No such customer"}}
 INVALID = {422: {"model": schemas.Problem, "description": "Invalid input, per field"}}
+NOT_MODIFIED = {304: {"description": "Not modified: If-None-Match named the current ETag"}}
 BAD_CURSOR = {400: {"model": schemas.Problem, "description": "A cursor this API did not give"}}
 
 
@@ -116,7 +117,8 @@ async def customer_changes(
 
 
 @router.get("/by-external-code/{external_code}", response_model=schemas.CustomerDetail,
-            responses={**ERRORS, **NOT_FOUND, **INVALID}, summary="The customer with this code in another system")
+            responses={**ERRORS, **NOT_FOUND, **INVALID, **NOT_MODIFIED},
+            summary="The customer with this code in another system")
 async def customer_by_external_code(
     request: Request, response: Response, external_code: Annotated[str, Path(min_length=1, max_length=100)],
     actor: Actor = needs(Scope.CUSTOMERS_READ),
@@ -129,7 +131,8 @@ async def customer_by_external_code(
     return _not_modified(request, found) or _answer(response, found)
 
 
-@router.get("/{customer_id}", response_model=schemas.CustomerDetail, responses={**ERRORS, **NOT_FOUND, **INVALID},
+@router.get("/{customer_id}", response_model=schemas.CustomerDetail,
+            responses={**ERRORS, **NOT_FOUND, **INVALID, **NOT_MODIFIED},
             summary="One customer with its contacts and sites; ETag is its version")
 async def get_customer(
     request: Request, response: Response, customer_id: CustomerId, actor: Actor = needs(Scope.CUSTOMERS_READ),

@@ -88,7 +88,10 @@ async def consent_history(
 
 
 @consents_router.post("", response_model=schemas.ConsentRecorded, status_code=201,
-                      responses={**ERRORS, **NOT_FOUND, **INVALID}, summary='Record a consent (source "api")')
+                      responses={**ERRORS, **NOT_FOUND, **INVALID,
+                                 200: {"model": schemas.ConsentRecorded,
+                                       "description": "The consent already stood so: nothing was recorded"}},
+                      summary='Record a consent (source "api")')
 async def record_consent(
     response: Response, customer_id: CustomerId, body: schemas.ConsentRecord,
     actor: Actor = needs(Scope.CONSENTS_WRITE),
