@@ -28,7 +28,7 @@ from app.domain.vocabularies import BlockLevel, CustomerStatus
 from app.i18n import N_
 from app.models import Contact, Customer, Intervention, Movement, Site, User
 from app.models.base import utcnow
-from app.services import credit, movements, sequences
+from app.services import credit, movements, sequences, webhooks
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 CODE_PREFIX = "C"
@@ -424,6 +424,8 @@ def create_customer(
         session=session, customer_id=customer.id, actor=actor, source=source, kind="customer.created",
         summary=f"{customer.code} {customer.display_name}", customer_version=customer.version,
     )
+    webhooks.enqueue(session, "customer.changed", f"customer:{customer.id}:v{customer.version}",
+                     {"customer_id": customer.id, "version": customer.version, "created": True})
     return customer
 
 
@@ -487,6 +489,8 @@ def write_changes(
             field=name, before=before[name], after=getattr(customer, name), summary=summary,
             customer_version=customer.version,
         )
+    webhooks.enqueue(session, "customer.changed", f"customer:{customer.id}:v{customer.version}",
+                     {"customer_id": customer.id, "version": customer.version, "fields": changed})
     return changed
 
 

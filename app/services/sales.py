@@ -42,6 +42,7 @@ from app.services import (
     outbox,
     receivables,
     sequences,
+    webhooks,
 )
 
 # Kinds the office creates directly; the others are made from another document.
@@ -249,6 +250,10 @@ def create_document(
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source=source, kind="sales.created",
                      summary=f"{number} · {document.gross_total} €")
+    if reasons:
+        webhooks.enqueue(session, "document.held", f"document:{document.id}:v{document.version}",
+                         {"customer_id": customer.id, "document_id": document.id, "number": number,
+                          "reasons": [r.value for r in reasons]})
     return document
 
 
@@ -577,6 +582,9 @@ def release_document(
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.released",
                      summary=" · ".join(p for p in (number, ", ".join(r.value for r in released), text) if p))
+    if not left:
+        webhooks.enqueue(session, "document.released", f"document:{document.id}:v{document.version}",
+                         {"customer_id": customer.id, "document_id": document.id, "number": number})
     return document
 
 
