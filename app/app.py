@@ -41,6 +41,7 @@ from app.pages.portal.my_data import my_data_page
 from app.pages.portal.reminders import reminders_page
 from app.pages.portal.support import support_page
 from app.state.account import AccountState
+from app.state.api_keys import ApiKeysState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.blocks import BlockEffectsState
 from app.state.calls import RefuseMalformedCalls, TieStateToSession
@@ -104,7 +105,7 @@ app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox
 app.add_page(settings_page, route="/office/settings",
              on_load=[RequestSettingsState.load_settings, BlockEffectsState.load_effects, ConsentTypesState.load_types,
                       InterventionTypesState.load_types, PortalSettingsState.load_portal_settings,
-                      MailTemplatesState.load_templates],
+                      MailTemplatesState.load_templates, ApiKeysState.load_api_keys],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
 app.add_page(credit_page, route="/office/credit",

@@ -12,9 +12,10 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from app.api import session as session_routes
+from app.api.v1 import v1
 from app.db import session_scope
 from app.domain import upload_rules
 from app.domain.errors import DomainError, Forbidden, NotSignedIn
@@ -169,4 +170,6 @@ api = Starlette(routes=[
     Route("/api/imports/{job_id}/errors.csv", import_errors, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
+    # The REST API for other programs, with its own keys, errors and documentation (app/api/v1).
+    Mount("/api/v1", app=v1),
 ])

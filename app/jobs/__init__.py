@@ -1,7 +1,7 @@
 """Scheduled work. Runs inside the app (a lifespan task per worker; rows are claimed, so running
 on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`,
 `python -m app.jobs contracts`, `python -m app.jobs files`, `python -m app.jobs credit`,
-`python -m app.jobs interventions`."""
+`python -m app.jobs interventions`, `python -m app.jobs webhooks`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from app.db import session_scope
 from app.jobs.leader import Leadership
-from app.services import credit, customer_import, documents, interventions, outbox
+from app.services import credit, customer_import, documents, interventions, outbox, webhooks
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,13 @@ async def fail_abandoned_imports() -> int:
     return await asyncio.to_thread(run)
 
 
-JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files,
-        "credit": check_credit, "interventions": remind_interventions, "imports": fail_abandoned_imports}
+async def deliver_webhooks() -> int:
+    return await asyncio.to_thread(webhooks.deliver_due, session_factory=session_scope)
+
+
+JOBS = {"outbox": deliver_outbox, "webhooks": deliver_webhooks, "contracts": warn_expiring_contracts,
+        "files": remove_orphan_files, "credit": check_credit, "interventions": remind_interventions,
+        "imports": fail_abandoned_imports}
 # Jobs that need not run at every turn of the schedule: seconds between two runs.
 EVERY_SECONDS = {"credit": 3600, "interventions": 600, "imports": 60}
 

@@ -25,12 +25,12 @@ from app.domain.customer_rules import (
 from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
-from app.domain.text import fold, fts_query, like_escape, phone_digits
+from app.domain.text import compact_code, fold, fts_query, like_escape, phone_digits
 from app.domain.vocabularies import BlockLevel, CustomerStatus
 from app.i18n import N_
 from app.models import Contact, Customer, Intervention, LedgerValue, Movement, Site, User
 from app.models.base import utcnow
-from app.services import credit, movements, sequences
+from app.services import credit, movements, sequences, webhooks
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 CODE_PREFIX = "C"
@@ -448,6 +448,8 @@ def create_customer(
         session=session, customer_id=customer.id, actor=actor, source=source, kind="customer.created",
         summary=f"{customer.code} {customer.display_name}", customer_version=customer.version,
     )
+    webhooks.enqueue(session, "customer.changed", f"customer:{customer.id}:v{customer.version}",
+                     {"customer_id": customer.id, "version": customer.version, "created": True})
     return customer
 
 
@@ -628,6 +630,8 @@ def write_changes(
             field=name, before=before[name], after=getattr(customer, name), summary=summary,
             customer_version=customer.version,
         )
+    webhooks.enqueue(session, "customer.changed", f"customer:{customer.id}:v{customer.version}",
+                     {"customer_id": customer.id, "version": customer.version, "fields": changed})
     return changed
 
 
@@ -689,6 +693,36 @@ def get_card(*, session: Session, actor: Actor, customer_id: int) -> CustomerCar
         list_contacts(session=session, actor=actor, customer_id=customer_id),
         list_sites(session=session, actor=actor, customer_id=customer_id),
     )
+
+
+def customers_by_ids(*, session: Session, actor: Actor, ids: list[int]) -> list[Customer]:
+    """These customers in the order of `ids` (a page found by `search_customers`), the missing ones left out."""
+    require(actor, Perm.CUSTOMERS_READ)
+    found = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
+def find_by_external_code(*, session: Session, actor: Actor, external_code: str) -> Customer:
+    """The customer with this code in another system, compared as stored: compact and upper case."""
+    require(actor, Perm.CUSTOMERS_READ)
+    code = compact_code(external_code)[:40] if isinstance(external_code, str) else None
+    customer = session.exec(select(Customer).where(Customer.external_code == code)).first() if code else None
+    if customer is None:
+        raise DomainError("customer.not_found")
+    return customer
+
+
+def changed_customers(
+    *, session: Session, actor: Actor, after: tuple[datetime, int] | None, limit: int = 100,
+) -> list[Customer]:
+    """Customers created or changed after the (updated_at, id) key, oldest change first: what a sync job
+    that saw everything up to that key has not seen yet."""
+    require(actor, Perm.CUSTOMERS_READ)
+    query = select(Customer)
+    if after is not None:
+        at, last_id = after
+        query = query.where(or_(Customer.updated_at > at, and_(Customer.updated_at == at, Customer.id > last_id)))
+    return list(session.exec(query.order_by(Customer.updated_at, Customer.id).limit(max(1, min(int(limit), 500)))))
 
 
 def staff_choices(*, session: Session, actor: Actor) -> list[tuple[int, str]]:

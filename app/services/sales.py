@@ -42,6 +42,7 @@ from app.services import (
     outbox,
     receivables,
     sequences,
+    webhooks,
 )
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
@@ -250,6 +251,10 @@ def create_document(
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source=source, kind="sales.created",
                      summary=f"{number} · {document.gross_total} €")
+    if reasons:
+        webhooks.enqueue(session, "document.held", f"document:{document.id}:v{document.version}",
+                         {"customer_id": customer.id, "document_id": document.id, "number": number,
+                          "reasons": [r.value for r in reasons]})
     return document
 
 
@@ -590,6 +595,9 @@ def release_document(
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.released",
                      summary=" · ".join(p for p in (number, ", ".join(r.value for r in released), text) if p))
+    if not left:
+        webhooks.enqueue(session, "document.released", f"document:{document.id}:v{document.version}",
+                         {"customer_id": customer.id, "document_id": document.id, "number": number})
     return document
 
 
