@@ -25,6 +25,7 @@ from app.pages.auth import forgot_page, login_page, set_password_page
 from app.pages.field.interventions import field_home_page, field_intervention_page
 from app.pages.office.change_requests import inbox_page
 from app.pages.office.credit import credit_page
+from app.pages.office.customer_import import customer_import_page
 from app.pages.office.customers import customer_card_page, customer_list_page
 from app.pages.office.home import office_home_page
 from app.pages.office.interventions import interventions_page
@@ -40,12 +41,14 @@ from app.pages.portal.my_data import my_data_page
 from app.pages.portal.reminders import reminders_page
 from app.pages.portal.support import support_page
 from app.state.account import AccountState
+from app.state.api_keys import ApiKeysState
 from app.state.auth import ForgotPasswordState, LoginState, SetPasswordState
 from app.state.blocks import BlockEffectsState
 from app.state.calls import RefuseMalformedCalls, TieStateToSession
 from app.state.change_requests import InboxState, MyDataState, RequestSettingsState
 from app.state.consents import ConsentTypesState, PortalConsentsState
 from app.state.credit_overview import CreditOverviewState
+from app.state.customer_import import CustomerImportState
 from app.state.customers import CustomerCardState, CustomerListState
 from app.state.documents import PortalDocumentsState
 from app.state.held_documents import HeldDocumentsState
@@ -94,6 +97,8 @@ app.add_page(set_password_page, route="/set-password", on_load=SetPasswordState.
 app.add_page(office_home_page, route="/office", on_load=OfficeHomeState.load_home, title=T("title.office"))
 app.add_page(customer_list_page, route="/office/customers", on_load=CustomerListState.load_customers,
              title=T("title.customers"))
+app.add_page(customer_import_page, route="/office/customers/import", on_load=CustomerImportState.load_import,
+             title=T("title.customer_import"))
 app.add_page(customer_card_page, route="/office/customer", on_load=CustomerCardState.open_card,
              title=T("title.customer"))
 app.add_page(outbox_page, route="/office/outbox", on_load=OutboxState.load_outbox, title=T("title.outbox"))
@@ -101,7 +106,8 @@ app.add_page(inbox_page, route="/office/requests", on_load=InboxState.load_inbox
 app.add_page(settings_page, route="/office/settings",
              on_load=[RequestSettingsState.load_settings, BlockEffectsState.load_effects, ConsentTypesState.load_types,
                       InterventionTypesState.load_types, PortalSettingsState.load_portal_settings,
-                      MailTemplatesState.load_templates, UpstreamSettingsState.load_upstream_settings],
+                      MailTemplatesState.load_templates, UpstreamSettingsState.load_upstream_settings,
+                      ApiKeysState.load_api_keys],
              title=T("title.settings"))
 app.add_page(tickets_page, route="/office/tickets", on_load=OfficeTicketsState.load_tickets, title=T("title.tickets"))
 app.add_page(credit_page, route="/office/credit",

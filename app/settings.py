@@ -110,6 +110,8 @@ class Settings:
     portal_mail_per_hour: int = 20
     # How long Reflex keeps the state of a signed-out browser tab after its last event (signed-in: an hour).
     anonymous_state_minutes: int = 10
+    # Requests one REST API key may make per minute before it is answered 429 (counted in Redis when used).
+    api_rate_limit: int = 600
 
     @property
     def smtp_configured(self) -> bool:
@@ -158,6 +160,7 @@ def load_settings() -> Settings:
         login_address_max_attempts=max(1, _int("LOGIN_ADDRESS_MAX_ATTEMPTS", 30)),
         trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
         anonymous_state_minutes=max(1, _int("ANONYMOUS_STATE_MINUTES", 10)),
+        api_rate_limit=max(1, _int("API_RATE_LIMIT", 600)),
         # Served over HTTPS: a year, unless said otherwise; over plain HTTP browsers ignore it anyway.
         hsts_seconds=_int("HSTS_SECONDS", 365 * 24 * 3600 if public_base_url.startswith("https://") else 0),
     )

@@ -84,9 +84,17 @@ def app_db(db, engine, monkeypatch):
 
 
 @pytest.fixture
-def upstream_server():
-    """The upstream registry as a real HTTP server on a local port (tests/support/upstream_server.py)."""
+def upstream_server(tmp_path_factory):
+    """The upstream registry: this app's real REST API served on a local port against its own database
+    (tests/support/real_upstream.py), and a stand-in answering slowly for the timeout and the cancel
+    (tests/support/upstream_server.py)."""
+    from tests.support.real_upstream import RealUpstream, Upstream
     from tests.support.upstream_server import UpstreamServer
 
-    with UpstreamServer() as upstream:
-        yield upstream
+    real = RealUpstream(tmp_path_factory.mktemp("upstream"))
+    real.start()
+    try:
+        with UpstreamServer() as slow:
+            yield Upstream(real, slow)
+    finally:
+        real.stop()

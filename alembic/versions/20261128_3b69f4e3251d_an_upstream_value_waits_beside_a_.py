@@ -1,7 +1,7 @@
 """an upstream value waits beside a customer's request
 
 Revision ID: 3b69f4e3251d
-Revises: c55da1eddf84
+Revises: 6437ffd36257
 Create Date: 2026-11-28 17:48:46.046337
 
 One pending item per customer, field and policy: an upstream registry's value held for review (policy
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '3b69f4e3251d'
-down_revision: str | None = 'c55da1eddf84'
+down_revision: str | None = '6437ffd36257'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,22 +3,27 @@ Each one finds the user from the session cookie and asks the same services the p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
 
 from app.api import session as session_routes
+from app.api.v1 import v1
 from app.db import session_scope
+from app.domain import upload_rules
 from app.domain.errors import DomainError, Forbidden, NotSignedIn
 from app.domain.history import read_filter
 from app.domain.ids import parse_id
+from app.domain.permissions import Actor, Perm, require
 from app.i18n import normalize_language, t
-from app.services import auth, consent_pdf, documents, health, history
+from app.services import auth, consent_pdf, customer_export, customer_import, documents, health, history
 from app.settings import get_settings
 
 PRIVATE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store, private"}
@@ -91,6 +96,53 @@ async def history_export(request: Request) -> Response:
     return await _download(request, make)
 
 
+async def _signed_in(request: Request, perm: Perm) -> tuple[Actor | None, str, Response | None]:
+    """The session's actor allowed `perm`, or the refusal to answer with."""
+    lang = normalize_language(request.cookies.get(auth.LANGUAGE_COOKIE))
+    token = request.cookies.get(auth.SESSION_COOKIE, "")
+
+    def work() -> Actor:
+        with session_scope() as session:
+            actor = auth.resolve_session(session=session, token=token)
+        if actor is None:
+            raise NotSignedIn()
+        return require(actor, perm)
+
+    try:
+        return await run_in_threadpool(work), lang, None
+    except DomainError as error:
+        return None, lang, _refusal(error, lang)
+
+
+async def customers_export(request: Request) -> Response:
+    """The customer list with the filters and search of its address, as CSV (streamed page by page) or
+    XLSX (written to a temporary file, sent, then deleted)."""
+    fmt = request.path_params.get("fmt")
+    actor, lang, refusal = await _signed_in(request, Perm.CUSTOMERS_READ)
+    if refusal is not None:
+        return refusal
+    if fmt not in ("csv", "xlsx"):
+        return PlainTextResponse(t("customer.not_found", lang), status_code=404, headers=PRIVATE_HEADERS)
+    filters = customer_export.filters_from_params(dict(request.query_params))
+    filename = f"{t('customers.export_file', lang)}.{fmt}"
+    headers = {**PRIVATE_HEADERS, "Content-Disposition": _disposition(filename)}
+    if fmt == "csv":
+        return StreamingResponse(customer_export.csv_chunks(session_scope, actor, filters, lang),
+                                 media_type="text/csv; charset=utf-8", headers=headers)
+    path = await run_in_threadpool(customer_export.write_xlsx, session_scope, actor, filters, lang)
+    return FileResponse(path, media_type=upload_rules.ALLOWED_TYPES["xlsx"], headers=headers,
+                        background=BackgroundTask(os.unlink, path))
+
+
+async def import_errors(request: Request) -> Response:
+    job_id = parse_id(request.path_params.get("job_id"))
+
+    def make(session, actor, lang):  # noqa: ANN001, ANN202
+        return customer_import.error_file(session=session, actor=actor, job_id=job_id, lang=lang)
+
+    return await _download(request, make)
+
+
 async def healthz(_request: Request) -> Response:
     """The process answers: for a proxy's or orchestrator's liveness check."""
     return PlainTextResponse("ok", headers=PRIVATE_HEADERS)
@@ -114,6 +166,10 @@ api = Starlette(routes=[
     Route("/api/customers/{customer_id}/consents.pdf", consent_form, methods=["GET"]),
     Route("/api/attachments/{attachment_id}", attachment, methods=["GET"]),
     Route("/api/customers/{customer_id}/history.{fmt}", history_export, methods=["GET"]),
+    Route("/api/customers/export.{fmt}", customers_export, methods=["GET"]),
+    Route("/api/imports/{job_id}/errors.csv", import_errors, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/readyz", readyz, methods=["GET"]),
+    # The REST API for other programs, with its own keys, errors and documentation (app/api/v1).
+    Mount("/api/v1", app=v1),
 ])

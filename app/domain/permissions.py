@@ -14,6 +14,8 @@ class Role(StrEnum):
     CREDIT_MANAGER = "credit_manager"
     TECHNICIAN = "technician"
     CUSTOMER = "customer"
+    # Another program calling the REST API with a key: it may do exactly what the key's scopes allow.
+    INTEGRATION = "integration"
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.OFFICE, Role.CREDIT_MANAGER, Role.TECHNICIAN})
@@ -69,7 +71,43 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.CREDIT_MANAGER: frozenset(_OFFICE_BASE | {Perm.BLOCKS_MANAGE, Perm.RECEIVABLES_MANAGE}),
     Role.TECHNICIAN: frozenset({Perm.FIELD_ACCESS, Perm.OWN_ACCOUNT, Perm.INTERVENTIONS_WORK}),
     Role.CUSTOMER: frozenset({Perm.PORTAL_ACCESS, Perm.OWN_ACCOUNT, Perm.CHANGES_REQUEST, Perm.CONSENTS_OWN}),
+    # Nothing by role: an integration's rights are its key's scopes (`Actor.scopes`, see SCOPE_PERMISSIONS).
+    Role.INTEGRATION: frozenset(),
 }
+
+
+class Scope(StrEnum):
+    """What an API key may be allowed to do; an API route names the one it needs."""
+
+    CUSTOMERS_READ = "customers:read"
+    CUSTOMERS_WRITE = "customers:write"
+    CONSENTS_READ = "consents:read"
+    CONSENTS_WRITE = "consents:write"
+    DOCUMENTS_WRITE = "documents:write"
+    INTERVENTIONS_READ = "interventions:read"
+
+
+# The services' permissions a scope needs: reading a consent, an order's customer or an intervention goes
+# through the customer's record. The route checks the scope itself first, so that a key with
+# documents:write alone still cannot edit a customer through the customer routes.
+SCOPE_PERMISSIONS: dict[Scope, frozenset[Perm]] = {
+    Scope.CUSTOMERS_READ: frozenset({Perm.CUSTOMERS_READ}),
+    Scope.CUSTOMERS_WRITE: frozenset({Perm.CUSTOMERS_READ, Perm.CUSTOMERS_WRITE}),
+    Scope.CONSENTS_READ: frozenset({Perm.CUSTOMERS_READ}),
+    Scope.CONSENTS_WRITE: frozenset({Perm.CUSTOMERS_READ, Perm.CONSENTS_RECORD}),
+    Scope.DOCUMENTS_WRITE: frozenset({Perm.CUSTOMERS_READ, Perm.CUSTOMERS_WRITE}),
+    Scope.INTERVENTIONS_READ: frozenset({Perm.CUSTOMERS_READ}),
+}
+
+
+def parse_scopes(stored: object) -> frozenset[Scope]:
+    """The scopes stored on a key ("customers:read consents:read") or sent by a form; anything else is ignored."""
+    if isinstance(stored, str):
+        words = stored.split()
+    else:
+        words = stored if isinstance(stored, list | tuple | set | frozenset) else ()
+    known = {scope.value for scope in Scope}
+    return frozenset(Scope(w) for w in words if isinstance(w, str) and w in known)
 
 # Rights an administrator may give one staff user on top of their role.
 GRANTABLE: frozenset[Perm] = frozenset({Perm.CONSENTS_RECORD})
@@ -97,18 +135,22 @@ AREA_OF_ROLE: dict[Role, Area] = {
     Role.TECHNICIAN: Area.FIELD,
     Role.CUSTOMER: Area.PORTAL,
 }
+# An integration never signs in to an area: it only calls the REST API.
 
 
 @dataclass(frozen=True)
 class Actor:
     """The signed-in user on whose behalf a use case runs."""
 
-    user_id: int
+    user_id: int | None
     role: Role
     customer_id: int | None
     name: str
     language: str
     grants: frozenset[Perm] = frozenset()
+    # An API key's scopes (Role.INTEGRATION only) and the key's id; its `user_id` is None: no person acted.
+    scopes: frozenset[Scope] = frozenset()
+    api_key_id: int | None = None
 
     @property
     def area(self) -> Area:
@@ -122,6 +164,8 @@ class Actor:
 def has_perm(actor: Actor | None, perm: Perm) -> bool:
     if actor is None:
         return False
+    if actor.role is Role.INTEGRATION:
+        return any(perm in SCOPE_PERMISSIONS[scope] for scope in actor.scopes)
     return perm in ROLE_PERMISSIONS.get(actor.role, frozenset()) or (perm in actor.grants
                                                                    and grantable_to(actor.role, perm))
 

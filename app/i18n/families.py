@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from app.domain import change_rules, consent_rules, customer_rules, portal_modules
+from app.domain import change_rules, consent_rules, customer_import, customer_rules, portal_modules
 from app.domain.mail_templates import TEMPLATES
-from app.domain.permissions import Role
+from app.domain.permissions import Role, Scope
 from app.domain.sales import MOVES
 from app.domain.vocabularies import VOCABULARIES, AgeingBucket
 from app.services import anonymization, change_requests, documents, portal_accesses, users
@@ -34,6 +34,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     **{vocabulary.__label__: vocabulary.values() for vocabulary in VOCABULARIES},
     "field.{}": FIELD_NAMES,
     "role.{}": tuple(Role),
+    "api_keys.scope.{}": tuple(Scope),
     "requests.state.{}": change_rules.ITEM_STATES,
     "mydata.status.{}": change_requests.STATUSES,
     "consents.channel.{}": tuple(c for c in consent_rules.CHANNELS if c != "none"),
@@ -45,6 +46,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "templates.name.{}": tuple(TEMPLATES),
     "as_of.state.{}": ("same", "changed", "added", "removed"),
     "users.event.{}": users.USER_EVENT_KINDS,
+    # The customer fields an import's column may fill, as the mapping and the export's header name them.
+    "import.field.{}": customer_import.IMPORT_FIELDS,
     "anon.outcome.{}": tuple(anonymization.Outcome),
     # The ageing chart's short labels under its bars.
     "credit.age_short.{}": AgeingBucket.values(),

@@ -1,7 +1,8 @@
 """Scheduled work. Runs inside the app (a lifespan task per worker; rows are claimed, so running
 on several workers at once is safe) and from the command line for cron: `python -m app.jobs outbox`,
 `python -m app.jobs contracts`, `python -m app.jobs files`, `python -m app.jobs credit`,
-`python -m app.jobs interventions`, `python -m app.jobs sync` (the upstream registry's changes)."""
+`python -m app.jobs interventions`, `python -m app.jobs webhooks`, `python -m app.jobs sync` (the upstream
+registry's changes)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import date
 
 from app.db import session_scope
 from app.jobs.leader import Leadership
-from app.services import credit, documents, interventions, outbox, upstream
+from app.services import credit, customer_import, documents, interventions, outbox, upstream, webhooks
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -56,15 +57,29 @@ async def remind_interventions() -> int:
     return await asyncio.to_thread(run)
 
 
+async def fail_abandoned_imports() -> int:
+    """Imports left running by a process that stopped (their heartbeat went quiet) end as failed."""
+    def run() -> int:
+        with session_scope(write=True) as session:
+            return customer_import.fail_abandoned(session=session)
+
+    return await asyncio.to_thread(run)
+
+
+async def deliver_webhooks() -> int:
+    return await asyncio.to_thread(webhooks.deliver_due, session_factory=session_scope)
+
+
 async def sync_upstream() -> upstream.SyncResult:
     """The upstream registry's changes to the customers linked to it (nothing when none is connected)."""
     return await asyncio.to_thread(upstream.sync, session_factory=session_scope)
 
 
-JOBS = {"outbox": deliver_outbox, "contracts": warn_expiring_contracts, "files": remove_orphan_files,
-        "credit": check_credit, "interventions": remind_interventions, "sync": sync_upstream}
+JOBS = {"outbox": deliver_outbox, "webhooks": deliver_webhooks, "contracts": warn_expiring_contracts,
+        "files": remove_orphan_files, "credit": check_credit, "interventions": remind_interventions,
+        "imports": fail_abandoned_imports, "sync": sync_upstream}
 # Jobs that need not run at every turn of the schedule: seconds between two runs.
-EVERY_SECONDS = {"credit": 3600, "interventions": 600, "sync": 300}
+EVERY_SECONDS = {"credit": 3600, "interventions": 600, "imports": 60, "sync": 300}
 
 
 async def run_scheduled_jobs() -> None:

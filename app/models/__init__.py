@@ -1,10 +1,12 @@
 """Every table, imported here so Alembic and the app see the whole schema."""
 
+from app.models.api_key import ApiKey, WebhookDelivery
 from app.models.block import BlockEffect, CustomerBlock
 from app.models.change_request import AppSetting, ChangeRequest, ChangeRequestItem, EmailTemplate, FieldPolicy
 from app.models.consent import ConsentEvent, ConsentText, ConsentType
 from app.models.credit import CustomerCredit
 from app.models.customer import CodeSequence, Contact, Customer, Site
+from app.models.customer_import import ImportJob
 from app.models.document import Attachment, Contract, Report
 from app.models.history import HistoryLine
 from app.models.intervention import (
@@ -27,11 +29,11 @@ from app.models.user import AuthSession, PasswordToken, SignInThrottle, User, Us
 from app.models.version import RecordVersion
 
 __all__ = [
-    "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
+    "ApiKey", "AppSetting", "Article", "Attachment", "AuthSession", "BlockEffect", "ChangeRequest", "ChangeRequestItem",
     "CodeSequence", "ConsentEvent", "ConsentText", "ConsentType", "Contact", "Contract", "Customer",
-    "CustomerBlock", "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "Intervention",
+    "CustomerBlock", "CustomerCredit", "EmailTemplate", "FieldPolicy", "HistoryLine", "ImportJob", "Intervention",
     "InterventionMaterial", "InterventionNote", "InterventionTechnician", "InterventionType", "LedgerValue",
     "Movement", "OutboxAttachment", "OutboxMessage", "PasswordToken", "Payment", "PaymentTerm", "PortalAccess",
     "PortalProfile", "Receivable", "RecordVersion", "Reminder", "Report", "SalesDocument", "SalesLine",
-    "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User", "UserEvent",
+    "SignInThrottle", "Site", "Ticket", "TicketMessage", "UnpaidItem", "User", "UserEvent", "WebhookDelivery",
 ]

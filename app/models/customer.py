@@ -28,6 +28,8 @@ class Customer(SQLModel, table=True):
         Index("ix_customer_status_sort", "status", "sort_name", "id"),
         Index("ix_customer_assigned_sort", "assigned_user_id", "sort_name", "id"),
         Index("ix_customer_block_sort", "block_level", "sort_name", "id"),
+        # The REST API's changes feed reads customers in the order they last changed.
+        Index("ix_customer_changes", "updated_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

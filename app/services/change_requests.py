@@ -19,7 +19,7 @@ from app.domain.vocabularies import Source
 from app.i18n import N_, normalize_language, t
 from app.models import AppSetting, ChangeRequest, ChangeRequestItem, Customer, FieldPolicy, PortalAccess, User
 from app.models.base import utcnow
-from app.services import customers, mail_templates, movements, outbox
+from app.services import customers, mail_templates, movements, outbox, webhooks
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 REVIEW_SWITCH = "change_requests.review_enabled"
@@ -278,6 +278,11 @@ def decide(*, session: Session, actor: Actor, customer_id: int, decisions: dict)
     for request_id in sorted({i.request_id for i in [*items, *rivals]}):
         if close_if_done(session, request_id, now):
             _tell_requester(session, request_id, customer)
+    decided_ids = ",".join(str(i) for i in sorted(i.id for i in items))
+    webhooks.enqueue(session, "request.decided", f"items:{decided_ids}",
+                     {"customer_id": customer_id, "request_ids": sorted({i.request_id for i in items}),
+                      "accepted": [i.field for i in items if wanted[i.id] == ACCEPT],
+                      "ignored": [i.field for i in items if wanted[i.id] == IGNORE]})
     session.flush()
     return DecisionOutcome(
         accepted=[i.field for i in items if wanted[i.id] == ACCEPT],

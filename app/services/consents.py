@@ -14,7 +14,7 @@ from app.domain.errors import DomainError, Forbidden
 from app.domain.permissions import Actor, Perm, has_perm, require, require_customer_record
 from app.models import ConsentEvent, ConsentText, ConsentType, Contact, Customer, User
 from app.models.base import as_utc, utcnow
-from app.services import customers, movements
+from app.services import customers, movements, webhooks
 
 # Realistic Italian purposes for a new installation (GDPR art. 6 and 7; D.Lgs. 196/2003).
 DEFAULT_TYPES = [
@@ -184,6 +184,9 @@ def record_consent(
         summary=f"{consent_type.title} · {subject.name} · v{text.version}", contact_id=contact_id,
     )
     session.flush()
+    webhooks.enqueue(session, "consent.changed", f"consent-event:{event.id}",
+                     {"customer_id": customer_id, "contact_id": contact_id, "type": consent_type.code,
+                      "state": state, "source": source})
     return event
 
 

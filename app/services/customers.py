@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, column, or_, table, text, update
+from sqlalchemy import bindparam as sa_bindparam
+from sqlalchemy import insert as sa_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -23,12 +25,12 @@ from app.domain.customer_rules import (
 from app.domain.errors import DomainError
 from app.domain.inputs import ContactInput, CustomerInput, SiteInput
 from app.domain.permissions import STAFF_ROLES, Actor, Perm, require, require_customer_record
-from app.domain.text import fold, fts_query, like_escape, phone_digits
+from app.domain.text import compact_code, fold, fts_query, like_escape, phone_digits
 from app.domain.vocabularies import BlockLevel, CustomerStatus
 from app.i18n import N_
-from app.models import Contact, Customer, Intervention, Movement, Site, User
+from app.models import Contact, Customer, Intervention, LedgerValue, Movement, Site, User
 from app.models.base import utcnow
-from app.services import credit, movements, sequences
+from app.services import credit, movements, sequences, webhooks
 from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 CODE_PREFIX = "C"
@@ -85,6 +87,25 @@ def next_code(session: Session, sequence: str = "customer") -> str:
 
 def _format_code(value: int) -> str:
     return f"{CODE_PREFIX}{value:0{CODE_DIGITS}d}"
+
+
+def reserve_codes(session: Session, count: int, sequence: str = "customer", avoid: frozenset | set = frozenset(),
+                  ) -> list[str]:
+    """`count` internal codes taken at once (an import's chunk): one lock of the counter and one look-up
+    per batch of candidates instead of one per customer; codes already given by hand (or about to be,
+    `avoid`) are skipped."""
+    if count <= 0:
+        return []
+    first = sequences.take(session, sequence)
+    codes: list[str] = []
+    value = first
+    while len(codes) < count:
+        candidates = [_format_code(v) for v in range(value, value + count - len(codes))]
+        taken = set(session.exec(select(Customer.code).where(col(Customer.code).in_(candidates))))
+        codes += [c for c in candidates if c not in taken and c not in avoid]
+        value += len(candidates)
+    sequences.advance(session, sequence, value)
+    return codes
 
 
 # Search -----------------------------------------------------------------------------------
@@ -403,19 +424,22 @@ def _apply(customer: Customer, data: CustomerData) -> None:
 
 def create_customer(
     *, session: Session, actor: Actor, raw: CustomerInput | Mapping, source: str = "office",
-    confirmed_duplicates: bool = False,
+    confirmed_duplicates: bool = False, code: str | None = None, external_code_checked: bool = False,
 ) -> Customer:
+    """A new customer numbered by the sequence, or with the `code` an import gives (checked free by it).
+    An import checks the external codes of a whole chunk at once (`external_code_checked`)."""
     require(actor, Perm.CUSTOMERS_WRITE)
     data = validate_customer(raw)
     _check_assigned_user(session, data.assigned_user_id)
-    _check_external_code(session, data.external_code, None)
+    if not external_code_checked:
+        _check_external_code(session, data.external_code, None)
     if not confirmed_duplicates:
         duplicates = find_duplicates(
             session=session, actor=actor, vat_number=data.vat_number, tax_code=data.tax_code, email=data.email
         )
         if duplicates:
             raise DuplicatesFound(duplicates)
-    customer = Customer(code=next_code(session), updated_by_user_id=actor.user_id)
+    customer = Customer(code=code or next_code(session), updated_by_user_id=actor.user_id)
     _apply(customer, data)
     place_in_search_order(session, customer)
     session.add(customer)
@@ -424,7 +448,126 @@ def create_customer(
         session=session, customer_id=customer.id, actor=actor, source=source, kind="customer.created",
         summary=f"{customer.code} {customer.display_name}", customer_version=customer.version,
     )
+    webhooks.enqueue(session, "customer.changed", f"customer:{customer.id}:v{customer.version}",
+                     {"customer_id": customer.id, "version": customer.version, "created": True})
     return customer
+
+
+class NoRoomInSearchOrder(Exception):
+    """Kept for callers that fall back to one customer at a time; `create_many` makes room itself."""
+
+
+# The room a batch makes around its new customers when their neighbours have none left: enough for many
+# more imports of the same names before the next spreading.
+SPREAD_STEP = 1 << 10
+
+
+def _batch_ranks(session: Session, sort_names: list[str]) -> tuple[list[int | None], list[list[int]]]:
+    """Search ranks for new customers (ids above every existing one) with these sort names: the new
+    customers between the same two neighbours share the room between them, evenly, in name order. The
+    groups with no room left come back apart (their ranks None), for `_spread_for`."""
+    connection = session.connection()
+    lower = select(Customer.search_rank).where(Customer.sort_name <= sa_bindparam("name")) \
+        .order_by(col(Customer.sort_name).desc(), col(Customer.id).desc()).limit(1).scalar_subquery()
+    upper = select(Customer.search_rank).where(Customer.sort_name > sa_bindparam("name")) \
+        .order_by(Customer.sort_name, Customer.id).limit(1).scalar_subquery()
+    both = select(lower, upper)  # one round trip per name for both neighbours
+    bounds: dict[str, tuple[int, int | None]] = {}
+    for name in set(sort_names):
+        low, high = connection.execute(both, {"name": name}).one()
+        bounds[name] = (low or 0, high)
+    groups: dict[tuple[int, int | None], list[int]] = {}
+    for index in sorted(range(len(sort_names)), key=lambda i: (sort_names[i], i)):
+        groups.setdefault(bounds[sort_names[index]], []).append(index)
+    ranks: list[int | None] = [None] * len(sort_names)
+    crowded = []
+    for (low, high), members in groups.items():
+        top = high if high is not None else low + RANK_GAP * (len(members) + 1)
+        step = (top - low) // (len(members) + 1)
+        if step < 2:
+            crowded.append(members)
+            continue
+        for position, index in enumerate(members, start=1):
+            ranks[index] = low + step * position
+    return ranks, crowded
+
+
+def _spread_for(session: Session, sort_name: str, count: int) -> list[int]:
+    """Ranks for `count` new customers placed (in order) right after the customers named `sort_name` or
+    before it, when their neighbours have no room between them: the ranks of a window of neighbours are
+    spread again, widening it until each gets SPREAD_STEP of room (as place_in_search_order does for one)."""
+    probe = Customer(sort_name=sort_name)  # no id: it sorts after the customers of the same name
+    width = 8
+    while True:
+        lower, upper = _neighbour_ranks(session, probe, width)
+        floor_rank = lower[width].search_rank if len(lower) > width else 0
+        last = upper[-1].search_rank if upper else (lower[0].search_rank if lower else 0)
+        ceiling_rank = upper[width].search_rank if len(upper) > width else last + RANK_GAP * (width + count + 1)
+        window = [*reversed(lower[:width]), *([None] * count), *upper[:width]]
+        step = (ceiling_rank - floor_rank) // (len(window) + 1)
+        if step >= SPREAD_STEP:
+            break
+        width *= 4
+    placed = [(row, floor_rank + step * (i + 1)) for i, row in enumerate(window)]
+    moved = [{"row_id": row.id, "rank": rank} for row, rank in placed if row is not None]
+    connection = session.connection()
+    by_id = update(Customer).where(Customer.id == sa_bindparam("row_id"))
+    # Out of the way first: the unique index never sees two equal ranks.
+    connection.execute(by_id.values(search_rank=-sa_bindparam("row_id")), [{"row_id": m["row_id"]} for m in moved])
+    connection.execute(by_id.values(search_rank=sa_bindparam("rank")), moved)
+    return [rank for row, rank in placed if row is None]
+
+
+def create_many(
+    *, session: Session, actor: Actor, items: list[tuple[CustomerData, str]], source: str,
+) -> list[int]:
+    """New customers from already-validated data and codes an import checked free (with their external
+    codes): one INSERT of them all and one of their movements, in the caller's transaction (the customers
+    whose neighbours in name order have no room left go in after, a group at a time). Returns their ids."""
+    require(actor, Perm.CUSTOMERS_WRITE)
+    if not items:
+        return []
+    sort_names = [sort_key(d.kind, d.company_name, d.first_name, d.last_name) for d, _ in items]
+    ranks, crowded = _batch_ranks(session, sort_names)
+    id_of = _insert_new(session, actor, source, [(items[i], sort_names[i], rank) for i, rank in enumerate(ranks)
+                                                 if rank is not None])
+    for members in crowded:
+        spread = _spread_for(session, min(sort_names[i] for i in members), len(members))
+        id_of |= _insert_new(session, actor, source, [(items[i], sort_names[i], rank)
+                                                      for i, rank in zip(members, spread, strict=True)])
+    return [id_of[code] for _, code in items]
+
+
+def _insert_new(session: Session, actor: Actor, source: str, placed: list[tuple[tuple[CustomerData, str], str, int]],
+                ) -> dict[str, int]:
+    """Inserts customers with their ranks, a ledger row and a creation movement each; their ids by code."""
+    if not placed:
+        return {}
+    now = utcnow()
+    rows = [{**{name: getattr(data, name) for name in FIELDS}, "code": code, "sort_name": sort_name,
+             "search_rank": rank, "search_text": search_text(data, code), "status": CustomerStatus.ACTIVE,
+             "version": 1, "created_at": now, "updated_at": now, "updated_by_user_id": actor.user_id}
+            for (data, code), sort_name, rank in placed]
+    connection = session.connection()  # Core statements: no ORM objects for rows nobody reads back here
+    # RETURNING in parameter order makes SQLAlchemy send SQLite one row per statement: the rows are matched
+    # back by their unique code (customers) and by their customer (one ledger row each) instead.
+    id_of = dict((code, row_id) for row_id, code in connection.execute(
+        sa_insert(Customer).returning(Customer.id, Customer.code), rows))
+    values = []
+    for (data, code), _, _ in placed:
+        name = display_name(data.kind, data.company_name, data.first_name, data.last_name) or code
+        values.append(movements.personal_values(customer_id=id_of[code], contact_id=None, actor=actor,
+                                                summary=f"{code} {name}"))
+    value_of = dict((customer_id, value_id) for value_id, customer_id in connection.execute(
+        sa_insert(LedgerValue).returning(LedgerValue.id, LedgerValue.customer_id),
+        [{"customer_id": v.customer_id, "contact_id": None, "data": v.data} for v, _ in values]))
+    connection.execute(sa_insert(Movement), [
+        {"customer_id": v.customer_id, "kind": "customer.created", "field": None,
+         "values_id": value_of[v.customer_id], "actor_user_id": actor.user_id, "actor_name": actor_name,
+         "source": source, "customer_version": 1, "created_at": now}
+        for v, actor_name in values
+    ])
+    return id_of
 
 
 def locked_customer(session: Session, customer_id: int) -> Customer | None:
@@ -487,6 +630,8 @@ def write_changes(
             field=name, before=before[name], after=getattr(customer, name), summary=summary,
             customer_version=customer.version,
         )
+    webhooks.enqueue(session, "customer.changed", f"customer:{customer.id}:v{customer.version}",
+                     {"customer_id": customer.id, "version": customer.version, "fields": changed})
     return changed
 
 
@@ -548,6 +693,36 @@ def get_card(*, session: Session, actor: Actor, customer_id: int) -> CustomerCar
         list_contacts(session=session, actor=actor, customer_id=customer_id),
         list_sites(session=session, actor=actor, customer_id=customer_id),
     )
+
+
+def customers_by_ids(*, session: Session, actor: Actor, ids: list[int]) -> list[Customer]:
+    """These customers in the order of `ids` (a page found by `search_customers`), the missing ones left out."""
+    require(actor, Perm.CUSTOMERS_READ)
+    found = {c.id: c for c in session.exec(select(Customer).where(col(Customer.id).in_(ids)))} if ids else {}
+    return [found[i] for i in ids if i in found]
+
+
+def find_by_external_code(*, session: Session, actor: Actor, external_code: str) -> Customer:
+    """The customer with this code in another system, compared as stored: compact and upper case."""
+    require(actor, Perm.CUSTOMERS_READ)
+    code = compact_code(external_code)[:40] if isinstance(external_code, str) else None
+    customer = session.exec(select(Customer).where(Customer.external_code == code)).first() if code else None
+    if customer is None:
+        raise DomainError("customer.not_found")
+    return customer
+
+
+def changed_customers(
+    *, session: Session, actor: Actor, after: tuple[datetime, int] | None, limit: int = 100,
+) -> list[Customer]:
+    """Customers created or changed after the (updated_at, id) key, oldest change first: what a sync job
+    that saw everything up to that key has not seen yet."""
+    require(actor, Perm.CUSTOMERS_READ)
+    query = select(Customer)
+    if after is not None:
+        at, last_id = after
+        query = query.where(or_(Customer.updated_at > at, and_(Customer.updated_at == at, Customer.id > last_id)))
+    return list(session.exec(query.order_by(Customer.updated_at, Customer.id).limit(max(1, min(int(limit), 500)))))
 
 
 def staff_choices(*, session: Session, actor: Actor) -> list[tuple[int, str]]:

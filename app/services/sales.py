@@ -42,7 +42,9 @@ from app.services import (
     outbox,
     receivables,
     sequences,
+    webhooks,
 )
+from app.services.lists import COUNT_CAP, CappedCount, capped_count
 
 # Kinds the office creates directly; the others are made from another document.
 CREATED_DIRECTLY = (DocumentKind.QUOTE, DocumentKind.ORDER)
@@ -249,6 +251,10 @@ def create_document(
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source=source, kind="sales.created",
                      summary=f"{number} · {document.gross_total} €")
+    if reasons:
+        webhooks.enqueue(session, "document.held", f"document:{document.id}:v{document.version}",
+                         {"customer_id": customer.id, "document_id": document.id, "number": number,
+                          "reasons": [r.value for r in reasons]})
     return document
 
 
@@ -499,16 +505,28 @@ class HeldRow:
     unpaid_ever: int  # all the unpaid items the customer ever had
 
 
-def held_documents(*, session: Session, actor: Actor, limit: int = 100) -> list[HeldRow]:
-    """The credit manager's queue: documents waiting for release, oldest first, each with what the credit
-    manager weighs: the customer's exposure before and after, their blocks and their unpaid history."""
+def count_held(*, session: Session, actor: Actor, cap: int = COUNT_CAP) -> CappedCount:
     require(actor, Perm.BLOCKS_MANAGE)
+    return capped_count(session, select(SalesDocument.id).where(SalesDocument.status == DocumentStatus.HELD.value),
+                        cap)
+
+
+def held_documents(
+    *, session: Session, actor: Actor, after_id: int | None = None, limit: int = 100,
+) -> list[HeldRow]:
+    """The credit manager's queue: documents waiting for release, oldest first (a page at a time: the
+    ones after `after_id`), each with what the credit manager weighs: the customer's exposure before and
+    after, their blocks and their unpaid history."""
+    require(actor, Perm.BLOCKS_MANAGE)
+    conditions = [SalesDocument.status == DocumentStatus.HELD.value]
+    if isinstance(after_id, int) and not isinstance(after_id, bool):
+        conditions.append(SalesDocument.id > after_id)
     found = session.exec(
         select(SalesDocument, Customer, User.full_name, CustomerCredit)
         .join(Customer, col(Customer.id) == SalesDocument.customer_id)
         .join(User, col(User.id) == SalesDocument.created_by_user_id, isouter=True)
         .join(CustomerCredit, col(CustomerCredit.customer_id) == SalesDocument.customer_id, isouter=True)
-        .where(SalesDocument.status == DocumentStatus.HELD.value)
+        .where(*conditions)
         .order_by(SalesDocument.id).limit(max(1, min(limit, 500)))
     ).all()
     ids = {document.customer_id for document, *_ in found}
@@ -577,6 +595,9 @@ def release_document(
     number = rules.display_number(document.kind, document.year, document.number)
     movements.record(session=session, customer_id=customer.id, actor=actor, source="office", kind="sales.released",
                      summary=" · ".join(p for p in (number, ", ".join(r.value for r in released), text) if p))
+    if not left:
+        webhooks.enqueue(session, "document.released", f"document:{document.id}:v{document.version}",
+                         {"customer_id": customer.id, "document_id": document.id, "number": number})
     return document
 
 

@@ -26,3 +26,10 @@ def take(session: Session, name: str, skip: object = None) -> int:
     counter.next_value = value + 1
     session.add(counter)
     return value
+
+
+def advance(session: Session, name: str, next_value: int) -> None:
+    """Moves the counter (locked by a `take` of this transaction) past values taken in a batch."""
+    counter = session.exec(select(CodeSequence).where(CodeSequence.name == name).with_for_update()).one()
+    counter.next_value = max(counter.next_value, next_value)
+    session.add(counter)

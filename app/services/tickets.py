@@ -146,6 +146,14 @@ def reply(
     return message
 
 
+def plannable_tickets(*, session: Session, actor: Actor, customer_id: int, limit: int = 50) -> list[tuple[int, str]]:
+    """The customer's support requests still open, newest first, that an intervention may be planned from."""
+    require(actor, Perm.INTERVENTIONS_PLAN)
+    rows = session.exec(select(Ticket.id, Ticket.subject).where(
+        Ticket.customer_id == customer_id, Ticket.status != "closed").order_by(col(Ticket.id).desc()).limit(limit))
+    return [(ticket_id, subject) for ticket_id, subject in rows]
+
+
 def may_close(actor: Actor, ticket: Ticket) -> bool:
     """Staff who answer requests close any; a customer user the ones they opened themselves."""
     if ticket.status == "closed":

@@ -14,6 +14,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from typing import ClassVar
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -108,6 +109,13 @@ class CustomerListState(KeysetPaging, SessionState):
     _upstream_ticket: str = ""
     _upstream_asked: list[str] = []
     _upstream_ids: list[int] = []
+
+    @rx.var
+    def export_query(self) -> str:
+        """The list's filters and search as the export routes read them: the file holds what the list shows."""
+        values = {"q": self.query, "kind": self.kind_filter, "status": self.status_filter,
+                  "assigned": self.assigned_filter, "block": self.block_filter, "credit": self.credit_filter}
+        return urlencode({k: v for k, v in values.items() if v and v != LIST_DEFAULTS.get(k)})
 
     @guarded(Perm.CUSTOMERS_READ, page=True)
     def load_customers(self, actor: Actor):
@@ -206,7 +214,7 @@ class CustomerListState(KeysetPaging, SessionState):
         return CustomerListState.run_upstream_search
 
     @rx.event(background=True)
-    @guarded(Perm.CUSTOMERS_READ, background=True)
+    @guarded(Perm.CUSTOMERS_READ)
     async def run_upstream_search(self, actor: Actor):
         async with self:
             ticket, (query, kind, status) = self._upstream_ticket, (self._upstream_asked or ["", "", ""])
@@ -316,9 +324,16 @@ class CustomerListState(KeysetPaging, SessionState):
         return self._changed(actor)
 
     @guarded(Perm.CUSTOMERS_READ)
-    def open_first(self, actor: Actor, key: str):
-        """Enter in the search box opens the first customer found."""
-        if key == "Enter" and self.rows:
+    def open_first(self, actor: Actor, form_data: dict):
+        """Enter in the search box opens the first customer found for the text in the box, even when it was
+        typed faster than the list followed it."""
+        text = search_text(form_data.get("q") if isinstance(form_data, dict) else "")
+        if not text:
+            return None
+        if text != self.query:
+            self.query = text
+            self._restart(actor)
+        if self.rows:
             return rx.redirect(f"/office/customer?id={self.rows[0].id}")
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import ClassVar
 
 import reflex as rx
 
@@ -18,6 +19,8 @@ from app.i18n.formats import format_money, format_short_date
 from app.services import sales
 from app.state.customers import level_color, level_label
 from app.state.dialogs import Dialogs
+from app.state.lists import count_label
+from app.state.paging import KeysetPaging
 from app.state.session import SessionState, field_messages, guarded
 
 # The dialog's title and the answer once done, per decision.
@@ -44,8 +47,13 @@ class HeldView:
     unpaid: str
 
 
-class HeldDocumentsState(Dialogs, SessionState):
+PAGE_SIZE = 25
+
+
+class HeldDocumentsState(Dialogs, KeysetPaging, SessionState):
+    list_permission: ClassVar[Perm] = Perm.BLOCKS_MANAGE
     held_rows: list[HeldView] = []
+    count_text: str = ""
     decision_title: str = ""
     decision_errors: dict[str, str] = {}
     decision_key: int = 0
@@ -54,11 +62,16 @@ class HeldDocumentsState(Dialogs, SessionState):
 
     @guarded(Perm.BLOCKS_MANAGE, page=True)
     def load_held(self, actor: Actor):
-        self._fetch(actor)
+        self._restart(actor)
 
     def _fetch(self, actor: Actor) -> None:
         with session_scope() as session:
-            found = sales.held_documents(session=session, actor=actor)
+            found = sales.held_documents(session=session, actor=actor, after_id=self._cursor, limit=PAGE_SIZE + 1)
+            self.count_text = count_label(sales.count_held(session=session, actor=actor), self.lang)
+        if not found and self._back():  # the page's last document was just decided: show the one before
+            self._fetch(actor)
+            return
+        found, more = found[:PAGE_SIZE], len(found) > PAGE_SIZE
         lang = self.lang
         self.held_rows = [
             HeldView(
@@ -77,6 +90,7 @@ class HeldDocumentsState(Dialogs, SessionState):
             )
             for r in found
         ]
+        self._page_loaded(found[-1].id if more else None)
 
     @guarded(Perm.BLOCKS_MANAGE)
     def ask_decision(self, actor: Actor, document_id: int, decision: str):

@@ -22,7 +22,7 @@ from app.domain.vocabularies import InterventionStatus
 from app.i18n import t
 from app.i18n.formats import TIME_ZONE, format_datetime, format_quantity
 from app.models.base import as_utc
-from app.services import customers, interventions
+from app.services import customers, interventions, tickets
 from app.state.customers import CardTab, CustomerCardState, register_tab
 from app.state.dialogs import Dialogs
 from app.state.documents import download_url
@@ -36,7 +36,7 @@ STATUS_COLORS = {InterventionStatus.PLANNED: "blue", InterventionStatus.IN_PROGR
 # enough for white text at the AA contrast ratio, readable on light and dark pages.
 PALETTE = ("#3a5bc7", "#ce2c31", "#218358", "#cc4e00", "#8145b5", "#0d74ce", "#c2298a", "#008573", "#a35829",
            "#5151cd", "#c41c5e", "#2a7e3b")
-FORM_FIELDS = ("site_id", "type_id", "starts_at", "ends_at", "description", "contact_id")
+FORM_FIELDS = ("site_id", "type_id", "starts_at", "ends_at", "description", "contact_id", "ticket_id")
 UPLOAD_ID = "intervention-photos"
 
 
@@ -150,6 +150,8 @@ class PlanningForm(Dialogs, mixin=True):
     overlap_warning: str = ""
     site_choices: list[Choice] = []
     contact_choices: list[Choice] = []
+    # The customer's open support requests a new intervention may answer (empty: none, or an edit).
+    ticket_choices: list[Choice] = []
     type_choices: list[Choice] = []
     technician_choices: list[Choice] = []
     customer_hits: list[Choice] = []
@@ -174,10 +176,15 @@ class PlanningForm(Dialogs, mixin=True):
         self.contact_choices = [Choice("", t("interventions.no_contact", self.lang))] + [
             Choice(str(c.id), f"{c.first_name} {c.last_name}" + (f" – {display_phone(c.phone)}" if c.phone else ""))
             for c in contacts]
+        self.ticket_choices = []
         if not self._editing_id:
             default = next((s for s in sites if s.is_default), sites[0] if sites else None)
             self.form_values = {**self.form_values, "site_id": str(default.id) if default else "",
-                                "contact_id": ""}
+                                "contact_id": "", "ticket_id": ""}
+            open_tickets = tickets.plannable_tickets(session=session, actor=actor, customer_id=customer_id)
+            if open_tickets:
+                self.ticket_choices = [Choice("", t("interventions.no_ticket", self.lang))] + [
+                    Choice(str(ticket_id), f"#{ticket_id} {subject}") for ticket_id, subject in open_tickets]
 
     def _open_form(self, actor: Actor, customer_id: int | None, starts_at: datetime | None = None,
                    ends_at: datetime | None = None) -> None:
@@ -186,6 +193,7 @@ class PlanningForm(Dialogs, mixin=True):
         end = ends_at if ends_at and ends_at > start else start + timedelta(hours=2)
         self._editing_id, self._editing_version, self._form_customer_id = 0, 0, 0
         self.form_customer, self.customer_hits, self.site_choices, self.contact_choices = "", [], [], []
+        self.ticket_choices = []
         self.form_values = {name: "" for name in FORM_FIELDS} | {"starts_at": local_input(start),
                                                                  "ends_at": local_input(end)}
         self.form_technicians, self.form_errors, self.overlap_warning = [], {}, ""
@@ -212,7 +220,8 @@ class PlanningForm(Dialogs, mixin=True):
         row = found.row
         self.form_values = {"site_id": str(found.site_id), "type_id": str(row.type_id),
                             "starts_at": local_input(row.starts_at), "ends_at": local_input(row.ends_at),
-                            "description": row.description, "contact_id": str(found.contact_id or "")}
+                            "description": row.description, "contact_id": str(found.contact_id or ""),
+                            "ticket_id": ""}
         self.form_technicians = [str(i) for i in row.technician_ids]
         self.form_errors, self.overlap_warning, self.customer_hits = {}, "", []
         self.form_title = t("interventions.edit_title", self.lang, number=row.number)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex_base.event import BACKGROUND_TASK_MARKER
 from starlette.requests import cookie_parser
 
 from app.api.session import SIGN_OUT_PATH
@@ -89,47 +90,43 @@ def _accepts(signature: inspect.Signature, args: tuple, kwargs: dict) -> bool:
     return True
 
 
-def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False, background: bool = False) -> Callable:
-    """`background=True` for a coroutine run as a background task (under `@rx.event(background=True)`): the
-    user is resolved inside `async with self`, and the body takes the state's lock itself when it writes."""
+def guarded(perm: Perm | str, *, module: str | None = None, page: bool = False) -> Callable:
     guard = Guard(perm, module, page)
 
     def decorate(fn: Callable) -> Callable:
         signature = _without_actor(fn)
-        if background:
-            if not inspect.iscoroutinefunction(fn):
-                raise TypeError(f"{fn.__qualname__}: a background handler is a coroutine")
-
-            async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
-                args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                if not _accepts(signature, args, kwargs):
-                    return None
+        async def admit(self, args: tuple, kwargs: dict) -> Actor | rx.event.EventSpec | None:  # noqa: ANN001
+            if not _accepts(signature, args, kwargs):
+                return None
+            if getattr(handler, BACKGROUND_TASK_MARKER, False):
+                # A background event holds no lock on the state: the guard takes it to check and to show
+                # who is signed in, before the body runs; the body takes it again for each update.
                 async with self:
-                    admitted = await self._admit(guard)
-                if not isinstance(admitted, Actor):
-                    return admitted
-                return await fn(self, admitted, *args, **kwargs)
-        elif inspect.isasyncgenfunction(fn):
+                    return await self._admit(guard)
+            return await self._admit(guard)
+
+        if inspect.isasyncgenfunction(fn):
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                admitted = await admit(self, args, kwargs)
                 if not isinstance(admitted, Actor):
                     yield admitted
                     return
                 async for update in fn(self, admitted, *args, **kwargs):
                     yield update
         elif inspect.iscoroutinefunction(fn):
-            # The body awaits its own blocking work (it reads an upload first, for example).
+            # The body awaits its own blocking work (it reads an upload first, for example), or is a background
+            # event (`@rx.event(background=True)` above `@guarded`) that updates the state under `async with self`.
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                admitted = await admit(self, args, kwargs)
                 if not isinstance(admitted, Actor):
                     return admitted
                 return await fn(self, admitted, *args, **kwargs)
         else:
             async def handler(self, *args, **kwargs):  # noqa: ANN001, ANN202
                 args, kwargs = clean_arguments(args), clean_arguments(kwargs)
-                admitted = await self._admit(guard) if _accepts(signature, args, kwargs) else None
+                admitted = await admit(self, args, kwargs)
                 if not isinstance(admitted, Actor):
                     return admitted
                 return await off_the_loop(fn, self, admitted, *args, **kwargs)
@@ -248,14 +245,21 @@ class SessionState(rx.State):
         self._shown_for = token_hash(token) if token else ""
 
     def _show(self, actor: Actor | None) -> None:
-        self.user_name = actor.name if actor else ""
-        self.user_role = actor.role.value if actor else ""
-        self.can_read_outbox = has_perm(actor, Perm.OUTBOX_READ)
-        self.can_manage_users = has_perm(actor, Perm.USERS_MANAGE)
-        self.can_decide_requests = has_perm(actor, Perm.CHANGES_DECIDE)
-        self.can_manage_settings = has_perm(actor, Perm.SETTINGS_MANAGE)
-        self.can_answer_tickets = has_perm(actor, Perm.TICKETS_ANSWER)
-        self.can_manage_credit = has_perm(actor, Perm.BLOCKS_MANAGE)
+        shown = {
+            "user_name": actor.name if actor else "",
+            "user_role": actor.role.value if actor else "",
+            "can_read_outbox": has_perm(actor, Perm.OUTBOX_READ),
+            "can_manage_users": has_perm(actor, Perm.USERS_MANAGE),
+            "can_decide_requests": has_perm(actor, Perm.CHANGES_DECIDE),
+            "can_manage_settings": has_perm(actor, Perm.SETTINGS_MANAGE),
+            "can_answer_tickets": has_perm(actor, Perm.TICKETS_ANSWER),
+            "can_manage_credit": has_perm(actor, Perm.BLOCKS_MANAGE),
+        }
+        for name, value in shown.items():
+            # Every event passes here: a var assigned its own value would still be sent to the browser again,
+            # with the greetings computed from it, on every key typed.
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     async def _admit(self, guard: Guard) -> Actor | rx.event.EventSpec:
         return await off_the_loop(self._check, guard)

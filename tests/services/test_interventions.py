@@ -344,6 +344,12 @@ def test_the_reserved_area_sees_its_company_within_each_users_scope(db, world):
     with db(write=True) as s:
         ticket = tickets.open_ticket(session=s, actor=world["people"]["stranger"],
                                      raw={"subject": "Perdita", "body": "Perde acqua"})
+    with db() as s:
+        assert tickets.plannable_tickets(session=s, actor=world["office"], customer_id=world["acme"]) == [
+            (ticket.id, "Perdita")]
+        for refused in (world["tech"], world["people"]["stranger"]):
+            with pytest.raises(Forbidden):
+                tickets.plannable_tickets(session=s, actor=refused, customer_id=world["acme"])
     asked = plan(db, world, contact_id="", ticket_id=str(ticket.id), starts_at="2026-12-04T09:00",
                  ends_at="2026-12-04T10:00")
     with db() as s:

@@ -101,6 +101,29 @@ async def test_the_held_queue_is_the_credit_managers(app_db, acme):
     assert queue.held_rows == [] and queue.open_dialogs == []
 
 
+async def test_the_held_queue_is_read_a_page_at_a_time(app_db, acme):
+    from app.services import sales
+    from app.state.held_documents import PAGE_SIZE, HeldDocumentsState
+
+    with app_db(write=True) as s:
+        office = factories.actor(s, Role.OFFICE)
+        blocks.set_block(session=s, actor=factories.actor(s, Role.CREDIT_MANAGER), customer_id=acme["id"],
+                         raw={"level": "overdue", "reason": "Scaduti"})
+        held = [sales.create_document(session=s, actor=office, customer_id=acme["id"], kind="quote", raw={
+            "lines": [{"description": f"Verifica {n}", "quantity": "1", "unit_price": "80"}]}).id
+            for n in range(PAGE_SIZE + 2)]
+    queue = state_of(HeldDocumentsState, signed_in_token(app_db, Role.CREDIT_MANAGER)[1])
+    await queue.load_held()
+    assert [r.id for r in queue.held_rows] == held[:PAGE_SIZE] and queue.has_next and not queue.has_previous
+    assert str(PAGE_SIZE + 2) in queue.count_text
+    await queue.next_page()
+    assert [r.id for r in queue.held_rows] == held[PAGE_SIZE:] and queue.has_previous and not queue.has_next
+    for document_id in held[PAGE_SIZE:]:  # the last page emptied: the one before is shown
+        await queue.ask_decision(document_id, "reject")
+        await queue.decide({"note": "Non confermato"})
+    assert [r.id for r in queue.held_rows] == held[:PAGE_SIZE] and not queue.has_next
+
+
 @pytest.mark.parametrize("role", [Role.TECHNICIAN, Role.OFFICE, Role.CUSTOMER, None])
 async def test_only_credit_managers_and_administrators_change_terms_or_see_the_overview(app_db, acme, role):
     from app.state.credit_overview import CreditOverviewState

@@ -259,3 +259,26 @@ async def test_a_business_without_sdi_code_or_pec_is_saved_with_a_warning(app_db
     created = await (await opened_card(token, "new", DetailsTab))[1].save(
         {"kind": "business", "company_name": "Nuova S.r.l.", "vat_number": "01114601006"})
     assert "Né codice SDI né PEC" in str(created) and "/office/customer?id=" in str(created)
+
+
+async def test_enter_opens_the_first_customer_for_the_text_in_the_box(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    state = state_of(CustomerListState, token)
+    await state.load_customers()
+    # Typed faster than the list followed: the box already says "acme" while the list still shows "zzz".
+    await state.search("zzz")
+    assert state.rows == []
+    answer = await state.open_first({"q": "acme"})
+    assert f"/office/customer?id={acme}" in str(answer.args) and state.query == "acme"
+    assert await state.open_first({"q": "nessuno così"}) is None
+    assert await state.open_first("not a form") is None
+
+
+async def test_an_event_sends_again_only_the_session_values_that_changed(app_db, acme):
+    _, token = signed_in_token(app_db, Role.OFFICE)
+    state = state_of(CustomerListState, token)
+    await state.load_customers()
+    session_state = state.parent_state
+    session_state.dirty_vars.clear()
+    await state.search("acme")
+    assert not session_state.dirty_vars & {"user_name", "user_role", "can_decide_requests", "can_manage_users"}

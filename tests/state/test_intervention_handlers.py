@@ -13,7 +13,7 @@ from sqlmodel import select
 from app.domain.errors import Forbidden
 from app.domain.permissions import Role
 from app.models import Attachment, Customer, Intervention, InterventionNote, User
-from app.services import auth, customers, interventions, portal_accesses
+from app.services import auth, customers, interventions, portal_accesses, tickets
 from app.services.security import hash_password
 from app.state.interventions import (
     FieldAgendaState,
@@ -202,6 +202,26 @@ async def test_the_card_tab_plans_for_its_own_customer_only(app_db, world):
     assert tab.form_customer.startswith("Cliente a")
     await tab.pick_customer(str(world["b"]["customer"]))  # only the calendar picks a customer
     assert tab.form_customer.startswith("Cliente a") and tab._form_customer_id == world["a"]["customer"]
+
+
+async def test_an_intervention_planned_from_a_support_request_reaches_who_asked(app_db, world):
+    with app_db(write=True) as s:
+        asker = auth.actor_of(s.get(User, world["own"]))
+        asked = tickets.open_ticket(session=s, actor=asker, raw={"subject": "Caldaia ferma", "body": "Non parte"})
+        other = auth.actor_of(s.get(User, world["b"]["user"]))
+        tickets.open_ticket(session=s, actor=other, raw={"subject": "Altro cliente", "body": "Non mostrare"})
+    tab = card_tab(InterventionsTab, _token(app_db, world["office"]), world["a"]["customer"])
+    await tab.load()
+    await tab.plan_for_card()
+    assert [c.label for c in tab.ticket_choices][1:] == [f"#{asked.id} Caldaia ferma"]
+    tab.form_technicians = [str(world["mario"])]
+    await tab.save_plan({"site_id": str(world["a"]["site"]), "type_id": tab.form_values["type_id"],
+                         "starts_at": "2026-12-09T09:00", "ends_at": "2026-12-09T10:00", "description": "Caldaia",
+                         "ticket_id": str(asked.id)})
+    assert "plan" not in tab.open_dialogs
+    portal = state_of(PortalInterventionsState, _token(app_db, world["own"]))
+    await portal.load_portal_interventions()
+    assert [v.description for v in portal.upcoming] == ["Caldaia"]  # "only what concerns them" now sees it
 
 
 @pytest.mark.parametrize("who, expected", [("a", {"a"}), ("own", set()), ("b", {"b"})])

@@ -167,6 +167,19 @@ def customer_list_page() -> rx.Component:
         rx.hstack(
             page_header(T("customers.title"), T("customers.subtitle")),
             rx.spacer(),
+            rx.menu.root(
+                rx.menu.trigger(rx.button(rx.icon("download", size=16), T("customers.export"), size="3",
+                                          variant="soft", white_space="nowrap", id="customers-export")),
+                rx.menu.content(
+                    rx.menu.item(rx.link(T("customers.export_csv"), id="export-csv", is_external=True,
+                                         href="/api/customers/export.csv?" + CustomerListState.export_query)),
+                    rx.menu.item(rx.link(T("customers.export_xlsx"), id="export-xlsx", is_external=True,
+                                         href="/api/customers/export.xlsx?" + CustomerListState.export_query)),
+                ),
+            ),
+            rx.cond(CustomerListState.can_create,
+                    rx.link(rx.button(rx.icon("file-up", size=16), T("customers.import"), size="3", variant="soft",
+                                      white_space="nowrap"), href="/office/customers/import", id="customers-import")),
             rx.cond(CustomerListState.can_create,
                     rx.link(rx.button(rx.icon("plus", size=16), T("customers.new"), size="3", white_space="nowrap"),
                             href="/office/customer?id=new")),
@@ -175,11 +188,16 @@ def customer_list_page() -> rx.Component:
         rx.hstack(
             # A search answers in about 2 ms: the wait after the last key is what the user feels, kept just long
             # enough not to send every key of a word typed at speed.
-            rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=T("customers.search"), id="customer-search",
-                     default_value=CustomerListState.query, on_change=CustomerListState.search.debounce(100),
-                     on_key_down=CustomerListState.open_first, size="3", width="100%", max_width="460px",
-                     auto_focus=True, auto_complete="off", aria_label=T("customers.search"),
-                     key=CustomerListState.search_key),
+            # Enter submits the form: only that key reaches the server, not every key pressed.
+            rx.form(
+                rx.input(rx.input.slot(rx.icon("search", size=16)), placeholder=T("customers.search"),
+                         id="customer-search", name="q", default_value=CustomerListState.query,
+                         on_change=CustomerListState.search.debounce(100), size="3", width="100%",
+                         auto_focus=True, auto_complete="off", aria_label=T("customers.search"),
+                         key=CustomerListState.search_key),
+                on_submit=CustomerListState.open_first, reset_on_submit=False, role="search", width="100%",
+                max_width="460px",
+            ),
             _select(CustomerListState.kind_filter, CustomerListState.filter_kind, "customers.all_kinds",
                     [(kind.value, kind.label_key) for kind in CustomerKind]),
             _select(CustomerListState.status_filter, CustomerListState.filter_status, "customers.all_statuses",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from app.components.i18n import T
-from app.components.shell import dialog_control, empty_state, field_error, for_id
+from app.components.shell import dialog_control, empty_state, field_error, for_id, pager
 from app.state.held_documents import HeldDocumentsState, HeldView
 
 
@@ -70,7 +70,8 @@ def held_queue() -> rx.Component:
     s = HeldDocumentsState
     return rx.vstack(
         rx.heading(T("held.title"), size="5", id="held"),
-        rx.text(T("held.subtitle"), size="2", color_scheme="gray"),
+        rx.hstack(rx.text(T("held.subtitle"), size="2", color_scheme="gray"),
+                  rx.text(s.count_text, size="2", color_scheme="gray"), justify="between", width="100%"),
         rx.cond(
             s.held_rows.length() > 0,
             rx.box(rx.table.root(
@@ -82,6 +83,7 @@ def held_queue() -> rx.Component:
             ), overflow_x="auto", width="100%"),
             empty_state("shield-check", T("held.empty"), T("held.empty_hint")),
         ),
+        rx.cond(s.has_next | s.has_previous, pager(s)),
         _decision_dialog(),
         spacing="3", width="100%",
     )

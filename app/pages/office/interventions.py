@@ -113,6 +113,8 @@ def planning_dialog(state) -> rx.Component:  # noqa: ANN001
                                   size="2"), align="center", spacing="2"),
                 color_scheme="amber", id="overlap-warning", width="100%")),
             _select(state, "contact_id", "interventions.field.contact", state.contact_choices, required=False),
+            rx.cond(state.ticket_choices.length() > 0,
+                    _select(state, "ticket_id", "interventions.field.ticket", state.ticket_choices, required=False)),
             rx.vstack(_label("interventions.field.description", "plan-description"),
                       rx.text_area(name="description", id="plan-description",
                                    default_value=state.form_values["description"], rows="3", width="100%"),

@@ -7,6 +7,7 @@ import reflex as rx
 from app.components.i18n import T
 from app.components.shell import dialog_control, field_error, for_id, office_shell, page_header
 from app.domain.vocabularies import ConsentChannel
+from app.pages.office.api_keys import api_keys_card
 from app.pages.office.blocks import block_effects_card
 from app.pages.office.change_requests import request_rules_card
 from app.state.consents import ConsentTypesState, ReconsentView, TypeRowView
@@ -388,6 +389,7 @@ def settings_page() -> rx.Component:
         portal_settings_card(),
         upstream_card(),
         mail_templates_card(),
+        api_keys_card(),
         _editor(),
         _profile_dialog(),
         _reconsent_dialog(),
