@@ -137,9 +137,8 @@ def add_busy_customers(engine, how_many: int = 20, contacts: int = 60, sites: in
                 "VALUES (:c, :n, 'Via Roma 1', '20121', 'Milano', 'MI', 'IT', :d, CURRENT_TIMESTAMP)"
             ), [{"c": customer_id, "n": f"Sede {i}", "d": False} for i in range(sites)])
             connection.execute(sa.text(
-                "INSERT INTO movement (customer_id, kind, field, before, after, actor_name, source, created_at) "
-                "VALUES (:c, 'customer.updated', 'phone', '+390212345678', '+390287654321', 'Bench', 'office', "
-                "CURRENT_TIMESTAMP)"
+                "INSERT INTO movement (customer_id, kind, field, actor_name, source, created_at) "
+                "VALUES (:c, 'customer.updated', 'phone', 'Bench', 'office', CURRENT_TIMESTAMP)"
             ), [{"c": customer_id} for _ in range(200)])
             ids.append(customer_id)
     return ids
