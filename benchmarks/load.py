@@ -271,7 +271,9 @@ async def type_search(tab: Tab, text: str, kind: str = "search") -> None:
 
 
 async def open_card(tab: Tab, customer_id: int) -> None:
-    await tab.navigate("/office/customer", {"id": str(customer_id)}, "open_card")
+    """Until the card's review window has loaded: the last of the loads the card chains when it opens."""
+    await tab.navigate("/office/customer", {"id": str(customer_id)}, "open_card",
+                       also=lambda u: "loaded_for_rx_state_" in (u.get("delta") or {}).get(NAMES["review"], {}))
 
 
 async def edit_card(tab: Tab, customer_id: int, rng: random.Random) -> None:

@@ -128,11 +128,21 @@ class Tab:
             self.timings.add(kind, (last - sent) * 1000)
         return frames
 
-    async def navigate(self, path: str, query: dict | None, kind: str, first: bool = False) -> None:
-        """A page load: the first one hydrates the tab, later ones are the single-page app's navigation."""
+    async def navigate(self, path: str, query: dict | None, kind: str, first: bool = False,
+                       also: Callable[[dict], bool] | None = None) -> None:
+        """A page load: the first one hydrates the tab, later ones are the single-page app's navigation. It
+        ends once the page is hydrated and `also` (the last of the loads it chains, when known) has come,
+        then nothing more for QUIET_S."""
         self.router = self._router(path, query)
         name = "hydrate_and_load" if first else "reflex___state____on_load_internal_state.on_load_internal"
-        await self.call(kind, f"{ROOT_STATE}.{name}", {}, hydrated, quiet=True)
+        seen = {"hydrated": False, "also": also is None}
+
+        def done(update: dict) -> bool:
+            seen["hydrated"] = seen["hydrated"] or hydrated(update)
+            seen["also"] = seen["also"] or also(update)
+            return seen["hydrated"] and seen["also"]
+
+        await self.call(kind, f"{ROOT_STATE}.{name}", {}, done, quiet=True)
 
     async def close(self) -> None:
         await self.ws.close()

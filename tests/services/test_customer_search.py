@@ -194,3 +194,22 @@ def test_only_orders_an_index_serves_are_used():
     assert customers.allowed_order("name_desc", query="ro") == "name_desc"  # the name index, walked backwards
     assert customers.allowed_order("name_desc", query="rossi") == "name"  # the text index has one order
     assert customers.allowed_order("city") == customers.allowed_order(["code"]) == "name"
+
+
+@pytest.mark.parametrize("window", [1, 2, 100])
+def test_a_text_search_pages_alike_whichever_way_the_database_reads_it(db, registry, monkeypatch, window):
+    """PostgreSQL walks a window of the name order first and reads the trigram index when the window is
+    not enough: any window gives the same pages."""
+    monkeypatch.setattr(customers, "NAME_ORDER_WINDOW", window)
+    office, _, _ = registry
+    seen, after = [], None
+    with db() as s:
+        while True:
+            page = customers.search_customers(session=s, actor=office, query="ros", limit=1, after=after)
+            seen += [r.name for r in page.rows]
+            if page.next_after is None:
+                break
+            after = page.next_after
+        assert customers.count_customers(session=s, actor=office, query="ros").count == 3
+        assert customers.search_customers(session=s, actor=office, query="@@@").rows == []
+    assert seen == ["Mario Rossi", "Carlo Rossini", "Rosticceria Da Gino"]
