@@ -15,7 +15,7 @@ from app.i18n import t
 from app.i18n.formats import format_datetime
 from app.services import api_keys
 from app.state.dialogs import Dialogs
-from app.state.session import SessionState, field_messages, guarded, ui_only
+from app.state.session import SessionState, field_messages, guarded
 
 NEW_KEY, SHOWN_KEY = "api_key", "api_key_shown"
 
@@ -99,12 +99,12 @@ class ApiKeysState(Dialogs, SessionState):
         self.shown_key, self.shown_webhook_secret = "", ""
         self._close_dialog(SHOWN_KEY)
 
-    @ui_only
-    def forget_shown_key(self):
+    @guarded(Perm.SETTINGS_MANAGE)
+    def forget_shown_key(self, actor: Actor):  # noqa: ARG002
         self._forget_shown_key()
 
-    @ui_only
-    def shown_key_changed(self, is_open: bool):
+    @guarded(Perm.SETTINGS_MANAGE)
+    def shown_key_changed(self, actor: Actor, is_open: bool):  # noqa: ARG002
         if is_open is not True:
             self._forget_shown_key()
 

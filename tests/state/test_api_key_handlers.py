@@ -45,7 +45,7 @@ async def test_a_key_is_created_shown_once_and_revoked_after_confirming(app_db):
     assert state.shown_key.startswith(row.prefix.removesuffix("…"))
     with app_db() as s:
         assert s.exec(select(ApiKey)).one().secret_hash not in state.shown_key
-    state.forget_shown_key()
+    await state.forget_shown_key()
     assert state.shown_key == "" and state.shown_webhook_secret == "" and state.open_dialogs == []
     await state.ask_revoke(str(row.id))
     await state.confirm_revoke()
