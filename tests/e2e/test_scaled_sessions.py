@@ -5,6 +5,7 @@ the other process knows the signed-in user. Runs when REDIS_URL is given."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import subprocess
@@ -29,6 +30,13 @@ pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the sca
 
 PASSWORD = "Due-Processi-Uno-Stato-7"
 LIST = CustomerListState.get_full_name()
+
+
+def _run(coroutine):  # noqa: ANN001, ANN202
+    """Runs the clients' coroutine on a loop of its own: the browser tests before this module leave
+    Playwright's loop running in this thread."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _wait_ready(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -112,7 +120,7 @@ async def _search_then_move(bases: list[str], token: str) -> tuple[object, objec
 
 def test_a_tab_moving_to_the_other_process_keeps_its_state_and_its_user(two_processes):
     bases, token = two_processes
-    (shown_first, carried), (after, returned), [errors] = asyncio.run(_search_then_move(bases, token))
+    (shown_first, carried), (after, returned), [errors] = _run(_search_then_move(bases, token))
     assert shown_first == ["Acme Impianti"]
     assert carried == ("acme", ["Acme Impianti"])
     assert after == ["Beta Servizi"]
@@ -134,5 +142,5 @@ def test_a_stranger_reusing_the_tab_token_on_the_other_process_gets_nothing(two_
         await thief.open("/office")
         return thief.value(LIST, "rows"), thief.value(LIST, "query")
 
-    rows, query = asyncio.run(steal())
+    rows, query = _run(steal())
     assert not rows and not query
