@@ -96,6 +96,27 @@ def rows(open_session: Callable, actor: Actor, filters: dict, lang: str) -> Iter
             return
 
 
+def _formula_like(value: object) -> bool:
+    """Text a spreadsheet would run as a formula when opened: a customer's name, typed in the reserved area or
+    sent by an integration, must stay text in the office's Excel. A phone number (+39...) is only a number."""
+    if not isinstance(value, str) or not value or value[0] not in "=+-@\t\r":
+        return False
+    return not (value[0] in "+-" and value[1:].replace(" ", "").replace(",", "").replace(".", "").isdigit())
+
+
+def inert(value: object) -> object:
+    """A CSV cell made safe the way spreadsheets understand: a leading apostrophe marks text."""
+    return f"'{value}" if _formula_like(value) else value
+
+
+def _text_cell(sheet, value: str):  # noqa: ANN001, ANN202
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def csv_chunks(open_session: Callable, actor: Actor, filters: dict, lang: str) -> Iterator[bytes]:
     """The CSV file (';', UTF-8 with its mark for Excel) a page at a time."""
     buffer = io.StringIO()
@@ -103,7 +124,7 @@ def csv_chunks(open_session: Callable, actor: Actor, filters: dict, lang: str) -
     buffer.write("\ufeff")
     writer.writerow(header(lang))
     for count, cells in enumerate(rows(open_session, actor, filters, lang), start=1):
-        writer.writerow(cells)
+        writer.writerow([inert(cell) for cell in cells])
         if count % PAGE == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -123,7 +144,7 @@ def write_xlsx(open_session: Callable, actor: Actor, filters: dict, lang: str) -
         sheet = book.create_sheet(t("customers.title", lang)[:31])
         sheet.append(header(lang))
         for cells in rows(open_session, actor, filters, lang):
-            sheet.append(cells)
+            sheet.append([_text_cell(sheet, cell) if _formula_like(cell) else cell for cell in cells])
         book.save(path)
     except BaseException:
         os.unlink(path)

@@ -188,6 +188,11 @@ def _filters(kind, status, assigned_user_id, block, credit_filter) -> list:  # n
     return conditions
 
 
+def _printable(text: str) -> str:
+    # A control character (NUL above all, which PostgreSQL refuses in a parameter) is in no customer's data.
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def _prefix(folded: str) -> list:
     # The range lets the name index answer; the LIKE keeps it exact on any collation.
     upper = folded[:-1] + chr(ord(folded[-1]) + 1)
@@ -208,7 +213,7 @@ def search_customers(
     phone (typed in any formatting: its digits are looked for too). Case and accents are ignored."""
     require(actor, Perm.CUSTOMERS_READ)
     limit = max(1, min(int(limit), 100))
-    folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
+    folded = _printable(fold(query if isinstance(query, str) else ""))[:MAX_QUERY]
     conditions = _filters(kind, status, assigned_user_id, block, credit_filter)
     order = allowed_order(order, query=folded, filtered=narrowed(kind, status, assigned_user_id, block, credit_filter))
     if after is not None and not (isinstance(after, tuple | list) and len(after) == 3):
@@ -250,7 +255,7 @@ def count_customers(
     """How many customers the list with these filters holds, counted up to `cap` through the same indexes
     the list reads."""
     require(actor, Perm.CUSTOMERS_READ)
-    folded = fold(query if isinstance(query, str) else "")[:MAX_QUERY]
+    folded = _printable(fold(query if isinstance(query, str) else ""))[:MAX_QUERY]
     conditions = _filters(kind, status, assigned_user_id, block, credit_filter)
     if 0 < len(folded) <= 2:
         conditions += _prefix(folded)
@@ -762,7 +767,8 @@ def customers_by_ids(*, session: Session, actor: Actor, ids: list[int]) -> list[
 def find_by_external_code(*, session: Session, actor: Actor, external_code: str) -> Customer:
     """The customer with this code in another system, compared as stored: compact and upper case."""
     require(actor, Perm.CUSTOMERS_READ)
-    code = compact_code(external_code)[:40] if isinstance(external_code, str) else None
+    code = compact_code(external_code)[:40] if isinstance(external_code, str) and external_code.isprintable() \
+        else None
     customer = session.exec(select(Customer).where(Customer.external_code == code)).first() if code else None
     if customer is None:
         raise DomainError("customer.not_found")

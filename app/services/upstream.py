@@ -165,12 +165,16 @@ def save_settings(
         errors["api_key"] = N_("upstream.err.api_key")
     if enabled is True and not errors and not url:
         errors["base_url"] = N_("form.err.required")
-    if enabled is True and not errors and not key and not _get(session, API_KEY):
+    moved = url != _get(session, BASE_URL)
+    # The stored key belongs to the registry that issued it: another address never receives it.
+    if not errors and not key and (moved and url or enabled is True and not _get(session, API_KEY)):
         errors["api_key"] = N_("form.err.required")
     if errors:
         raise DomainError(errors)
-    if url != _get(session, BASE_URL):  # another registry: its cursor means nothing here
+    if moved:  # another registry: its cursor means nothing here
         _put(session, CURSOR, "", actor)
+        if not key:
+            _put(session, API_KEY, "", actor)
     _put(session, BASE_URL, url, actor)
     if key:
         _put(session, API_KEY, key, actor)

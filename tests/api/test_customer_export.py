@@ -118,3 +118,19 @@ def test_the_error_file_of_an_import_is_its_owners_only(app_db, registry):
     assert _get(app_db, f"/api/imports/{job.id}/errors.csv", Role.OFFICE).status_code == 404
     assert _get(app_db, f"/api/imports/{job.id}/errors.csv", Role.TECHNICIAN).status_code == 403
     assert _get(app_db, "/api/imports/x/errors.csv", Role.OFFICE).status_code == 404
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_both_files(app_db, registry):
+    with app_db(write=True) as s:
+        customers.create_customer(session=s, actor=registry, raw={
+            "kind": "business", "company_name": '=HYPERLINK("http://x.example";"Apri")', "vat_number": "01114601006",
+            "phone": "02 1234567"})
+    lines = _lines(_get(app_db, "/api/customers/export.csv?q=hyperlink", Role.OFFICE))
+    assert any(cell.startswith("'=HYPERLINK") for cell in lines[1])
+    assert not any(cell.startswith("=") for cell in lines[1])
+    assert customer_export.inert("-12,5") == "-12,5" and customer_export.inert("@SUM(A1)") == "'@SUM(A1)"
+    from openpyxl import load_workbook
+    answer = _get(app_db, "/api/customers/export.xlsx?q=hyperlink", Role.OFFICE)
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    [cell] = [c for c in sheet[2] if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

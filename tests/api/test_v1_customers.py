@@ -241,3 +241,13 @@ def test_the_rate_is_counted_in_redis_across_workers():
     name = f"test-{date.today().isoformat()}-{id(first)}"
     assert [first.hit(name).allowed, second.hit(name).allowed, first.hit(name).allowed] == [True] * 3
     assert not second.hit(name).allowed and second.hit(name).retry_after >= 1
+
+
+def test_control_characters_in_a_search_or_a_code_are_no_server_error(client, make_key, app_db):
+    with app_db(write=True) as s:
+        customers.create_customer(session=s, actor=factories.actor(s, Role.OFFICE), raw={
+            "kind": "private", "first_name": "Ada", "last_name": "Rossi"})
+    key = make_key(Scope.CUSTOMERS_READ)
+    found = client.get("/api/v1/customers", params={"q": "ros\x00si"}, headers=bearer(key))
+    assert found.status_code == 200 and [c["last_name"] for c in found.json()["items"]] == ["Rossi"]
+    assert client.get("/api/v1/customers/by-external-code/A%00B", headers=bearer(key)).status_code == 404

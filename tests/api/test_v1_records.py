@@ -98,3 +98,10 @@ def test_interventions_are_listed_and_read(client, make_key, acme):
     assert one.status_code == 200 and one.json()["site_name"] == "Magazzino" and one.json()["materials"] == []
     assert client.get("/api/v1/interventions/999999", headers=bearer(key)).status_code == 404
     assert client.get("/api/v1/interventions", params={"cursor": "bad"}, headers=bearer(key)).status_code == 400
+    # Days and cursors at the far ends of the calendar are refused, never a server error.
+    for params in ({"to": "9999-12-31"}, {"from": "0001-01-01"}):
+        assert client.get("/api/v1/interventions", params=params, headers=bearer(key)).status_code == 422
+    import base64
+    import json
+    far = base64.urlsafe_b64encode(json.dumps(["0001-01-01T00:00:00+01:00", 1]).encode()).decode()
+    assert client.get("/api/v1/interventions", params={"cursor": far}, headers=bearer(key)).status_code == 400

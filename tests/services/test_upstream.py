@@ -46,6 +46,11 @@ def test_only_administrators_see_and_change_the_connection_and_the_key_is_never_
         upstream.save_settings(session=s, actor=admin, base_url=upstream_server.url, api_key="", timeout="",
                                enabled=True)
     assert _conn(db).api_key == upstream_server.key and _conn(db).timeout == 3
+    # Another address never receives the stored key: it needs its own.
+    with db(write=True) as s, pytest.raises(DomainError) as refused:
+        upstream.save_settings(session=s, actor=admin, base_url="http://elsewhere.example", api_key="",
+                               timeout="3", enabled=True)
+    assert refused.value.errors == {"api_key": "form.err.required"}
 
 
 @pytest.mark.parametrize(("fields", "errors"), [

@@ -30,7 +30,7 @@ ContactId = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="A conta
 
 
 def _type_by_code(session: Session, code: str) -> ConsentType:
-    found = session.exec(select(ConsentType).where(ConsentType.code == code)).first()
+    found = session.exec(select(ConsentType).where(ConsentType.code == code)).first() if code.isprintable() else None
     if found is None:
         raise ApiProblem(404, N_("consents.err.type_not_found"))
     return found
@@ -166,13 +166,18 @@ def _order(session: Session, actor: Actor, document: SalesDocument) -> schemas.O
 # Interventions ---------------------------------------------------------------------------------------
 
 
+# Days a calendar can turn into times in any time zone: the far ends of `date` cannot.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _intervention_cursor(value: object) -> bool:
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
             and isinstance(value[1], int) and not isinstance(value[1], bool) and 0 <= value[1] < 2**62):
         return False
     try:
-        return datetime.fromisoformat(value[0]).tzinfo is not None
-    except ValueError:
+        moment = datetime.fromisoformat(value[0])
+        return moment.tzinfo is not None and moment.astimezone(UTC) is not None
+    except (ValueError, OverflowError):
         return False
 
 
@@ -188,8 +193,10 @@ def _row(row: interventions.InterventionRow) -> dict:
 async def list_interventions(
     response: Response, actor: Actor = needs(Scope.INTERVENTIONS_READ),
     customer_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    date_from: Annotated[date | None, Query(alias="from", description="First day (local time)")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="Last day (local time)")] = None,
+    date_from: Annotated[date | None, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY,
+                                            description="First day (local time)")] = None,
+    date_to: Annotated[date | None, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY,
+                                          description="Last day (local time)")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> schemas.InterventionPage:
